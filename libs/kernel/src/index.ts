@@ -1,0 +1,2 @@
+export * from './pcb/pcb';
+export * from './context/frame';

@@ -1,0 +1,71 @@
+/**
+ * The process control block (PCB): one process = one unit of business work.
+ * Times are epoch milliseconds (UTC); `null` means "not set".
+ */
+
+/** Process states (reference/erpsys-original.md §1.6, §2.5). ERROR is the side branch for failed automation. */
+export const PROCESS_STATES = ['NEW', 'READY', 'RUNNING', 'WAITING', 'SUSPENDED', 'TERMINATED', 'ERROR'] as const;
+export type ProcessState = (typeof PROCESS_STATES)[number];
+
+/** States a process can still leave. */
+export const LIVE_STATES: readonly ProcessState[] = ['NEW', 'READY', 'RUNNING', 'WAITING', 'SUSPENDED', 'ERROR'];
+
+/** Why a process reached TERMINATED. */
+export type TerminatedReason = 'completed' | 'cancelled' | 'error';
+
+/**
+ * What the process is for the task lists:
+ * - `task`: human work (a manual service), shown in task lists;
+ * - `program`: an instance of a composite service, run by the kernel (never a task);
+ * - `system`: automated work for deck workers.
+ */
+export type ProcessKind = 'task' | 'program' | 'system';
+
+/** The business entity a process serves, e.g. `{ type: 'Operator', id: 'zhang_san' }`. */
+export type EntityRef = { type: string; id: string };
+
+/** How a child belongs to a fan-out (parallel or iteration) started by `callerPid`. */
+export type JoinInfo = { kind: 'parallel' | 'iteration'; callerPid: number; index: number; size: number };
+
+export type Pcb = {
+  /** Unique, increasing process id (from a database sequence). */
+  pid: number;
+  /** Service key. */
+  service: string;
+  /** Design version the process started on; it keeps it for life. */
+  designVersion: number;
+  kind: ProcessKind;
+  state: ProcessState;
+  /** 0 = lowest. */
+  priority: number;
+  parentPid: number | null;
+  /** The process whose rule created this one. */
+  previousPid: number | null;
+  /** Key of the program (service) whose rules govern this process; null = no program scope. */
+  program: string | null;
+  /** Process waiting (WAITING) for this one to return (call_sub_service), or null. */
+  callerPid: number | null;
+  join: JoinInfo | null;
+  entity: EntityRef | null;
+  /** Operator key of the assignee, or null (unassigned: in the pool of `candidateRoles`). */
+  assignee: string | null;
+  /** Role keys whose holders may claim the task while it is unassigned. */
+  candidateRoles: string[];
+  /** Operator key of whoever started the journey (copied from the root). */
+  creator: string | null;
+  scheduledAt: number | null;
+  deadline: number | null;
+  startedAt: number | null;
+  endedAt: number | null;
+  waitReason: string | null;
+  suspendReason: string | null;
+  /** State to return to on resume (from SUSPENDED) or retry (from ERROR). */
+  resumeState: ProcessState | null;
+  terminatedReason: TerminatedReason | null;
+  /** Form data submitted on completion. */
+  formData: Record<string, unknown> | null;
+  /** Optimistic-locking version; +1 on every write. */
+  version: number;
+  createdAt: number;
+  updatedAt: number;
+};
