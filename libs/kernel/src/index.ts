@@ -1,2 +1,13 @@
 export * from './pcb/pcb';
+export * from './pcb/state-machine';
 export * from './context/frame';
+export { newFrame, visibleVars, canonicalJson, frameHash } from './context/frames';
+export * from './design/kernel-design';
+export * from './errors/kernel-error';
+export * from './ports/ports';
+export * from './engine/types';
+export { Kernel, mayWorkOn, type StartProcessInput, type KernelDeps } from './engine/kernel';
+export { assignTask, poolFor, rolesAllowing, type Assignment } from './assignment/assign';
+export { evaluateExpression, type ExpressionResult } from './rules/feel';
+export { evaluationContext } from './rules/evaluation-context';
+export { INSTRUCTIONS } from './instructions/registry';

@@ -1,0 +1,192 @@
+import { checkFeelExpression } from '../feel/check-expression';
+import { DesignDocument } from '../model';
+import { DesignIssue, formatIssuePath } from './design-issue';
+
+/** Result of {@link validateDesign}. */
+export type DesignValidationResult = { ok: true; design: DesignDocument } | { ok: false; issues: DesignIssue[] };
+
+/** Instructions whose sys_call starts or calls another service: their rules must name an operand (§3.5). */
+export const SYS_CALLS_NEEDING_OPERAND: ReadonlySet<string> = new Set([
+  'start_service',
+  'call_sub_service',
+  'start_iteration_service',
+  'start_parallel_service',
+]);
+
+const COLLECTIONS = [
+  'services',
+  'events',
+  'instructions',
+  'rules',
+  'roles',
+  'operators',
+  'resourceTypes',
+  'resources',
+  'entityTypes',
+  'workOrders',
+] as const;
+type Collection = (typeof COLLECTIONS)[number];
+
+const NOUN: Record<Collection, string> = {
+  services: 'service',
+  events: 'event',
+  instructions: 'instruction',
+  rules: 'rule',
+  roles: 'role',
+  operators: 'operator',
+  resourceTypes: 'resource type',
+  resources: 'resource',
+  entityTypes: 'entity type',
+  workOrders: 'work order',
+};
+
+type Obj = Record<string, unknown>;
+
+function isObj(value: unknown): value is Obj {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** Elements of `doc[field]` that are objects, with their index; tolerant of any input shape. */
+function elements(doc: Obj, field: string): Array<{ el: Obj; index: number }> {
+  const list = doc[field];
+  if (!Array.isArray(list)) return [];
+  return list.flatMap((el, index) => (isObj(el) ? [{ el, index }] : []));
+}
+
+function label(el: Obj): string {
+  return typeof el.key === 'string' ? JSON.stringify(el.key) : '(no key)';
+}
+
+function semanticIssues(doc: Obj): DesignIssue[] {
+  const issues: DesignIssue[] = [];
+  const keys = {} as Record<Collection, Set<string>>;
+
+  for (const collection of COLLECTIONS) {
+    const seen = new Map<string, number>();
+    for (const { el, index } of elements(doc, collection)) {
+      if (typeof el.key !== 'string') continue;
+      const first = seen.get(el.key);
+      if (first === undefined) seen.set(el.key, index);
+      else {
+        issues.push({
+          path: `${collection}[${index}].key`,
+          code: 'duplicate_key',
+          message: `duplicate ${NOUN[collection]} key ${JSON.stringify(el.key)} (first at ${collection}[${first}])`,
+        });
+      }
+    }
+    keys[collection] = new Set(seen.keys());
+  }
+
+  const ref = (path: string, owner: string, value: unknown, target: Collection, nullable: boolean) => {
+    if (value === undefined || (nullable && value === null)) return;
+    if (typeof value !== 'string') return; // a type error, already reported by the schema
+    if (!keys[target].has(value)) {
+      issues.push({
+        path,
+        code: 'unknown_reference',
+        message: `${owner} refers to ${NOUN[target]} ${JSON.stringify(value)}, which is not defined in ${target}`,
+      });
+    }
+  };
+  const refList = (path: string, owner: string, value: unknown, target: Collection) => {
+    if (!Array.isArray(value)) return;
+    value.forEach((item, j) => ref(`${path}[${j}]`, owner, item, target, false));
+  };
+
+  const sysCallOf = new Map<string, unknown>();
+  for (const { el } of elements(doc, 'instructions')) {
+    if (typeof el.key === 'string' && !sysCallOf.has(el.key)) sysCallOf.set(el.key, el.sysCall);
+  }
+
+  const hasEntityTypes = keys.entityTypes.size > 0;
+  for (const { el, index } of elements(doc, 'services')) {
+    const p = `services[${index}]`;
+    const owner = `service ${label(el)}`;
+    ref(`${p}.routeTo`, owner, el.routeTo, 'roles', true);
+    if (hasEntityTypes) ref(`${p}.entityType`, owner, el.entityType, 'entityTypes', true);
+    refList(`${p}.consists`, owner, el.consists, 'services');
+    if (Array.isArray(el.resourceRequirements)) {
+      el.resourceRequirements.forEach((req, j) => {
+        if (isObj(req)) ref(`${p}.resourceRequirements[${j}].resourceType`, owner, req.resourceType, 'resourceTypes', false);
+      });
+    }
+  }
+
+  for (const { el, index } of elements(doc, 'rules')) {
+    const p = `rules[${index}]`;
+    const owner = `rule ${label(el)}`;
+    ref(`${p}.program`, owner, el.program, 'services', false);
+    ref(`${p}.subject`, owner, el.subject, 'services', false);
+    ref(`${p}.event`, owner, el.event, 'events', false);
+    ref(`${p}.instruction`, owner, el.instruction, 'instructions', true);
+    ref(`${p}.operand`, owner, el.operand, 'services', true);
+    if (typeof el.instruction === 'string') {
+      const sysCall = sysCallOf.get(el.instruction);
+      if (typeof sysCall === 'string' && SYS_CALLS_NEEDING_OPERAND.has(sysCall) && (el.operand ?? null) === null) {
+        issues.push({
+          path: `${p}.operand`,
+          code: 'missing_operand',
+          message: `${owner} runs instruction ${JSON.stringify(el.instruction)} (${sysCall}), which needs an operand service`,
+        });
+      }
+    }
+  }
+
+  for (const { el, index } of elements(doc, 'roles')) {
+    refList(`roles[${index}].services`, `role ${label(el)}`, el.services, 'services');
+  }
+  for (const { el, index } of elements(doc, 'operators')) {
+    const owner = `operator ${label(el)}`;
+    refList(`operators[${index}].roles`, owner, el.roles, 'roles');
+    ref(`operators[${index}].relatedStaff`, owner, el.relatedStaff, 'operators', true);
+  }
+  for (const { el, index } of elements(doc, 'resources')) {
+    ref(`resources[${index}].type`, `resource ${label(el)}`, el.type, 'resourceTypes', false);
+  }
+
+  for (const { el, index } of elements(doc, 'events')) {
+    if (typeof el.expression !== 'string' || el.expression.length === 0) continue;
+    for (const problem of checkFeelExpression(el.expression)) {
+      issues.push({
+        path: `events[${index}].expression`,
+        code: 'invalid_expression',
+        message:
+          `event ${label(el)}: expression ${JSON.stringify(el.expression)} is rejected: ${problem.message}` +
+          (problem.text ? ` (at ${JSON.stringify(problem.text)})` : ''),
+      });
+    }
+  }
+  return issues;
+}
+
+/**
+ * Validate a design document completely and report every problem, not only the first:
+ * - schema errors from {@link DesignDocument} (zod 4), mapped to paths such as `rules[3].order`;
+ * - duplicate keys within each array (`services[5].key`);
+ * - referential integrity: rule program/subject/operand → services, rule event → events, rule instruction
+ *   → instructions, role services → services, operator roles → roles, operator relatedStaff → operators,
+ *   service routeTo → roles, service consists → services, service resourceRequirements → resource types,
+ *   resource type → resource types, service entityType → entity types (only when entityTypes is non-empty);
+ * - rules whose instruction's sysCall is start_service / call_sub_service / start_iteration_service /
+ *   start_parallel_service must have an operand;
+ * - every event expression must pass {@link checkFeelExpression} (issue at `events[i].expression`).
+ * Referential checks run even when the schema check fails (on whatever elements are readable).
+ *
+ * @param input anything, e.g. the result of `YAML.parse`.
+ * @returns `{ ok: true, design }` (defaults filled in) or `{ ok: false, issues }`. Never throws.
+ * @see reference/erpsys-original.md §1.2–§1.3 (the entities), §3.5 (sys_calls).
+ */
+export function validateDesign(input: unknown): DesignValidationResult {
+  const parsed = DesignDocument.safeParse(input);
+  const issues: DesignIssue[] = parsed.success
+    ? []
+    : parsed.error.issues.map((issue) => ({
+        path: formatIssuePath(issue.path),
+        code: issue.code,
+        message: issue.message,
+      }));
+  if (isObj(input)) issues.push(...semanticIssues(input));
+  if (issues.length > 0 || !parsed.success) return { ok: false, issues };
+  return { ok: true, design: parsed.data };
+}

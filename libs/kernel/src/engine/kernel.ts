@@ -1,0 +1,239 @@
+import { poolFor, rolesAllowing } from '../assignment/assign';
+import { entryPoints, type DesignIndex } from '../design/kernel-design';
+import { ForbiddenError, IllegalTransitionError, KernelError } from '../errors/kernel-error';
+import { INSTRUCTIONS } from '../instructions/registry';
+import type { EntityRef, Pcb } from '../pcb/pcb';
+import type { Clock, DesignSource, ProcessStore } from '../ports/ports';
+import { DEFAULT_CASCADE_LIMIT, Run } from './run';
+import type { Actor, Changeset } from './types';
+
+/** Input of {@link Kernel.startProcess}. */
+export type StartProcessInput = {
+  service: string;
+  designVersion: number;
+  entity: EntityRef | null;
+  /** 0–1000; defaults to the service's default priority. */
+  priority?: number;
+  /** Epoch ms. */
+  scheduledAt?: number | null;
+  deadline?: number | null;
+  actor: Actor;
+};
+
+/** Dependencies of the kernel: storage (one transaction per command), designs, clock. */
+export type KernelDeps = { store: ProcessStore; designs: DesignSource; clock: Clock; cascadeLimit?: number };
+
+/** True when the actor's roles allow the service (admins may act on everything). */
+export function mayWorkOn(index: DesignIndex, actor: Actor, service: string): boolean {
+  if (actor.admin) return true;
+  const allowed = rolesAllowing(index, service);
+  return actor.roles.some((r) => allowed.includes(r));
+}
+
+/** True when an unassigned task is in the actor's pool. */
+function inPool(actor: Actor, pcb: Pcb): boolean {
+  return pcb.assignee === null && (actor.admin || pcb.candidateRoles.some((r) => actor.roles.includes(r)));
+}
+
+/**
+ * The process kernel's command API. Each command reads through the {@link ProcessStore} (inside the caller's
+ * transaction), runs the rule cascade to completion in memory and returns a {@link Changeset} for the caller
+ * to persist atomically; it performs no I/O of its own besides the store's reads.
+ *
+ * Errors (all {@link KernelError}): PROCESS_NOT_FOUND, ILLEGAL_TRANSITION (e.g. completing a completed task),
+ * ALREADY_CLAIMED, NOT_ASSIGNEE, FORBIDDEN (roles do not allow the service), UNKNOWN_SERVICE, UNKNOWN_OPERATOR,
+ * NOT_A_TASK, INVALID_INPUT, CASCADE_LIMIT.
+ */
+export class Kernel {
+  constructor(private readonly deps: KernelDeps) {}
+
+  private run(actor: Actor | null): Run {
+    return new Run(this.deps.store, this.deps.designs, this.deps.clock, actor?.key ?? null, INSTRUCTIONS, this.deps.cascadeLimit ?? DEFAULT_CASCADE_LIMIT);
+  }
+
+  private async finish(run: Run, pid: number): Promise<Changeset> {
+    await run.drain();
+    return run.uow.toChangeset(pid, run.now);
+  }
+
+  /**
+   * Starts a journey by hand: a root process of `service` in the entry program that names it (the service's
+   * entry point), or with no program scope when the service is itself a manual-start entry.
+   * @throws KernelError UNKNOWN_SERVICE, FORBIDDEN
+   */
+  async startProcess(input: StartProcessInput): Promise<Changeset> {
+    const index = await this.deps.designs.get(input.designVersion);
+    const svc = index.services.get(input.service);
+    if (!svc || svc.kind === 'program') {
+      throw new KernelError('UNKNOWN_SERVICE', `service "${input.service}" does not exist in design version ${input.designVersion}`, { field: 'service' });
+    }
+    if (!mayWorkOn(index, input.actor, svc.key)) {
+      throw new ForbiddenError(`your roles do not allow starting "${svc.key}"`, { field: 'service', service: svc.key });
+    }
+    const entry = entryPoints(index).find((e) => e.service === svc.key);
+    const run = this.run(input.actor);
+    const pcb = await run.spawn(
+      {
+        service: svc.key,
+        designVersion: input.designVersion,
+        program: entry?.program ?? null,
+        parentPid: null,
+        previousPid: null,
+        entity: input.entity,
+        creator: input.actor.key,
+        priority: input.priority,
+        scheduledAt: input.scheduledAt ?? null,
+        deadline: input.deadline ?? null,
+      },
+      { action: 'start_process' },
+    );
+    return this.finish(run, pcb.pid);
+  }
+
+  private async task(run: Run, pid: number, actor: Actor): Promise<{ pcb: Pcb; index: DesignIndex }> {
+    const pcb = await run.uow.load(pid);
+    const index = await run.design(pcb.designVersion);
+    if (pcb.kind !== 'task') throw new KernelError('NOT_A_TASK', `process ${pid} is a ${pcb.kind} process, not a task`, { pid });
+    if (!mayWorkOn(index, actor, pcb.service)) {
+      throw new ForbiddenError(`your roles do not allow working on "${pcb.service}"`, { pid, service: pcb.service });
+    }
+    return { pcb, index };
+  }
+
+  /** Ensures the actor owns the task, claiming it first when it is unassigned and in their pool. */
+  private async own(run: Run, pcb: Pcb, actor: Actor): Promise<Pcb> {
+    if (pcb.assignee === actor.key) return pcb;
+    if (pcb.assignee === null && inPool(actor, pcb)) {
+      return run.update(pcb.pid, { assignee: actor.key }, 'claimed', { action: 'claim', implicit: true });
+    }
+    if (pcb.assignee !== null && actor.admin) return pcb;
+    if (pcb.assignee !== null) throw new KernelError('NOT_ASSIGNEE', `process ${pcb.pid} is assigned to ${pcb.assignee}`, { pid: pcb.pid, assignee: pcb.assignee });
+    throw new ForbiddenError(`process ${pcb.pid} is not in your pool`, { pid: pcb.pid });
+  }
+
+  private ensureLive(pcb: Pcb, event: string): void {
+    if (pcb.state === 'TERMINATED') throw new IllegalTransitionError(pcb.pid, pcb.state, event);
+  }
+
+  /** Claims an unassigned task from the actor's pool. Claiming one's own task again changes nothing. @throws ALREADY_CLAIMED */
+  async claim(pid: number, actor: Actor): Promise<Changeset> {
+    const run = this.run(actor);
+    const { pcb } = await this.task(run, pid, actor);
+    this.ensureLive(pcb, 'claim');
+    if (pcb.assignee !== null && pcb.assignee !== actor.key) {
+      throw new KernelError('ALREADY_CLAIMED', `process ${pid} is already claimed by ${pcb.assignee}`, { pid, assignee: pcb.assignee });
+    }
+    if (pcb.assignee === null) {
+      if (!inPool(actor, pcb)) throw new ForbiddenError(`process ${pid} is not in your pool`, { pid });
+      await run.update(pid, { assignee: actor.key }, 'claimed', { action: 'claim' });
+    }
+    return this.finish(run, pid);
+  }
+
+  /** Returns a task to its pool; a RUNNING task goes back to READY. */
+  async unclaim(pid: number, actor: Actor): Promise<Changeset> {
+    const run = this.run(actor);
+    const { pcb, index } = await this.task(run, pid, actor);
+    this.ensureLive(pcb, 'unclaim');
+    if (pcb.assignee !== actor.key && !actor.admin) {
+      throw new KernelError('NOT_ASSIGNEE', `process ${pid} is not assigned to you`, { pid, assignee: pcb.assignee });
+    }
+    await run.update(pid, { assignee: null, candidateRoles: poolFor(index, pcb.service) }, 'unclaimed', { action: 'unclaim' });
+    if (pcb.state === 'RUNNING') await run.apply(pid, { type: 'yield' }, { action: 'unclaim' });
+    return this.finish(run, pid);
+  }
+
+  /** READY → RUNNING (claiming first when needed). */
+  async start(pid: number, actor: Actor): Promise<Changeset> {
+    const run = this.run(actor);
+    const { pcb } = await this.task(run, pid, actor);
+    this.ensureLive(pcb, 'start');
+    await this.own(run, pcb, actor);
+    await run.apply(pid, { type: 'start' }, { action: 'start' });
+    return this.finish(run, pid);
+  }
+
+  /**
+   * Completes a task with its form data: (READY →) RUNNING → TERMINATED (completed); its rules fire in its
+   * program. Completing a completed task is an ILLEGAL_TRANSITION and changes nothing.
+   * @param form form data (already validated against the service's JSON Schema by the caller)
+   */
+  async complete(pid: number, actor: Actor, form: Record<string, unknown> = {}): Promise<Changeset> {
+    const run = this.run(actor);
+    const { pcb } = await this.task(run, pid, actor);
+    this.ensureLive(pcb, 'complete');
+    await this.own(run, pcb, actor);
+    let current = await run.uow.load(pid);
+    if (current.state === 'READY') current = await run.apply(pid, { type: 'start' }, { action: 'complete' });
+    if (current.state !== 'RUNNING') throw new IllegalTransitionError(pid, current.state, 'complete');
+    await run.update(pid, { formData: form }, 'form.submitted', { action: 'complete' }, { fields: Object.keys(form) });
+    await run.setVars(pid, { form });
+    await run.apply(pid, { type: 'complete' }, { action: 'complete' });
+    return this.finish(run, pid);
+  }
+
+  /** Suspends a live task (e.g. "request service"); its SUSPENDED rules fire. */
+  async suspend(pid: number, actor: Actor, reason: string): Promise<Changeset> {
+    const run = this.run(actor);
+    const { pcb } = await this.task(run, pid, actor);
+    this.ensureLive(pcb, 'suspend');
+    await this.own(run, pcb, actor);
+    await run.apply(pid, { type: 'suspend', reason }, { action: 'suspend' }, { reason });
+    return this.finish(run, pid);
+  }
+
+  /** Resumes a suspended task to the state it held before. */
+  async resume(pid: number, actor: Actor): Promise<Changeset> {
+    const run = this.run(actor);
+    const { pcb } = await this.task(run, pid, actor);
+    this.ensureLive(pcb, 'resume');
+    await this.own(run, pcb, actor);
+    await run.apply(pid, { type: 'resume' }, { action: 'resume' });
+    return this.finish(run, pid);
+  }
+
+  /**
+   * Cancels a process and every live descendant (terminated reason `cancelled`; completion rules do not
+   * fire). Tasks: the assignee, a pool member, or an admin; program instances: admins only.
+   */
+  async cancel(pid: number, actor: Actor, reason: string): Promise<Changeset> {
+    const run = this.run(actor);
+    const pcb = await run.uow.load(pid);
+    this.ensureLive(pcb, 'cancel');
+    if (pcb.kind === 'task') await this.own(run, (await this.task(run, pid, actor)).pcb, actor);
+    else if (!actor.admin) throw new ForbiddenError(`only an admin may cancel ${pcb.kind} process ${pid}`, { pid });
+    await run.apply(pid, { type: 'cancel', reason }, { action: 'cancel' }, { reason });
+    const cascade = async (parent: number): Promise<void> => {
+      for (const child of await run.uow.children(parent)) {
+        if (child.state !== 'TERMINATED') await run.apply(child.pid, { type: 'cancel', reason }, { action: 'cancel', cascadeFrom: pid }, { reason });
+        await cascade(child.pid);
+      }
+    };
+    await cascade(pid);
+    return this.finish(run, pid);
+  }
+
+  /** Hands a task to another operator whose roles allow the service. @throws INVALID_INPUT (field `operator`) */
+  async transfer(pid: number, actor: Actor, operatorKey: string): Promise<Changeset> {
+    const run = this.run(actor);
+    const { pcb, index } = await this.task(run, pid, actor);
+    this.ensureLive(pcb, 'transfer');
+    await this.own(run, pcb, actor);
+    const target = await run.operator(operatorKey);
+    if (!target) throw new KernelError('UNKNOWN_OPERATOR', `operator "${operatorKey}" does not exist`, { field: 'operator' });
+    const allowed = rolesAllowing(index, pcb.service);
+    if (!target.roles.some((r) => allowed.includes(r))) {
+      throw new KernelError('INVALID_INPUT', `operator "${operatorKey}" holds no role allowing "${pcb.service}"`, { field: 'operator' });
+    }
+    await run.update(pid, { assignee: target.key }, 'transferred', { action: 'transfer' }, { from: pcb.assignee, to: target.key });
+    return this.finish(run, pid);
+  }
+
+  /** ERROR → the state before the failure (admins). */
+  async retry(pid: number, actor: Actor): Promise<Changeset> {
+    if (!actor.admin) throw new ForbiddenError('only an admin may retry a process', { pid });
+    const run = this.run(actor);
+    await run.apply(pid, { type: 'retry' }, { action: 'retry' });
+    return this.finish(run, pid);
+  }
+}

@@ -1,0 +1,53 @@
+import type { Pcb } from '../pcb/pcb';
+import type { InstructionHandler, Run } from '../engine/run';
+import { owningInstance, ruleCause } from './scope';
+
+async function closeOpenSteps(run: Run, instance: Pcb, cause: Record<string, unknown>): Promise<void> {
+  for (const child of await run.uow.children(instance.pid)) {
+    await closeOpenSteps(run, child, cause);
+    const current = await run.uow.load(child.pid);
+    if (current.state !== 'TERMINATED') {
+      await run.apply(child.pid, { type: 'cancel', reason: `closed by return of pid ${instance.pid}` }, cause, { closedBy: instance.pid });
+    }
+  }
+}
+
+/** The instance's return value: the form data of its completed steps, keyed by service. */
+async function collectReturnValue(run: Run, instance: Pcb): Promise<Record<string, unknown>> {
+  const out: Record<string, unknown> = {};
+  for (const child of await run.uow.children(instance.pid)) {
+    if (child.terminatedReason === 'completed' && child.formData) out[child.service] = child.formData;
+  }
+  return out;
+}
+
+/**
+ * `calling_return`: the program instance the rule fired in is done (reference §3.7 point 4). Its open steps
+ * are closed (cancelled, like a stack-frame pop), its return value is set, it terminates (completed), its
+ * caller is woken and gets `return_value`, and the instance's TERMINATED rules run in the caller's program.
+ */
+export const callingReturn: InstructionHandler = async (run, subject, rule, index) => {
+  const instance = await owningInstance(run, subject, rule, index);
+  if (!instance || instance.kind !== 'program') throw new Error(`calling_return from pid ${subject.pid}: no program instance to return from`);
+  if (instance.state === 'TERMINATED') throw new Error(`calling_return: program instance ${instance.pid} already terminated`);
+  const cause = ruleCause(subject, rule, 'calling_return');
+  await closeOpenSteps(run, instance, cause);
+  const frame = await run.uow.frame(instance.pid);
+  run.uow.setFrame({ ...frame, returnValue: await collectReturnValue(run, instance) });
+  let current = await run.uow.load(instance.pid);
+  if (current.state === 'SUSPENDED') current = await run.apply(current.pid, { type: 'resume' }, cause);
+  if (current.state === 'READY') current = await run.apply(current.pid, { type: 'start' }, cause);
+  await run.apply(current.pid, { type: 'complete' }, cause);
+};
+
+/**
+ * `terminate`: end the program instance the rule fired in without a return value: open steps and the
+ * instance are cancelled; a waiting caller is woken.
+ */
+export const terminate: InstructionHandler = async (run, subject, rule, index) => {
+  const instance = (await owningInstance(run, subject, rule, index)) ?? subject;
+  if (instance.state === 'TERMINATED') return;
+  const cause = ruleCause(subject, rule, 'terminate');
+  await closeOpenSteps(run, instance, cause);
+  await run.apply(instance.pid, { type: 'cancel', reason: `terminated by rule ${rule.key}` }, cause);
+};

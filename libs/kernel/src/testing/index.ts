@@ -1,0 +1,3 @@
+export { ManualClock } from './manual-clock';
+export { MemoryStore } from './memory-store';
+export { clinicDesign, CLINIC_SERVICES } from './clinic-design';
