@@ -1,4 +1,4 @@
-import { PyToken, PyTokenizeError, tokenizePython } from '../python/tokenize';
+import { type PyToken, PyTokenizeError, tokenizePython } from '../python/tokenize';
 import { FEEL_FORBIDDEN_NAMES } from './builtins';
 import { checkFeelExpression } from './check-expression';
 
@@ -183,13 +183,13 @@ class Translator {
     const operators: string[] = [];
     for (;;) {
       const token = this.peek();
-      if (token.kind === 'op' && token.value in COMPARISONS) {
+      if (token.kind === 'op' && Object.hasOwn(COMPARISONS, token.value)) {
         this.take();
         operators.push(COMPARISONS[token.value]);
         operands.push(this.atom());
         continue;
       }
-      if (this.isName(token, 'is') || this.isName(token, 'in') || (this.isName(token, 'not') && operands.length > 0)) {
+      if (this.isName(token, 'is') || this.isName(token, 'in') || this.isName(token, 'not')) {
         this.fail(this.source.slice(token.from, token.to), 'unsupported comparison operator');
       }
       break;

@@ -1,5 +1,5 @@
 import { JsonSchema } from '../model';
-import { FixtureIndex, FixtureRow, str } from './erpsys-rows';
+import { FixtureIndex, type FixtureRow, str } from './erpsys-rows';
 
 /** erpsys DataItem `field_type` → JSON Schema (reference §1.3, §1.5). Unlisted types become strings. */
 const SIMPLE_TYPES: Record<string, JsonSchema> = {
@@ -41,7 +41,9 @@ function fieldSchema(index: FixtureIndex, item: FixtureRow): JsonSchema {
     const target = index.get('design.dataitem', item.fields.business_type);
     const labels = seedLabels(item).length > 0 ? seedLabels(item) : seedLabels(target);
     const scalar: JsonSchema =
-      labels.length > 0 ? { type: 'string', enum: labels } : { type: 'string', 'x-ref': str(target, 'name') ?? str(item, 'name') };
+      labels.length > 0
+        ? { type: 'string', enum: labels }
+        : { type: 'string', 'x-ref': str(target, 'name') ?? str(item, 'name') };
     return item.fields.is_multivalued === true ? { title, type: 'array', items: scalar } : { title, ...scalar };
   }
   const schema: JsonSchema = { title, ...(SIMPLE_TYPES[fieldType] ?? { type: 'string' }) };

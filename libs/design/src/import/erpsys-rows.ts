@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { DesignIssue, DesignValidationError, formatIssuePath } from '../validation/design-issue';
+import { type DesignIssue, DesignValidationError, formatIssuePath } from '../validation/design-issue';
 
 /** One row of a Django fixture dump: `{ model: 'kernel.service', pk: 463, fields: {...} }`. */
 export type FixtureRow = { model: string; pk: number | string; fields: Record<string, unknown> };

@@ -1,6 +1,6 @@
 import { parseDocument, stringify } from 'yaml';
 import { DesignDocument } from '../model';
-import { DesignIssue, DesignValidationError } from '../validation/design-issue';
+import { type DesignIssue, DesignValidationError } from '../validation/design-issue';
 import { validateDesign } from '../validation/validate-design';
 
 export { canonicalJson, designHash } from './canonical';

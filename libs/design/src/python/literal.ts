@@ -1,4 +1,4 @@
-import { PyToken, PyTokenizeError, tokenizePython } from './tokenize';
+import { type PyToken, PyTokenizeError, tokenizePython } from './tokenize';
 
 /** Thrown by {@link parsePythonLiteral}; `offending` is the source text that could not be read. */
 export class PythonLiteralError extends Error {

@@ -118,7 +118,8 @@ function readNumber(text: string, start: number): number {
  *
  * @param text source text, e.g. `process_state=='TERMINATED'`.
  * @returns the token list, e.g. `[name process_state, op ==, string TERMINATED, end]`.
- * @throws {PyTokenizeError} for malformed string or numeric literals (unterminated, bad escape, `0x1F`, ...).
+ * @throws {PyTokenizeError} for malformed string or numeric literals (unterminated, bad escape, `0x1F`, ...)
+ *   and prefixed strings (`r'x'`, `f"{x}"`).
  */
 export function tokenizePython(text: string): PyToken[] {
   const tokens: PyToken[] = [];
@@ -144,6 +145,10 @@ export function tokenizePython(text: string): PyToken[] {
     if (isNameStart(ch)) {
       let end = i + 1;
       while (end < text.length && isNameChar(text[end])) end += 1;
+      if ((text[end] === "'" || text[end] === '"') && /^(?:[rbuf]|rb|br|fr|rf)$/i.test(text.slice(i, end))) {
+        const { end: stop } = readString(text, end);
+        throw new PyTokenizeError('string prefixes are not supported', text.slice(i, stop), i);
+      }
       tokens.push({ kind: 'name', value: text.slice(i, end), from: i, to: end });
       i = end;
       continue;

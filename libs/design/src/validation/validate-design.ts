@@ -1,6 +1,6 @@
 import { checkFeelExpression } from '../feel/check-expression';
 import { DesignDocument } from '../model';
-import { DesignIssue, formatIssuePath } from './design-issue';
+import { type DesignIssue, formatIssuePath } from './design-issue';
 
 /** Result of {@link validateDesign}. */
 export type DesignValidationResult = { ok: true; design: DesignDocument } | { ok: false; issues: DesignIssue[] };
@@ -108,7 +108,8 @@ function semanticIssues(doc: Obj): DesignIssue[] {
     refList(`${p}.consists`, owner, el.consists, 'services');
     if (Array.isArray(el.resourceRequirements)) {
       el.resourceRequirements.forEach((req, j) => {
-        if (isObj(req)) ref(`${p}.resourceRequirements[${j}].resourceType`, owner, req.resourceType, 'resourceTypes', false);
+        if (isObj(req))
+          ref(`${p}.resourceRequirements[${j}].resourceType`, owner, req.resourceType, 'resourceTypes', false);
       });
     }
   }

@@ -1,0 +1,55 @@
+import { DynamicModule, Inject, Injectable, Logger, Module, OnApplicationShutdown } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import type { DataSource } from 'typeorm';
+import { AppConfig } from './infra/config/app-config';
+import { ConfigModule } from './infra/config/config.module';
+import { DatabaseModule } from './infra/database/database.module';
+import type { EmbeddedPostgresHandle } from './infra/database/embedded-postgres';
+import { OutboxModule } from './infra/outbox/outbox.module';
+import { ProblemModule } from './infra/problem/problem.module';
+import { AuthModule } from './modules/auth/auth.module';
+import { HealthModule } from './modules/health/health.module';
+import { LiveModule } from './modules/live/live.module';
+import { OperatorsModule } from './modules/operators/operators.module';
+
+/** DI token of the embedded PostgreSQL handle (null with an external `DATABASE_URL`). */
+export const EMBEDDED_POSTGRES = Symbol('EMBEDDED_POSTGRES');
+
+/** Stops the embedded PostgreSQL (if any) once the connection pool is closed, whoever closes the app. */
+@Injectable()
+class EmbeddedPostgresLifecycle implements OnApplicationShutdown {
+  constructor(
+    @Inject(EMBEDDED_POSTGRES) private readonly embedded: EmbeddedPostgresHandle | null,
+    @InjectDataSource() private readonly dataSource: DataSource,
+  ) {}
+
+  async onApplicationShutdown(): Promise<void> {
+    if (!this.embedded) return;
+    if (this.dataSource.isInitialized) {
+      await this.dataSource.destroy().catch((error: unknown) => new Logger('App').warn(String(error)));
+    }
+    await this.embedded.stop();
+  }
+}
+
+/** Root module; built by `createApp` once the configuration is resolved. */
+@Module({})
+export class AppModule {
+  static forRoot(config: AppConfig, embedded: EmbeddedPostgresHandle | null): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [
+        ConfigModule.forRoot(config),
+        DatabaseModule,
+        ProblemModule,
+        OutboxModule,
+        AuthModule,
+        OperatorsModule,
+        HealthModule,
+        LiveModule,
+        // LEAD: ProcessesModule, TasksModule, DesignsModule go here.
+      ],
+      providers: [{ provide: EMBEDDED_POSTGRES, useValue: embedded }, EmbeddedPostgresLifecycle],
+    };
+  }
+}

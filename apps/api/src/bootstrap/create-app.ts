@@ -1,0 +1,99 @@
+import type { AddressInfo } from 'node:net';
+import path from 'node:path';
+import { ConsoleLogger, INestApplication, Logger, type LogLevel } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { AppModule } from '../app.module';
+import { AppConfig, LOG_LEVELS, loadEnvConfig, type LogLevelName } from '../infra/config/app-config';
+import { ephemeralJwtSecret, readOrCreateJwtSecret } from '../infra/config/jwt-secret.util';
+import { defaultDataDir } from '../infra/config/repo-root.util';
+import { startEmbeddedPostgres, type EmbeddedPostgresHandle } from '../infra/database/embedded-postgres';
+import { seedIfEmpty } from './seed';
+import { setupSwagger } from './swagger';
+
+/** Options of {@link createApp}; each overrides the matching environment variable. */
+export type CreateAppOptions = {
+  /** PostgreSQL URL; default `DATABASE_URL`, else embedded PostgreSQL in `<repo>/.data/pg`. */
+  databaseUrl?: string;
+  /** HTTP port; default `PORT` (3000). 0 = any free port. */
+  port?: number;
+  /** Run `seedIfEmpty` before listening. @default true */
+  seed?: boolean;
+};
+
+/** A started API. */
+export type CreatedApp = {
+  app: INestApplication;
+  /** Base URL without the `/api` prefix, e.g. `http://127.0.0.1:3000`. */
+  url: string;
+  /** Closes HTTP/WebSocket servers, the relay and the pool, then stops embedded PostgreSQL (if started). */
+  close(): Promise<void>;
+};
+
+/** Nest log levels from `fatal` up to `level`. */
+export function logLevelsUpTo(level: LogLevelName): LogLevel[] {
+  return LOG_LEVELS.slice(0, LOG_LEVELS.indexOf(level) + 1);
+}
+
+/**
+ * Builds and starts the API: reads the environment once, starts embedded PostgreSQL when no database URL
+ * is given, runs migrations, creates the admin operator if needed, seeds on first start and listens.
+ * Routes live under `/api`; logs are JSON lines; SIGINT/SIGTERM close the app gracefully.
+ *
+ * @throws ConfigError for a malformed environment; database or port errors as thrown.
+ * @example const { url, close } = await createApp({ databaseUrl, port: 0 });
+ */
+export async function createApp(options: CreateAppOptions = {}): Promise<CreatedApp> {
+  const env = loadEnvConfig();
+  const logger = new ConsoleLogger({ json: true, logLevels: logLevelsUpTo(env.logLevel) });
+  Logger.overrideLogger(logger);
+  const bootLogger = new Logger('Bootstrap');
+
+  const dataDir = defaultDataDir();
+  let embedded: EmbeddedPostgresHandle | null = null;
+  let databaseUrl = options.databaseUrl ?? env.databaseUrl;
+  if (!databaseUrl) {
+    embedded = await startEmbeddedPostgres({ dataDir: path.join(dataDir, 'pg') });
+    databaseUrl = embedded.url;
+  }
+
+  let jwtSecret = env.jwtSecret;
+  if (!jwtSecret && embedded) jwtSecret = readOrCreateJwtSecret(dataDir);
+  if (!jwtSecret) {
+    bootLogger.warn('JWT_SECRET is not set: using a random secret; tokens become invalid when this process stops');
+    jwtSecret = ephemeralJwtSecret();
+  }
+
+  const config = new AppConfig({
+    databaseUrl,
+    embeddedDatabase: embedded !== null,
+    redisUrl: env.redisUrl,
+    port: options.port ?? env.port,
+    host: env.host,
+    jwtSecret,
+    adminPassword: env.adminPassword,
+    logLevel: env.logLevel,
+    dataDir,
+  } as AppConfig);
+
+  let app: INestApplication | undefined;
+  try {
+    app = await NestFactory.create(AppModule.forRoot(config, embedded), { logger, abortOnError: false });
+    app.setGlobalPrefix('api');
+    app.enableShutdownHooks();
+    setupSwagger(app);
+    await app.init();
+    if (options.seed !== false) await seedIfEmpty(app);
+    await app.listen(config.port, config.host);
+  } catch (error) {
+    if (app) await app.close().catch(() => undefined);
+    else await embedded?.stop();
+    throw error;
+  }
+
+  const { port } = app.getHttpServer().address() as AddressInfo;
+  const host = ['0.0.0.0', '::', ''].includes(config.host) ? 'localhost' : config.host;
+  const url = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
+  const started = app;
+  let closing: Promise<void> | undefined;
+  return { app: started, url, close: () => (closing ??= started.close()) };
+}

@@ -1,0 +1,59 @@
+import { DataSource, type DataSourceOptions } from 'typeorm';
+import { MIGRATIONS } from '../../../../../migrations';
+import { ENTITIES } from './entities';
+import { TypeormLogger } from './typeorm-logger';
+
+/**
+ * TypeORM options for the API: PostgreSQL at `url`, every entity, the migrations of `/migrations`
+ * (explicit list in `migrations/index.ts`), no `synchronize` and no automatic migration run; call
+ * {@link runMigrations} at boot instead.
+ */
+export function buildDataSourceOptions(url: string): DataSourceOptions {
+  return {
+    type: 'postgres',
+    url,
+    applicationName: 'opkernel-api',
+    entities: ENTITIES,
+    migrations: MIGRATIONS,
+    migrationsTableName: 'migrations',
+    synchronize: false,
+    migrationsRun: false,
+    logger: new TypeormLogger(),
+    logging: ['error', 'warn', 'migration'],
+    maxQueryExecutionTime: 1000,
+    poolSize: 10,
+  };
+}
+
+// Any constant works; it only has to be the same in every process migrating the same database.
+const MIGRATION_LOCK_KEY = 727_001;
+
+/**
+ * Runs pending migrations (one transaction each) under a PostgreSQL advisory lock, so several API processes
+ * starting together migrate once.
+ * @returns names of the migrations applied now (empty when the schema was current).
+ */
+export async function runMigrations(dataSource: DataSource): Promise<string[]> {
+  const lock = dataSource.createQueryRunner();
+  await lock.connect();
+  try {
+    await lock.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK_KEY]);
+    const applied = await dataSource.runMigrations({ transaction: 'each' });
+    return applied.map((migration) => migration.name);
+  } finally {
+    await lock.query('SELECT pg_advisory_unlock($1)', [MIGRATION_LOCK_KEY]).catch(() => undefined);
+    await lock.release();
+  }
+}
+
+/** Opens a DataSource on `url` and brings its schema up to date. */
+export async function openMigratedDataSource(url: string): Promise<DataSource> {
+  const dataSource = await new DataSource(buildDataSourceOptions(url)).initialize();
+  try {
+    await runMigrations(dataSource);
+  } catch (error) {
+    await dataSource.destroy();
+    throw error;
+  }
+  return dataSource;
+}

@@ -1,0 +1,35 @@
+import { Logger as NestLogger } from '@nestjs/common';
+import type { Logger } from 'typeorm';
+
+/**
+ * Routes TypeORM's log through Nest's logger so every line stays JSON. Failed queries are logged at
+ * `debug` only: expected failures (unique violations → 409) are reported by the problem filter.
+ */
+export class TypeormLogger implements Logger {
+  private readonly logger = new NestLogger('TypeORM');
+
+  logQuery(query: string): void {
+    this.logger.verbose(query);
+  }
+
+  logQueryError(error: string | Error, query: string): void {
+    this.logger.debug(`${error instanceof Error ? error.message : error} -- ${query}`);
+  }
+
+  logQuerySlow(time: number, query: string): void {
+    this.logger.warn(`slow query (${time} ms): ${query}`);
+  }
+
+  logSchemaBuild(message: string): void {
+    this.logger.debug(message);
+  }
+
+  logMigration(message: string): void {
+    this.logger.log(message);
+  }
+
+  log(level: 'log' | 'info' | 'warn', message: unknown): void {
+    if (level === 'warn') this.logger.warn(String(message));
+    else this.logger.debug(String(message));
+  }
+}

@@ -1,0 +1,44 @@
+import { ArgumentsHost, Catch, ExceptionFilter, Logger } from '@nestjs/common';
+import { HttpAdapterHost } from '@nestjs/core';
+import { PROBLEM_CONTENT_TYPE } from './problem.exception';
+import { toProblem } from './to-problem.util';
+
+type WsClient = { emit(event: string, payload: unknown): unknown };
+
+/**
+ * Global exception filter: every error leaves the HTTP API as `application/problem+json` (see `toProblem`).
+ * 5xx are logged with their stack; 4xx are not logged. On WebSocket handlers the client gets an
+ * `exception` event `{ status, title, detail }` instead.
+ */
+@Catch()
+export class ProblemFilter implements ExceptionFilter {
+  private readonly logger = new Logger('ProblemFilter');
+
+  constructor(private readonly adapterHost: HttpAdapterHost) {}
+
+  catch(exception: unknown, host: ArgumentsHost): void {
+    const problem = toProblem(exception);
+    if (problem.status >= 500) {
+      this.logger.error(
+        exception instanceof Error ? `${exception.name}: ${exception.message}` : String(exception),
+        exception instanceof Error ? exception.stack : undefined,
+      );
+    }
+
+    if (host.getType() === 'ws') {
+      const client = host.switchToWs().getClient<WsClient>();
+      client.emit('exception', { status: problem.status, title: problem.title, detail: problem.detail });
+      return;
+    }
+    if (host.getType() !== 'http') throw exception;
+
+    const { httpAdapter } = this.adapterHost;
+    const ctx = host.switchToHttp();
+    const request = ctx.getRequest<unknown>();
+    const response = ctx.getResponse<unknown>();
+    const instance = String(httpAdapter.getRequestUrl(request) ?? '').split('?')[0] || undefined;
+    for (const [name, value] of Object.entries(problem.headers ?? {})) httpAdapter.setHeader(response, name, value);
+    httpAdapter.setHeader(response, 'Content-Type', PROBLEM_CONTENT_TYPE);
+    httpAdapter.reply(response, problem.toDocument(instance), problem.status);
+  }
+}

@@ -1,0 +1,31 @@
+import { Logger } from '@nestjs/common';
+import { createApp } from './bootstrap/create-app';
+import { AdminBootstrapService, type AdminPasswordSource } from './modules/auth/admin-bootstrap.service';
+
+const PASSWORD_HINTS: Record<AdminPasswordSource, string> = {
+  env: 'the value of ADMIN_PASSWORD',
+  generated: 'the one printed above (shown only once)',
+  existing: 'the one printed at first start (set ADMIN_PASSWORD and restart to reset it)',
+};
+
+async function main(): Promise<void> {
+  const { app, url } = await createApp();
+  const source = app.get(AdminBootstrapService).passwordSource;
+  new Logger('Main').log(`opkernel API listening on ${url}/api`);
+  process.stdout.write(
+    [
+      '',
+      `  opkernel API   ${url}/api`,
+      `  API docs       ${url}/api/docs`,
+      `  Health         ${url}/api/health`,
+      `  Log in as      admin — password: ${PASSWORD_HINTS[source]}`,
+      '',
+      '',
+    ].join('\n'),
+  );
+}
+
+main().catch((error: unknown) => {
+  new Logger('Main').fatal(error instanceof Error ? (error.stack ?? error.message) : String(error));
+  process.exit(1);
+});

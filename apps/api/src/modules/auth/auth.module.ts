@@ -1,0 +1,44 @@
+import { Module } from '@nestjs/common';
+import { APP_GUARD } from '@nestjs/core';
+import { JwtModule } from '@nestjs/jwt';
+import { AppConfig } from '../../infra/config/app-config';
+import { DatabaseModule } from '../../infra/database/database.module';
+import { AdminBootstrapService } from './admin-bootstrap.service';
+import { AuthController } from './auth.controller';
+import { AuthService } from './auth.service';
+import { AdminGuard } from './guards/admin.guard';
+import { JwtAuthGuard } from './guards/jwt-auth.guard';
+import { DefaultMeDirectory, MeDirectory } from './me-directory';
+import { MeController } from './me.controller';
+import { OperatorDirectory } from './operator-directory.service';
+import { PasswordHasher } from './password-hasher.service';
+import { ACCESS_TOKEN_TTL_SECONDS, TokenService } from './token.service';
+
+/** Login, access tokens, the global auth guard, `@AdminOnly()`, `GET /v1/me` and the admin bootstrap. */
+@Module({
+  imports: [
+    DatabaseModule,
+    JwtModule.registerAsync({
+      inject: [AppConfig],
+      useFactory: (config: AppConfig) => ({
+        secret: config.jwtSecret,
+        signOptions: { algorithm: 'HS256', expiresIn: ACCESS_TOKEN_TTL_SECONDS, issuer: 'opkernel' },
+        verifyOptions: { algorithms: ['HS256'], issuer: 'opkernel' },
+      }),
+    }),
+  ],
+  controllers: [AuthController, MeController],
+  providers: [
+    AuthService,
+    TokenService,
+    OperatorDirectory,
+    PasswordHasher,
+    AdminGuard,
+    AdminBootstrapService,
+    // LEAD HOOK: rebind to a design-aware implementation (role labels, allowed services).
+    { provide: MeDirectory, useClass: DefaultMeDirectory },
+    { provide: APP_GUARD, useClass: JwtAuthGuard },
+  ],
+  exports: [TokenService, OperatorDirectory, PasswordHasher, AdminGuard],
+})
+export class AuthModule {}

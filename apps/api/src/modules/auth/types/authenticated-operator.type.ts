@@ -1,0 +1,17 @@
+/** The operator behind a request or socket, loaded from `operators` for each request. */
+export type AuthenticatedOperator = {
+  key: string;
+  username: string | null;
+  label: string;
+  /** Role keys. */
+  roles: string[];
+  admin: boolean;
+  staff: boolean;
+};
+
+/** The part of an HTTP request the auth guard reads and writes. */
+export type AuthenticatedRequest = {
+  headers: Record<string, string | string[] | undefined>;
+  /** Set by `JwtAuthGuard` on protected routes. */
+  operator?: AuthenticatedOperator;
+};

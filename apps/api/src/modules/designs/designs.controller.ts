@@ -1,0 +1,37 @@
+import { Body, Controller, Get, Post, Query } from '@nestjs/common';
+import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { z } from 'zod';
+import { ZodPipe } from '../../infra/validation/zod-body.pipe';
+import { AdminOnly } from '../auth/decorators/admin-only.decorator';
+import { CurrentOperator, type AuthenticatedOperator } from '../auth/current-operator.decorator';
+import { DesignsService, type DesignFormat } from './designs.service';
+
+const ImportQuery = z.object({ format: z.enum(['native', 'erpsys', 'erpsys-flat']).default('native') }).strict();
+const EntryPointsQuery = z.object({ entityType: z.string().min(1).optional() }).strict();
+
+/** Design import (admins) and lookup. */
+@ApiTags('designs')
+@ApiBearerAuth()
+@Controller('v1')
+export class DesignsController {
+  constructor(private readonly designs: DesignsService) {}
+
+  @Post('designs')
+  @AdminOnly()
+  @ApiOperation({ summary: 'Import a design (?format=native|erpsys|erpsys-flat) → {version, created, counts}' })
+  import(@Query(new ZodPipe(ImportQuery)) q: { format: DesignFormat }, @Body() body: unknown, @CurrentOperator() op: AuthenticatedOperator) {
+    return this.designs.import(q.format, body, op.key);
+  }
+
+  @Get('designs/current')
+  @ApiOperation({ summary: 'The current design: services, events, instructions, rules, roles' })
+  current() {
+    return this.designs.current();
+  }
+
+  @Get('entry-points')
+  @ApiOperation({ summary: 'Services I may start by hand, optionally for one entity type' })
+  entryPoints(@Query(new ZodPipe(EntryPointsQuery)) q: { entityType?: string }, @CurrentOperator() op: AuthenticatedOperator) {
+    return this.designs.entryPoints(op, q.entityType);
+  }
+}

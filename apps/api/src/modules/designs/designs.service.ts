@@ -1,0 +1,156 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import {
+  DesignValidationError,
+  designHash,
+  importErpsysFixture,
+  importErpsysFlat,
+  mergeDesigns,
+  parseNativeDesign,
+  validateDesign,
+  type DesignDocument,
+} from '@opkernel/design';
+import { allowedServices, entryPoints, mayWorkOn, type Actor } from '@opkernel/kernel';
+import { ProblemException } from '../../infra/problem/problem.exception';
+import { DesignRegistry } from './design-registry.service';
+
+/** Import formats: our native YAML/JSON document, the erpsys Django fixture, the erpsys flat rule set. */
+export type DesignFormat = 'native' | 'erpsys' | 'erpsys-flat';
+
+/** Result of an import: the version now current, whether the import created it, and element counts. */
+export type ImportResult = { version: number; created: boolean; hash: string; counts: Record<string, number> };
+
+const counts = (d: DesignDocument): Record<string, number> => ({
+  services: d.services.length,
+  events: d.events.length,
+  instructions: d.instructions.length,
+  rules: d.rules.length,
+  roles: d.roles.length,
+  operators: d.operators.length,
+  entityTypes: d.entityTypes.length,
+  workOrders: d.workOrders.length,
+  resourceTypes: d.resourceTypes.length,
+  resources: d.resources.length,
+});
+
+function problemFromDesignError(e: unknown): never {
+  if (e instanceof DesignValidationError) {
+    throw ProblemException.unprocessable('the design is invalid', e.issues.map((i) => ({ field: i.path, message: `${i.code}: ${i.message}` })));
+  }
+  if (e instanceof Error && e.name === 'ExpressionTranslationError') {
+    const t = e as Error & { eventKey?: string };
+    throw ProblemException.unprocessable(e.message, [{ field: `events.${t.eventKey ?? '?'}.expression`, message: e.message }]);
+  }
+  throw e;
+}
+
+/**
+ * Design import and lookup. An import parses the incoming document, merges it into the current design
+ * (upsert by stable key; an erpsys-flat rule set replaces the rules), validates the whole result, and stores a
+ * new version only when the canonical hash changed — importing the same document twice changes nothing.
+ * Running processes keep the version they started on. Operators are upserted into the `operators` table
+ * (matched by username first, so the fixture's `admin` user becomes the bootstrap admin account) and each
+ * operator is also an entity of type `Operator` (customers are operators in erpsys).
+ */
+@Injectable()
+export class DesignsService {
+  private readonly log = new Logger(DesignsService.name);
+
+  constructor(
+    private readonly db: DataSource,
+    private readonly registry: DesignRegistry,
+  ) {}
+
+  async import(format: DesignFormat, body: unknown, actor: string | null): Promise<ImportResult> {
+    const current = await this.registry.current();
+    let incoming: DesignDocument;
+    try {
+      if (format === 'native') {
+        incoming = parseNativeDesign(typeof body === 'string' ? body : JSON.stringify(body ?? null));
+      } else if (!Array.isArray(body)) {
+        throw ProblemException.unprocessable(`format ${format} expects a JSON array of fixture rows`, [{ field: 'body', message: 'must be an array' }]);
+      } else if (format === 'erpsys') {
+        incoming = importErpsysFixture(body);
+      } else {
+        if (!current) throw ProblemException.conflict('an erpsys-flat rule set needs the erpsys design imported first (its services)');
+        incoming = importErpsysFlat(body, current.version.document);
+      }
+    } catch (e) {
+      problemFromDesignError(e);
+    }
+    const merged = mergeDesigns(current?.version.document ?? null, incoming, { replaceRules: format === 'erpsys-flat' });
+    const checked = validateDesign(merged);
+    if (!checked.ok) problemFromDesignError(new DesignValidationError(checked.issues));
+    const design = checked.design;
+    const hash = designHash(design);
+    if (current && current.version.hash === hash) {
+      return { version: current.version.version, created: false, hash, counts: counts(design) };
+    }
+    const version = await this.db.transaction(async (em) => {
+      const rows = await em.query<{ version: number }[]>(
+        'INSERT INTO design_versions (name, hash, document, format, created_by) VALUES ($1, $2, $3, $4, $5) RETURNING version',
+        [design.name, hash, JSON.stringify(design), format, actor],
+      );
+      for (const op of design.operators) {
+        const params = [op.key, op.username, op.label, op.roles, op.organisation, op.staff, op.admin, op.relatedStaff, op.external ? JSON.stringify(op.external) : null];
+        const byName = op.username ? await em.query<{ key: string }[]>('SELECT key FROM operators WHERE username = $1', [op.username]) : [];
+        if (byName[0]) {
+          await em.query(
+            `UPDATE operators SET key = $1, label = $3, roles = $4, organisation = $5, staff = $6, admin = admin OR $7,
+               related_staff = $8, external = $9, updated_at = now() WHERE username = $2`,
+            params,
+          );
+        } else {
+          await em.query(
+            `INSERT INTO operators (key, username, label, roles, organisation, staff, admin, related_staff, external)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
+             ON CONFLICT (key) DO UPDATE SET username = EXCLUDED.username, label = EXCLUDED.label, roles = EXCLUDED.roles,
+               organisation = EXCLUDED.organisation, staff = EXCLUDED.staff, admin = operators.admin OR EXCLUDED.admin,
+               related_staff = EXCLUDED.related_staff, external = EXCLUDED.external, updated_at = now()`,
+            params,
+          );
+        }
+        await em.query(
+          `INSERT INTO entities (type, id, label, attributes) VALUES ('Operator', $1, $2, $3)
+           ON CONFLICT (type, id) DO UPDATE SET label = EXCLUDED.label`,
+          [op.key, op.label, JSON.stringify({ username: op.username, roles: op.roles })],
+        );
+      }
+      return rows[0]!.version;
+    });
+    this.log.log(`design "${design.name}" imported as version ${version} (${format})`);
+    return { version, created: true, hash, counts: counts(design) };
+  }
+
+  async current() {
+    const c = await this.registry.current();
+    if (!c) throw ProblemException.notFound('no design has been imported yet');
+    const d = c.version.document;
+    return {
+      version: c.version.version,
+      name: d.name,
+      hash: c.version.hash,
+      createdAt: c.version.createdAt.toISOString(),
+      services: d.services,
+      events: d.events,
+      instructions: d.instructions,
+      rules: d.rules,
+      roles: d.roles,
+      entityTypes: d.entityTypes,
+      workOrders: d.workOrders,
+    };
+  }
+
+  /** Services the actor may start by hand (optionally for one entity type), in the current design. */
+  async entryPoints(actor: Actor, entityType?: string) {
+    const c = await this.registry.current();
+    if (!c) return [];
+    return entryPoints(c.index, entityType).filter((e) => mayWorkOn(c.index, actor, e.service));
+  }
+
+  /** Services the given roles allow in the current design. */
+  async allowedServices(roles: string[]): Promise<string[]> {
+    const c = await this.registry.current();
+    return c ? allowedServices(c.index, roles) : [];
+  }
+}

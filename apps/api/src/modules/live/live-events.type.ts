@@ -1,0 +1,63 @@
+import { z } from 'zod';
+import type { AuthenticatedOperator } from '../auth/types/authenticated-operator.type';
+
+/** socket.io namespace of the live channel. */
+export const LIVE_NAMESPACE = '/live';
+
+/**
+ * A task (process) changed; sent after the change committed, at least once. Clients dedupe by
+ * `(pid, version)` and ignore versions older than the one they hold. Times are epoch ms.
+ */
+export type LiveTaskChange = {
+  pid: number;
+  version: number;
+  service: string;
+  state: string;
+  fromState: string | null;
+  assignee: string | null;
+  candidateRoles: string[];
+  entity: { type: string; id: string } | null;
+  kind: string;
+  priority: number;
+  at: number;
+};
+
+export const LiveTaskChangeSchema = z.object({
+  pid: z.number().int(),
+  version: z.number().int(),
+  service: z.string(),
+  state: z.string(),
+  fromState: z.string().nullable(),
+  assignee: z.string().nullable(),
+  candidateRoles: z.array(z.string()),
+  entity: z.object({ type: z.string(), id: z.string() }).nullable(),
+  kind: z.string(),
+  priority: z.number().int(),
+  at: z.number(),
+}) satisfies z.ZodType<LiveTaskChange>;
+
+/** Payload of an outbox row with topic `task.changed` (written by the process services). */
+export const TaskChangedMessage = z.object({ rooms: z.array(z.string().min(1)), change: LiveTaskChangeSchema });
+export type TaskChangedMessage = z.infer<typeof TaskChangedMessage>;
+
+/** Answer to `subscribe` / `unsubscribe`. */
+export type LiveAck = { ok: boolean; error?: string };
+
+/** Events the server sends. */
+export type ServerToClientEvents = {
+  'task.changed': (change: LiveTaskChange) => void;
+  exception: (problem: { status: number; title: string; detail?: string }) => void;
+};
+
+/** Events clients send (with an acknowledgement callback). */
+export type ClientToServerEvents = {
+  subscribe: (request: { room: string }, ack: (answer: LiveAck) => void) => void;
+  unsubscribe: (request: { room: string }, ack: (answer: LiveAck) => void) => void;
+};
+
+/** What the gateway keeps on each socket. */
+export type LiveSocketData = { operator: AuthenticatedOperator };
+
+/** Server → client event names with their payload type. */
+export type LiveEventName = keyof ServerToClientEvents;
+export type LiveEventPayload<E extends LiveEventName> = Parameters<ServerToClientEvents[E]>[0];

@@ -1,0 +1,23 @@
+import { Injectable, OnModuleInit } from '@nestjs/common';
+import { OutboxRelay } from '../../infra/outbox/outbox-relay.service';
+import { TaskChangedMessage } from './live-events.type';
+import { LiveGateway } from './live.gateway';
+
+/** Outbox topic announcing a task change; payload {@link TaskChangedMessage} `{ rooms, change }`. */
+export const TASK_CHANGED_TOPIC = 'task.changed';
+
+/** Delivers `task.changed` outbox rows to their rooms through {@link LiveGateway}. */
+@Injectable()
+export class LiveOutboxHandler implements OnModuleInit {
+  constructor(
+    private readonly relay: OutboxRelay,
+    private readonly gateway: LiveGateway,
+  ) {}
+
+  onModuleInit(): void {
+    this.relay.register(TASK_CHANGED_TOPIC, (payload) => {
+      const message = TaskChangedMessage.parse(payload);
+      this.gateway.emitToRooms(message.rooms, 'task.changed', message.change);
+    });
+  }
+}

@@ -1,0 +1,17 @@
+import { z } from 'zod';
+import type { OperatorEntity } from '../../../infra/database/entities/operator.entity';
+
+/** An operator as listed by `GET /api/v1/operators`. */
+export const OperatorView = z.object({
+  key: z.string(),
+  username: z.string().nullable(),
+  label: z.string(),
+  roles: z.array(z.string()),
+  staff: z.boolean(),
+  admin: z.boolean(),
+});
+export type OperatorView = z.infer<typeof OperatorView>;
+
+export function toOperatorView(row: OperatorEntity): OperatorView {
+  return { key: row.key, username: row.username, label: row.label, roles: row.roles ?? [], staff: row.staff, admin: row.admin };
+}

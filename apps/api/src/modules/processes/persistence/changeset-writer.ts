@@ -1,0 +1,79 @@
+import { canonicalJson, frameHash, KernelError, type Changeset } from '@opkernel/kernel';
+import { roomsForProcessChange } from './live-rooms';
+import { PROCESS_COLUMNS, pcbToParams } from './process-row';
+import type { SqlRunner } from './sql-runner';
+
+const COLS = PROCESS_COLUMNS.join(', ');
+const placeholders = (row: number, width: number) =>
+  `(${Array.from({ length: width }, (_, i) => `$${row * width + i + 1}`).join(', ')})`;
+// Updates never touch created_at; pid is $1 and each other column gets its own parameter (typed by PostgreSQL).
+const CREATED_AT = PROCESS_COLUMNS.indexOf('created_at');
+const UPDATE_COLUMNS = PROCESS_COLUMNS.filter((_, i) => i !== CREATED_AT);
+const UPDATE_SET = UPDATE_COLUMNS.map((c, i) => (c === 'pid' ? null : `${c} = $${i + 1}`))
+  .filter((x) => x !== null)
+  .join(', ');
+
+/**
+ * Writes a kernel {@link Changeset} inside the caller's transaction: new processes, updates guarded by their
+ * expected version (optimistic locking), the audit rows, changed context frames with a new snapshot version
+ * only when the frame's SHA-256 changed, and one outbox row per changed process (`task.changed`, pushed to
+ * socket.io after commit by the outbox relay).
+ * @throws KernelError VERSION_CONFLICT when a process changed since it was read (the transaction must roll back)
+ */
+export async function writeChangeset(tx: SqlRunner, cs: Changeset): Promise<void> {
+  const width = PROCESS_COLUMNS.length;
+  if (cs.created.length > 0) {
+    const params = cs.created.flatMap(pcbToParams);
+    const values = cs.created.map((_, i) => placeholders(i, width)).join(', ');
+    await tx.query(`INSERT INTO processes (${COLS}) VALUES ${values}`, params);
+  }
+  for (const { pcb, expectedVersion } of cs.updated) {
+    const params = [...pcbToParams(pcb).filter((_, i) => i !== CREATED_AT), expectedVersion];
+    const rows = await tx.query<{ pid: string }[]>(
+      `WITH u AS (UPDATE processes SET ${UPDATE_SET} WHERE pid = $1 AND version = $${UPDATE_COLUMNS.length + 1} RETURNING pid)
+       SELECT pid FROM u`,
+      params,
+    );
+    if (rows.length !== 1) {
+      throw new KernelError('VERSION_CONFLICT', `process ${pcb.pid} was changed by someone else; reload and retry`, { pid: pcb.pid });
+    }
+  }
+  if (cs.audit.length > 0) {
+    const params = cs.audit.flatMap((a) => [
+      a.pid, a.actor, a.action, a.fromState, a.toState,
+      a.cause === null ? null : JSON.stringify(a.cause), a.details === null ? null : JSON.stringify(a.details), new Date(a.at),
+    ]);
+    const values = cs.audit.map((_, i) => placeholders(i, 8)).join(', ');
+    await tx.query(`INSERT INTO process_events (pid, actor, action, from_state, to_state, cause, details, at) VALUES ${values}`, params);
+  }
+  for (const frame of cs.frames) {
+    const hash = frameHash(frame);
+    const content = canonicalJson(frame);
+    // Upsert the current frame; a new snapshot version only when the hash differs from the stored one.
+    await tx.query(
+      `WITH prev AS (SELECT hash, version FROM process_frames WHERE pid = $1),
+            up AS (
+              INSERT INTO process_frames (pid, frame, hash, version)
+              SELECT $1, $2::jsonb, $3, COALESCE((SELECT version FROM prev), 0) + 1
+              WHERE NOT EXISTS (SELECT 1 FROM prev WHERE hash = $3)
+              ON CONFLICT (pid) DO UPDATE SET frame = EXCLUDED.frame, hash = EXCLUDED.hash, version = EXCLUDED.version
+              RETURNING version)
+       INSERT INTO process_snapshots (pid, version, content, hash) SELECT $1, version, $2::jsonb, $3 FROM up`,
+      [frame.pid, content, hash],
+    );
+  }
+  if (cs.changes.length > 0) {
+    const params = cs.changes.flatMap((c) => [
+      'task.changed',
+      JSON.stringify({
+        rooms: roomsForProcessChange(c),
+        change: {
+          pid: c.pid, version: c.version, service: c.service, state: c.state, fromState: c.fromState,
+          assignee: c.assignee, candidateRoles: c.candidateRoles, entity: c.entity, kind: c.kind, priority: c.priority, at: c.at,
+        },
+      }),
+    ]);
+    const values = cs.changes.map((_, i) => placeholders(i, 2)).join(', ');
+    await tx.query(`INSERT INTO outbox (topic, payload) VALUES ${values}`, params);
+  }
+}

@@ -1,0 +1,57 @@
+import type { ContextFrame, EntityRef, EntityView, OperatorView, Pcb, ProcessStore } from '@opkernel/kernel';
+import { rowToPcb, type ProcessRow } from './process-row';
+import type { SqlRunner } from './sql-runner';
+
+/**
+ * The kernel's {@link ProcessStore} over PostgreSQL, bound to ONE transaction. `get` locks the row
+ * (`FOR UPDATE`), so two commands on the same process serialize and the second sees the first's result
+ * (e.g. a lost claim race answers ALREADY_CLAIMED instead of overwriting).
+ */
+export class PgProcessStore implements ProcessStore {
+  constructor(private readonly tx: SqlRunner) {}
+
+  async get(pid: number): Promise<Pcb | null> {
+    const rows = await this.tx.query<ProcessRow[]>('SELECT * FROM processes WHERE pid = $1 FOR UPDATE', [pid]);
+    return rows[0] ? rowToPcb(rows[0]) : null;
+  }
+
+  private async list(where: string, value: number): Promise<Pcb[]> {
+    const rows = await this.tx.query<ProcessRow[]>(`SELECT * FROM processes WHERE ${where} ORDER BY pid`, [value]);
+    return rows.map(rowToPcb);
+  }
+
+  children(pid: number): Promise<Pcb[]> {
+    return this.list('parent_pid = $1', pid);
+  }
+
+  joinGroup(callerPid: number): Promise<Pcb[]> {
+    return this.list(`(join_info->>'callerPid')::bigint = $1`, callerPid);
+  }
+
+  callees(pid: number): Promise<Pcb[]> {
+    return this.list('caller_pid = $1', pid);
+  }
+
+  async frame(pid: number): Promise<ContextFrame | null> {
+    const rows = await this.tx.query<{ frame: ContextFrame }[]>('SELECT frame FROM process_frames WHERE pid = $1', [pid]);
+    return rows[0]?.frame ?? null;
+  }
+
+  async entity(ref: EntityRef): Promise<EntityView | null> {
+    const rows = await this.tx.query<{ type: string; id: string; label: string; attributes: Record<string, unknown> }[]>(
+      'SELECT type, id, label, attributes FROM entities WHERE type = $1 AND id = $2',
+      [ref.type, ref.id],
+    );
+    return rows[0] ?? null;
+  }
+
+  async operator(key: string): Promise<OperatorView | null> {
+    const rows = await this.tx.query<OperatorView[]>('SELECT key, label, roles FROM operators WHERE key = $1', [key]);
+    return rows[0] ?? null;
+  }
+
+  async nextPid(): Promise<number> {
+    const rows = await this.tx.query<{ pid: string }[]>(`SELECT nextval('process_pid_seq') AS pid`);
+    return Number(rows[0]!.pid);
+  }
+}

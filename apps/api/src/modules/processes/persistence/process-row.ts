@@ -1,0 +1,88 @@
+import type { Pcb, ProcessState } from '@opkernel/kernel';
+
+/** A `processes` row as returned by node-postgres (bigint → string, timestamptz → Date). */
+export type ProcessRow = {
+  pid: string;
+  service: string;
+  design_version: number;
+  kind: Pcb['kind'];
+  state: ProcessState;
+  priority: number;
+  parent_pid: string | null;
+  previous_pid: string | null;
+  program: string | null;
+  caller_pid: string | null;
+  join_info: Pcb['join'];
+  entity_type: string | null;
+  entity_id: string | null;
+  assignee: string | null;
+  candidate_roles: string[];
+  creator: string | null;
+  scheduled_at: Date | null;
+  deadline: Date | null;
+  started_at: Date | null;
+  ended_at: Date | null;
+  wait_reason: string | null;
+  suspend_reason: string | null;
+  resume_state: ProcessState | null;
+  terminated_reason: Pcb['terminatedReason'];
+  form_data: Record<string, unknown> | null;
+  version: number;
+  created_at: Date;
+  updated_at: Date;
+};
+
+const num = (v: string | null): number | null => (v === null ? null : Number(v));
+const ms = (v: Date | null): number | null => (v === null ? null : v.getTime());
+const date = (v: number | null): Date | null => (v === null ? null : new Date(v));
+
+/** Row → PCB (epoch-ms times, numeric pids). */
+export function rowToPcb(r: ProcessRow): Pcb {
+  return {
+    pid: Number(r.pid),
+    service: r.service,
+    designVersion: r.design_version,
+    kind: r.kind,
+    state: r.state,
+    priority: r.priority,
+    parentPid: num(r.parent_pid),
+    previousPid: num(r.previous_pid),
+    program: r.program,
+    callerPid: num(r.caller_pid),
+    join: r.join_info,
+    entity: r.entity_type !== null && r.entity_id !== null ? { type: r.entity_type, id: r.entity_id } : null,
+    assignee: r.assignee,
+    candidateRoles: r.candidate_roles ?? [],
+    creator: r.creator,
+    scheduledAt: ms(r.scheduled_at),
+    deadline: ms(r.deadline),
+    startedAt: ms(r.started_at),
+    endedAt: ms(r.ended_at),
+    waitReason: r.wait_reason,
+    suspendReason: r.suspend_reason,
+    resumeState: r.resume_state,
+    terminatedReason: r.terminated_reason,
+    formData: r.form_data,
+    version: r.version,
+    createdAt: r.created_at.getTime(),
+    updatedAt: r.updated_at.getTime(),
+  };
+}
+
+/** Column names in insert order, and the PCB → parameter values for them. */
+export const PROCESS_COLUMNS = [
+  'pid', 'service', 'design_version', 'kind', 'state', 'priority', 'parent_pid', 'previous_pid', 'program', 'caller_pid',
+  'join_info', 'entity_type', 'entity_id', 'assignee', 'candidate_roles', 'creator', 'scheduled_at', 'deadline',
+  'started_at', 'ended_at', 'wait_reason', 'suspend_reason', 'resume_state', 'terminated_reason', 'form_data',
+  'version', 'created_at', 'updated_at',
+] as const;
+
+export function pcbToParams(p: Pcb): unknown[] {
+  return [
+    p.pid, p.service, p.designVersion, p.kind, p.state, p.priority, p.parentPid, p.previousPid, p.program, p.callerPid,
+    p.join === null ? null : JSON.stringify(p.join), p.entity?.type ?? null, p.entity?.id ?? null, p.assignee,
+    p.candidateRoles, p.creator, date(p.scheduledAt), date(p.deadline), date(p.startedAt), date(p.endedAt),
+    p.waitReason, p.suspendReason, p.resumeState, p.terminatedReason,
+    p.formData === null ? null : JSON.stringify(p.formData), p.version, new Date(p.createdAt), new Date(p.updatedAt),
+  ];
+}

@@ -1,0 +1,57 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { Kernel, isKernelError, type Changeset, type Clock } from '@opkernel/kernel';
+import { OutboxRelay } from '../../infra/outbox/outbox-relay.service';
+import { DesignRegistry } from '../designs/design-registry.service';
+import { writeChangeset } from './persistence/changeset-writer';
+import { PgProcessStore } from './persistence/pg-process-store';
+import type { SqlRunner } from './persistence/sql-runner';
+
+const systemClock: Clock = { now: () => Date.now() };
+
+/** PostgreSQL errors worth one more try: deadlock detected, serialization failure. */
+const RETRYABLE_SQLSTATES = new Set(['40P01', '40001']);
+const MAX_ATTEMPTS = 3;
+
+function retryable(e: unknown): boolean {
+  if (isKernelError(e)) return e.code === 'VERSION_CONFLICT';
+  const code = (e as { code?: unknown; driverError?: { code?: unknown } }).driverError?.code ?? (e as { code?: unknown }).code;
+  return typeof code === 'string' && RETRYABLE_SQLSTATES.has(code);
+}
+
+/**
+ * Runs kernel commands: one database transaction per command holding the reads (row locks), the changes,
+ * their audit rows, frames/snapshots and outbox rows; the outbox relay is kicked after commit, so nothing is
+ * pushed for a rolled-back command. A command that lost an optimistic-lock or deadlock race is re-run from
+ * scratch (at most {@link MAX_ATTEMPTS} times) — the kernel re-decides on fresh state, so a duplicate
+ * completion then fails as ILLEGAL_TRANSITION instead of creating a second next step.
+ */
+@Injectable()
+export class ProcessCommands {
+  private readonly log = new Logger(ProcessCommands.name);
+
+  constructor(
+    private readonly db: DataSource,
+    private readonly designs: DesignRegistry,
+    private readonly relay: OutboxRelay,
+  ) {}
+
+  async execute(command: (kernel: Kernel, tx: SqlRunner) => Promise<Changeset>): Promise<Changeset> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        const cs = await this.db.transaction(async (em) => {
+          const tx: SqlRunner = { query: (sql, params) => em.query(sql, params) };
+          const kernel = new Kernel({ store: new PgProcessStore(tx), designs: this.designs, clock: systemClock });
+          const changes = await command(kernel, tx);
+          await writeChangeset(tx, changes);
+          return changes;
+        });
+        this.relay.kick();
+        return cs;
+      } catch (e) {
+        if (attempt >= MAX_ATTEMPTS || !retryable(e)) throw e;
+        this.log.warn(`command lost a concurrency race (attempt ${attempt}); retrying`);
+      }
+    }
+  }
+}

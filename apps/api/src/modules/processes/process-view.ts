@@ -1,0 +1,39 @@
+import type { Pcb } from '@opkernel/kernel';
+
+const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
+
+/** A PCB as the REST API shows it: ISO-8601 times, labels resolved. */
+export type ProcessView = ReturnType<typeof toProcessView>;
+
+export function toProcessView(p: Pcb, labels: { service?: string; entity?: string | null } = {}) {
+  return {
+    pid: p.pid,
+    service: p.service,
+    serviceLabel: labels.service ?? p.service,
+    designVersion: p.designVersion,
+    kind: p.kind,
+    state: p.state,
+    priority: p.priority,
+    parentPid: p.parentPid,
+    previousPid: p.previousPid,
+    program: p.program,
+    callerPid: p.callerPid,
+    join: p.join,
+    entity: p.entity ? { ...p.entity, label: labels.entity ?? null } : null,
+    assignee: p.assignee,
+    candidateRoles: p.candidateRoles,
+    creator: p.creator,
+    scheduledAt: iso(p.scheduledAt),
+    deadline: iso(p.deadline),
+    startedAt: iso(p.startedAt),
+    endedAt: iso(p.endedAt),
+    waitReason: p.waitReason,
+    suspendReason: p.suspendReason,
+    resumeState: p.resumeState,
+    terminatedReason: p.terminatedReason,
+    formData: p.formData,
+    version: p.version,
+    createdAt: iso(p.createdAt)!,
+    updatedAt: iso(p.updatedAt)!,
+  };
+}

@@ -1,0 +1,119 @@
+import { Injectable } from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
+import type { Actor, Changeset, EntityRef } from '@opkernel/kernel';
+import { ProblemException } from '../../infra/problem/problem.exception';
+import { DesignRegistry } from '../designs/design-registry.service';
+import type { StartProcessBody } from './dtos/process.dto';
+import { FormValidator } from './form-validator.service';
+import type { SqlRunner } from './persistence/sql-runner';
+import { ProcessCommands } from './process-commands.service';
+import { ProcessQueries } from './process-queries.service';
+import type { ProcessView } from './process-view';
+
+/** A process changed by a command's cascade, as reported to the caller. */
+export type CascadeItem = { pid: number; service: string; serviceLabel: string; state: string; fromState: string | null; assignee: string | null; candidateRoles: string[] };
+
+/** Operator actions on a process (the REST verbs under /processes/{pid}/…). */
+export type ProcessAction = 'claim' | 'unclaim' | 'start' | 'complete' | 'suspend' | 'resume' | 'cancel' | 'transfer' | 'retry';
+
+/**
+ * Process use cases: validate input at the edge of the kernel (entity, form), run the kernel command in one
+ * transaction, and answer with the resulting PCB plus the cascade it caused.
+ */
+@Injectable()
+export class ProcessesService {
+  constructor(
+    private readonly commands: ProcessCommands,
+    private readonly queries: ProcessQueries,
+    private readonly designs: DesignRegistry,
+    private readonly forms: FormValidator,
+  ) {}
+
+  private async respond(cs: Changeset): Promise<ProcessView & { cascade: CascadeItem[] }> {
+    const view = await this.queries.view(cs.result);
+    const index = await this.designs.get(cs.result.designVersion);
+    const cascade = cs.changes
+      .filter((c) => c.pid !== cs.result.pid)
+      .map((c) => ({
+        pid: c.pid,
+        service: c.service,
+        serviceLabel: index.services.get(c.service)?.label ?? c.service,
+        state: c.state,
+        fromState: c.fromState,
+        assignee: c.assignee,
+        candidateRoles: c.candidateRoles,
+      }));
+    return { ...view, cascade };
+  }
+
+  private async resolveEntity(tx: SqlRunner, entity: StartProcessBody['entity'], expectedType: string | null): Promise<EntityRef> {
+    if (expectedType && entity.type !== expectedType) {
+      throw ProblemException.unprocessable(`this service serves entities of type "${expectedType}"`, [{ field: 'entity.type', message: `must be "${expectedType}"` }]);
+    }
+    if ('id' in entity) {
+      const found = await tx.query<unknown[]>('SELECT 1 FROM entities WHERE type = $1 AND id = $2', [entity.type, entity.id]);
+      if (found.length === 0) throw ProblemException.unprocessable(`entity ${entity.type}/${entity.id} does not exist`, [{ field: 'entity.id', message: 'no such entity' }]);
+      return { type: entity.type, id: entity.id };
+    }
+    const id = randomUUID();
+    await tx.query('INSERT INTO entities (type, id, label, attributes) VALUES ($1, $2, $3, $4)', [entity.type, id, entity.label, '{}']);
+    return { type: entity.type, id };
+  }
+
+  /** Starts a journey by hand in the current design version. */
+  async start(body: StartProcessBody, actor: Actor) {
+    const current = await this.designs.current();
+    if (!current) throw ProblemException.conflict('no design has been imported yet');
+    const service = current.index.services.get(body.service);
+    if (!service || service.kind === 'program') {
+      throw ProblemException.unprocessable(`unknown service "${body.service}"`, [{ field: 'service', message: 'no such service in the current design' }]);
+    }
+    const cs = await this.commands.execute(async (kernel, tx) => {
+      const entity = await this.resolveEntity(tx, body.entity, service.entityType);
+      return kernel.startProcess({
+        service: body.service,
+        designVersion: current.version.version,
+        entity,
+        priority: body.priority,
+        scheduledAt: body.scheduledAt ?? null,
+        deadline: body.deadline ?? null,
+        actor,
+      });
+    });
+    return this.respond(cs);
+  }
+
+  /** Runs one operator action. `payload` carries `form`, `reason` or `operator` as the action needs. */
+  async act(pid: number, action: ProcessAction, actor: Actor, payload: { form?: Record<string, unknown>; reason?: string; operator?: string } = {}) {
+    if (action === 'complete') {
+      const p = await this.queries.one(pid);
+      if (p) {
+        const errors = await this.forms.validate(p.designVersion, p.service, payload.form ?? {});
+        if (errors.length > 0) throw ProblemException.unprocessable('the form has invalid fields', errors);
+      }
+    }
+    const cs = await this.commands.execute((kernel) => {
+      switch (action) {
+        case 'claim':
+          return kernel.claim(pid, actor);
+        case 'unclaim':
+          return kernel.unclaim(pid, actor);
+        case 'start':
+          return kernel.start(pid, actor);
+        case 'complete':
+          return kernel.complete(pid, actor, payload.form ?? {});
+        case 'suspend':
+          return kernel.suspend(pid, actor, payload.reason ?? '');
+        case 'resume':
+          return kernel.resume(pid, actor);
+        case 'cancel':
+          return kernel.cancel(pid, actor, payload.reason ?? '');
+        case 'transfer':
+          return kernel.transfer(pid, actor, payload.operator ?? '');
+        case 'retry':
+          return kernel.retry(pid, actor);
+      }
+    });
+    return this.respond(cs);
+  }
+}
