@@ -11,6 +11,9 @@ import { AuthModule } from './modules/auth/auth.module';
 import { HealthModule } from './modules/health/health.module';
 import { LiveModule } from './modules/live/live.module';
 import { OperatorsModule } from './modules/operators/operators.module';
+import { DesignsModule } from './modules/designs/designs.module';
+import { ProcessesModule } from './modules/processes/processes.module';
+import { TasksModule } from './modules/tasks/tasks.module';
 
 /** DI token of the embedded PostgreSQL handle (null with an external `DATABASE_URL`). */
 export const EMBEDDED_POSTGRES = Symbol('EMBEDDED_POSTGRES');
@@ -47,7 +50,9 @@ export class AppModule {
         OperatorsModule,
         HealthModule,
         LiveModule,
-        // LEAD: ProcessesModule, TasksModule, DesignsModule go here.
+        DesignsModule,
+        ProcessesModule,
+        TasksModule,
       ],
       providers: [{ provide: EMBEDDED_POSTGRES, useValue: embedded }, EmbeddedPostgresLifecycle],
     };

@@ -1,14 +1,18 @@
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
-import { ConsoleLogger, INestApplication, Logger, type LogLevel } from '@nestjs/common';
+import { ConsoleLogger, INestApplication, Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
+import type { NestExpressApplication } from '@nestjs/platform-express';
 import { AppModule } from '../app.module';
-import { AppConfig, LOG_LEVELS, loadEnvConfig, type LogLevelName } from '../infra/config/app-config';
+import { AppConfig, loadEnvConfig, logLevelsUpTo } from '../infra/config/app-config';
 import { ephemeralJwtSecret, readOrCreateJwtSecret } from '../infra/config/jwt-secret.util';
 import { defaultDataDir } from '../infra/config/repo-root.util';
 import { startEmbeddedPostgres, type EmbeddedPostgresHandle } from '../infra/database/embedded-postgres';
 import { seedIfEmpty } from './seed';
 import { setupSwagger } from './swagger';
+
+/** Largest JSON request body accepted (design documents can be a few hundred KB). */
+export const JSON_BODY_LIMIT = '10mb';
 
 /** Options of {@link createApp}; each overrides the matching environment variable. */
 export type CreateAppOptions = {
@@ -28,11 +32,6 @@ export type CreatedApp = {
   /** Closes HTTP/WebSocket servers, the relay and the pool, then stops embedded PostgreSQL (if started). */
   close(): Promise<void>;
 };
-
-/** Nest log levels from `fatal` up to `level`. */
-export function logLevelsUpTo(level: LogLevelName): LogLevel[] {
-  return LOG_LEVELS.slice(0, LOG_LEVELS.indexOf(level) + 1);
-}
 
 /**
  * Builds and starts the API: reads the environment once, starts embedded PostgreSQL when no database URL
@@ -73,11 +72,15 @@ export async function createApp(options: CreateAppOptions = {}): Promise<Created
     adminPassword: env.adminPassword,
     logLevel: env.logLevel,
     dataDir,
-  } as AppConfig);
+  });
 
-  let app: INestApplication | undefined;
+  let app: NestExpressApplication | undefined;
   try {
-    app = await NestFactory.create(AppModule.forRoot(config, embedded), { logger, abortOnError: false });
+    app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config, embedded), {
+      logger,
+      abortOnError: false,
+    });
+    app.useBodyParser('json', { limit: JSON_BODY_LIMIT });
     app.setGlobalPrefix('api');
     app.enableShutdownHooks();
     setupSwagger(app);
@@ -86,7 +89,7 @@ export async function createApp(options: CreateAppOptions = {}): Promise<Created
     await app.listen(config.port, config.host);
   } catch (error) {
     if (app) await app.close().catch(() => undefined);
-    else await embedded?.stop();
+    await embedded?.stop(); // idempotent: app.close() may already have stopped it
     throw error;
   }
 

@@ -1,5 +1,8 @@
 import { INestApplication, Logger } from '@nestjs/common';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import { DataSource } from 'typeorm';
+import { DesignsService } from '../modules/designs/designs.service';
 
 const logger = new Logger('Seed');
 
@@ -9,15 +12,19 @@ const logger = new Logger('Seed');
  */
 export async function seedIfEmpty(app: INestApplication): Promise<void> {
   const dataSource = app.get(DataSource);
-  const [{ count }] = (await dataSource.query('SELECT count(*)::int AS count FROM design_versions')) as [{ count: number }];
+  const [{ count }] = (await dataSource.query('SELECT count(*)::int AS count FROM design_versions')) as [
+    { count: number },
+  ];
   if (count > 0) return;
   await onFirstStart(app);
 }
 
-/**
- * LEAD HOOK — first start (zero design versions): import the default design here.
- * For now it only logs.
- */
-export async function onFirstStart(_app: INestApplication): Promise<void> {
-  logger.log('No design version in the database yet; nothing is seeded (design import not wired yet)');
+/** The clinic design of the Django original, imported into an empty database on first start. */
+export const DEFAULT_DESIGN_FIXTURE = path.resolve(__dirname, '../../../../fixtures/erpsys/backup.json');
+
+/** First start (zero design versions): import the erpsys clinic design, as it is. */
+export async function onFirstStart(app: INestApplication): Promise<void> {
+  const rows = JSON.parse(readFileSync(DEFAULT_DESIGN_FIXTURE, 'utf8')) as unknown[];
+  const result = await app.get(DesignsService).import('erpsys', rows, null);
+  logger.log(`Imported the erpsys clinic design as version ${result.version}: ${JSON.stringify(result.counts)}`);
 }

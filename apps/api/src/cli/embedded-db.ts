@@ -1,7 +1,6 @@
 import { parseArgs } from 'node:util';
 import { ConsoleLogger, Logger } from '@nestjs/common';
-import { logLevelsUpTo } from '../bootstrap/create-app';
-import { LOG_LEVELS, type LogLevelName } from '../infra/config/app-config';
+import { logLevelsUpTo, parseLogLevel } from '../infra/config/app-config';
 import { startEmbeddedPostgres } from '../infra/database/embedded-postgres';
 
 /**
@@ -17,8 +16,9 @@ async function main(): Promise<void> {
       database: { type: 'string' },
     },
   });
-  const level = (LOG_LEVELS as readonly string[]).includes(process.env.LOG_LEVEL ?? '') ? (process.env.LOG_LEVEL as LogLevelName) : 'log';
-  Logger.overrideLogger(new ConsoleLogger({ json: true, logLevels: logLevelsUpTo(level) }));
+  Logger.overrideLogger(
+    new ConsoleLogger({ json: true, logLevels: logLevelsUpTo(parseLogLevel(process.env.LOG_LEVEL, 'log')) }),
+  );
 
   const handle = await startEmbeddedPostgres({
     dataDir: values['data-dir'],

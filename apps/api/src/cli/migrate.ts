@@ -1,7 +1,6 @@
 import { ConsoleLogger, Logger } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { logLevelsUpTo } from '../bootstrap/create-app';
-import { loadEnvConfig } from '../infra/config/app-config';
+import { loadEnvConfig, logLevelsUpTo } from '../infra/config/app-config';
 import { buildDataSourceOptions, runMigrations } from '../infra/database/data-source';
 import { startEmbeddedPostgres, type EmbeddedPostgresHandle } from '../infra/database/embedded-postgres';
 
@@ -19,7 +18,7 @@ async function main(): Promise<void> {
     const dataSource = await new DataSource(buildDataSourceOptions(url)).initialize();
     try {
       const applied = await runMigrations(dataSource);
-      logger.log(applied.length ? `Applied ${applied.length} migration(s): ${applied.join(', ')}` : 'Schema is up to date');
+      if (applied.length === 0) logger.log('Schema is up to date');
     } finally {
       await dataSource.destroy();
     }

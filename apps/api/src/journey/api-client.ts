@@ -15,6 +15,11 @@ export class ApiClient {
     private token: string | null = null,
   ) {}
 
+  /** The bearer token (for socket.io `/live`), or null when anonymous. */
+  get accessToken(): string | null {
+    return this.token;
+  }
+
   async request<T>(method: string, path: string, body?: unknown): Promise<T> {
     const res = await fetch(`${this.baseUrl}/api${path}`, {
       method,

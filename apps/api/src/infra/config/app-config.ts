@@ -1,8 +1,19 @@
+import type { LogLevel } from '@nestjs/common';
 import { z } from 'zod';
 
 /** Log levels accepted by `LOG_LEVEL` (Nest levels, most to least severe). */
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'log', 'debug', 'verbose'] as const;
 export type LogLevelName = (typeof LOG_LEVELS)[number];
+
+/** Nest log levels from `fatal` up to `level` (e.g. `warn` → fatal, error, warn). */
+export function logLevelsUpTo(level: LogLevelName): LogLevel[] {
+  return LOG_LEVELS.slice(0, LOG_LEVELS.indexOf(level) + 1);
+}
+
+/** `value` when it is a level name, else `fallback`. */
+export function parseLogLevel(value: string | undefined, fallback: LogLevelName): LogLevelName {
+  return (LOG_LEVELS as readonly string[]).includes(value ?? '') ? (value as LogLevelName) : fallback;
+}
 
 const emptyToUndefined = (value: unknown): unknown => (value === '' ? undefined : value);
 
@@ -66,6 +77,19 @@ export function loadEnvConfig(env: NodeJS.ProcessEnv = process.env): EnvConfig {
   };
 }
 
+/** Values an {@link AppConfig} is built from. */
+export type AppConfigValues = {
+  databaseUrl: string;
+  embeddedDatabase: boolean;
+  redisUrl: string | null;
+  port: number;
+  host: string;
+  jwtSecret: string;
+  adminPassword: string | null;
+  logLevel: LogLevelName;
+  dataDir: string;
+};
+
 /**
  * The resolved configuration of one running app, injectable as a class token (`constructor(config: AppConfig)`).
  * Built once by `createApp` from {@link EnvConfig} after the database URL and JWT secret are known.
@@ -85,7 +109,7 @@ export class AppConfig {
   /** Directory for local state (`<repo>/.data`). */
   readonly dataDir!: string;
 
-  constructor(values: AppConfig) {
+  constructor(values: AppConfigValues) {
     Object.assign(this, values);
   }
 

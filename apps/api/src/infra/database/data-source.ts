@@ -1,5 +1,6 @@
+import { Logger } from '@nestjs/common';
 import { DataSource, type DataSourceOptions } from 'typeorm';
-import { MIGRATIONS } from '../../../../../migrations';
+import { MIGRATIONS } from '@opkernel/migrations';
 import { ENTITIES } from './entities';
 import { TypeormLogger } from './typeorm-logger';
 
@@ -8,7 +9,7 @@ import { TypeormLogger } from './typeorm-logger';
  * (explicit list in `migrations/index.ts`), no `synchronize` and no automatic migration run; call
  * {@link runMigrations} at boot instead.
  */
-export function buildDataSourceOptions(url: string): DataSourceOptions {
+export function buildDataSourceOptions(url: string, options: { logQueries?: boolean } = {}): DataSourceOptions {
   return {
     type: 'postgres',
     url,
@@ -18,7 +19,7 @@ export function buildDataSourceOptions(url: string): DataSourceOptions {
     migrationsTableName: 'migrations',
     synchronize: false,
     migrationsRun: false,
-    logger: new TypeormLogger(),
+    logger: new TypeormLogger(options.logQueries ?? false),
     logging: ['error', 'warn', 'migration'],
     maxQueryExecutionTime: 1000,
     poolSize: 10,
@@ -38,17 +39,22 @@ export async function runMigrations(dataSource: DataSource): Promise<string[]> {
   await lock.connect();
   try {
     await lock.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK_KEY]);
-    const applied = await dataSource.runMigrations({ transaction: 'each' });
-    return applied.map((migration) => migration.name);
+    const applied = (await dataSource.runMigrations({ transaction: 'each' })).map((migration) => migration.name);
+    if (applied.length > 0)
+      new Logger('Migrations').log(`Applied ${applied.length} migration(s): ${applied.join(', ')}`);
+    return applied;
   } finally {
     await lock.query('SELECT pg_advisory_unlock($1)', [MIGRATION_LOCK_KEY]).catch(() => undefined);
     await lock.release();
   }
 }
 
-/** Opens a DataSource on `url` and brings its schema up to date. */
-export async function openMigratedDataSource(url: string): Promise<DataSource> {
-  const dataSource = await new DataSource(buildDataSourceOptions(url)).initialize();
+/** Opens a DataSource with `options` (default: {@link buildDataSourceOptions} of `url`) and brings its schema up to date. */
+export async function openMigratedDataSource(
+  url: string,
+  options: DataSourceOptions = buildDataSourceOptions(url),
+): Promise<DataSource> {
+  const dataSource = await new DataSource(options).initialize();
   try {
     await runMigrations(dataSource);
   } catch (error) {

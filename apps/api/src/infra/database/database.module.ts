@@ -12,10 +12,14 @@ import { ENTITIES } from './entities';
   imports: [
     TypeOrmModule.forRootAsync({
       inject: [AppConfig],
-      useFactory: (config: AppConfig) => ({ ...buildDataSourceOptions(config.databaseUrl), retryAttempts: 5, retryDelay: 1000 }),
+      useFactory: (config: AppConfig) => ({
+        ...buildDataSourceOptions(config.databaseUrl, { logQueries: config.logLevel === 'verbose' }),
+        retryAttempts: 5,
+        retryDelay: 1000,
+      }),
       dataSourceFactory: async (options) => {
         if (!options || !('url' in options) || typeof options.url !== 'string') throw new Error('No database URL');
-        return openMigratedDataSource(options.url);
+        return openMigratedDataSource(options.url, options);
       },
     }),
     TypeOrmModule.forFeature(ENTITIES),

@@ -59,7 +59,13 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions = {
   if (runningPort !== null) {
     logger.log(`Reusing the embedded PostgreSQL already running on port ${runningPort} (${dataDir})`);
     await ensureDatabase(runningPort, password, database);
-    return { url: buildUrl(runningPort, password, database), port: runningPort, dataDir, owned: false, stop: async () => {} };
+    return {
+      url: buildUrl(runningPort, password, database),
+      port: runningPort,
+      dataDir,
+      owned: false,
+      stop: async () => {},
+    };
   }
 
   const port = (await isPortFree(preferredPort)) ? preferredPort : await findFreePort();
@@ -126,7 +132,9 @@ function buildUrl(port: number, password: string, database: string): string {
 function readOrCreatePassword(file: string, initialised: boolean): string {
   if (fs.existsSync(file)) return fs.readFileSync(file, 'utf8').trim();
   if (initialised) {
-    throw new Error(`The embedded cluster exists but its password file ${file} is missing; delete the cluster directory to start over`);
+    throw new Error(
+      `The embedded cluster exists but its password file ${file} is missing; delete the cluster directory to start over`,
+    );
   }
   const password = randomBytes(24).toString('base64url');
   fs.writeFileSync(file, `${password}\n`, { mode: 0o600 });

@@ -8,8 +8,11 @@ import type { Logger } from 'typeorm';
 export class TypeormLogger implements Logger {
   private readonly logger = new NestLogger('TypeORM');
 
+  /** @param logQueries - log every query (at `verbose`); off by default, it is very chatty. */
+  constructor(private readonly logQueries = false) {}
+
   logQuery(query: string): void {
-    this.logger.verbose(query);
+    if (this.logQueries) this.logger.verbose(query);
   }
 
   logQueryError(error: string | Error, query: string): void {

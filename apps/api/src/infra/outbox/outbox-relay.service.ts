@@ -103,7 +103,9 @@ export class OutboxRelay implements OnModuleInit, OnModuleDestroy {
           done.push(String(row.id));
         } catch (error) {
           failed.push(String(row.id));
-          this.logger.error(`Outbox message ${row.id} (${row.topic}) failed: ${error instanceof Error ? error.message : String(error)}`);
+          this.logger.error(
+            `Outbox message ${row.id} (${row.topic}) failed: ${error instanceof Error ? error.message : String(error)}`,
+          );
         }
       }
       if (done.length > 0) {
@@ -135,7 +137,8 @@ export class OutboxRelay implements OnModuleInit, OnModuleDestroy {
     this.running = this.drain().then(
       () => undefined,
       (error: unknown) => {
-        if (!this.stopped) this.logger.error(`Outbox drain failed: ${error instanceof Error ? error.message : String(error)}`);
+        if (!this.stopped)
+          this.logger.error(`Outbox drain failed: ${error instanceof Error ? error.message : String(error)}`);
       },
     );
     await this.running;

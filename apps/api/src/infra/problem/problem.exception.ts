@@ -85,7 +85,13 @@ export class ProblemException extends Error {
 
   /** 422 Unprocessable Content with optional per-field errors. */
   static unprocessable(detail: string, errors?: ProblemFieldError[]): ProblemException {
-    return new ProblemException({ status: 422, type: PROBLEM_TYPES.validation, title: 'Validation failed', detail, errors });
+    return new ProblemException({
+      status: 422,
+      type: PROBLEM_TYPES.validation,
+      title: 'Validation failed',
+      detail,
+      errors,
+    });
   }
 
   /** 400 Bad Request. */

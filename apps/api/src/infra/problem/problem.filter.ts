@@ -1,13 +1,13 @@
 import { ArgumentsHost, Catch, ExceptionFilter, Logger } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
-import { PROBLEM_CONTENT_TYPE } from './problem.exception';
+import { PROBLEM_CONTENT_TYPE, ProblemException } from './problem.exception';
 import { toProblem } from './to-problem.util';
 
 type WsClient = { emit(event: string, payload: unknown): unknown };
 
 /**
  * Global exception filter: every error leaves the HTTP API as `application/problem+json` (see `toProblem`).
- * 5xx are logged with their stack; 4xx are not logged. On WebSocket handlers the client gets an
+ * Unexpected errors (500) are logged with their stack, deliberate 5xx problems as a warning; 4xx are not logged. On WebSocket handlers the client gets an
  * `exception` event `{ status, title, detail }` instead.
  */
 @Catch()
@@ -18,7 +18,9 @@ export class ProblemFilter implements ExceptionFilter {
 
   catch(exception: unknown, host: ArgumentsHost): void {
     const problem = toProblem(exception);
-    if (problem.status >= 500) {
+    if (problem.status >= 500 && exception instanceof ProblemException) {
+      this.logger.warn(`${problem.status} ${problem.title}: ${problem.detail ?? ''}`);
+    } else if (problem.status >= 500) {
       this.logger.error(
         exception instanceof Error ? `${exception.name}: ${exception.message}` : String(exception),
         exception instanceof Error ? exception.stack : undefined,
@@ -38,7 +40,8 @@ export class ProblemFilter implements ExceptionFilter {
     const response = ctx.getResponse<unknown>();
     const instance = String(httpAdapter.getRequestUrl(request) ?? '').split('?')[0] || undefined;
     for (const [name, value] of Object.entries(problem.headers ?? {})) httpAdapter.setHeader(response, name, value);
-    httpAdapter.setHeader(response, 'Content-Type', PROBLEM_CONTENT_TYPE);
-    httpAdapter.reply(response, problem.toDocument(instance), problem.status);
+    httpAdapter.setHeader(response, 'Content-Type', `${PROBLEM_CONTENT_TYPE}; charset=utf-8`);
+    // Serialised here: the adapter would reset a non-JSON Content-Type for an object body.
+    httpAdapter.reply(response, JSON.stringify(problem.toDocument(instance)), problem.status);
   }
 }

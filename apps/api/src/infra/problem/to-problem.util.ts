@@ -30,7 +30,8 @@ const HTTP_TYPES: Record<number, string> = {
  * Classifies any thrown value as a {@link ProblemException}:
  * ProblemException as is; Nest `HttpException` → its status; zod error → 422 with `errors`;
  * TypeORM unique violation (23505) → 409, foreign-key (23503) and check (23514) violations → 422;
- * kernel errors → `mapKernelError`; anything else → 500 (details are not leaked).
+ * kernel errors → `mapKernelError`; 4xx http-errors from Express middleware → their status; anything else
+ * → 500 (details are not leaked).
  */
 export function toProblem(exception: unknown): ProblemException {
   if (exception instanceof ProblemException) return exception;
@@ -89,6 +90,22 @@ export function toProblem(exception: unknown): ProblemException {
   }
 
   if (isKernelError(exception)) return new ProblemException(mapKernelError(exception));
+
+  // http-errors raised by Express middleware (body-parser: 413 too large, 415 unsupported charset, …).
+  const httpError = exception as { status?: unknown; expose?: unknown; message?: unknown };
+  if (
+    exception instanceof Error &&
+    httpError.expose === true &&
+    typeof httpError.status === 'number' &&
+    httpError.status >= 400 &&
+    httpError.status < 500
+  ) {
+    return new ProblemException({
+      status: httpError.status,
+      title: statusTitle(httpError.status),
+      detail: exception.message,
+    });
+  }
 
   return new ProblemException({
     status: 500,

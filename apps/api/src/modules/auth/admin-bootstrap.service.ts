@@ -45,9 +45,14 @@ export class AdminBootstrapService implements OnApplicationBootstrap {
     const existing = await this.operators.findOne({ where: { username: ADMIN_USERNAME } });
     if (existing) {
       if (this.config.adminPassword) {
-        const same = existing.passwordHash !== null && (await this.hasher.verify(existing.passwordHash, this.config.adminPassword));
+        const same =
+          existing.passwordHash !== null &&
+          (await this.hasher.verify(existing.passwordHash, this.config.adminPassword));
         if (!same) {
-          await this.operators.update({ key: existing.key }, { passwordHash: await this.hasher.hash(this.config.adminPassword) });
+          await this.operators.update(
+            { key: existing.key },
+            { passwordHash: await this.hasher.hash(this.config.adminPassword) },
+          );
           this.logger.log('Applied ADMIN_PASSWORD to operator admin');
         }
         this.source = 'env';

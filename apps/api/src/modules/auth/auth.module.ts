@@ -8,7 +8,8 @@ import { AuthController } from './auth.controller';
 import { AuthService } from './auth.service';
 import { AdminGuard } from './guards/admin.guard';
 import { JwtAuthGuard } from './guards/jwt-auth.guard';
-import { DefaultMeDirectory, MeDirectory } from './me-directory';
+import { DesignsModule } from '../designs/designs.module';
+import { DesignMeDirectory, MeDirectory } from './me-directory';
 import { MeController } from './me.controller';
 import { OperatorDirectory } from './operator-directory.service';
 import { PasswordHasher } from './password-hasher.service';
@@ -18,6 +19,7 @@ import { ACCESS_TOKEN_TTL_SECONDS, TokenService } from './token.service';
 @Module({
   imports: [
     DatabaseModule,
+    DesignsModule,
     JwtModule.registerAsync({
       inject: [AppConfig],
       useFactory: (config: AppConfig) => ({
@@ -35,8 +37,7 @@ import { ACCESS_TOKEN_TTL_SECONDS, TokenService } from './token.service';
     PasswordHasher,
     AdminGuard,
     AdminBootstrapService,
-    // LEAD HOOK: rebind to a design-aware implementation (role labels, allowed services).
-    { provide: MeDirectory, useClass: DefaultMeDirectory },
+    { provide: MeDirectory, useClass: DesignMeDirectory },
     { provide: APP_GUARD, useClass: JwtAuthGuard },
   ],
   exports: [TokenService, OperatorDirectory, PasswordHasher, AdminGuard],

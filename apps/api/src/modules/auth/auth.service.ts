@@ -28,7 +28,7 @@ export class AuthService {
 
     const { operator } = found;
     return {
-      accessToken: await this.tokens.issue(operator.key),
+      accessToken: await this.tokens.issue(body.username),
       tokenType: 'Bearer',
       expiresIn: ACCESS_TOKEN_TTL_SECONDS,
       operator: {

@@ -1,10 +1,12 @@
 import { Injectable } from '@nestjs/common';
+import { allowedServices } from '@opkernel/kernel';
+import { DesignRegistry } from '../designs/design-registry.service';
 import type { RoleView } from './dtos/me.dto';
 import type { AuthenticatedOperator } from './types/authenticated-operator.type';
 
 /**
  * Port for what `GET /api/v1/me` shows beyond the operator row. Bound in `AuthModule`
- * (`{ provide: MeDirectory, useClass: DefaultMeDirectory }`).
+ * (`{ provide: MeDirectory, useClass: DesignMeDirectory }`).
  */
 export abstract class MeDirectory {
   /** Labels of `roleKeys`, in the same order. */
@@ -14,18 +16,25 @@ export abstract class MeDirectory {
 }
 
 /**
- * LEAD HOOK — placeholder until designs are stored: labels are the role keys, no services. Replace with an
- * implementation reading the current design version (roles[].label, roles[].services) and rebind it.
+ * Reads `/me`'s role labels and allowed services from the current design version (a role missing from the
+ * design shows its key as label).
  */
 @Injectable()
-export class DefaultMeDirectory extends MeDirectory {
-  async describeRoles(roleKeys: string[]): Promise<RoleView[]> {
-    // TODO(lead): labels from the current design version.
-    return roleKeys.map((key) => ({ key, label: key }));
+export class DesignMeDirectory extends MeDirectory {
+  constructor(private readonly designs: DesignRegistry) {
+    super();
   }
 
-  async allowedServices(_operator: AuthenticatedOperator): Promise<string[]> {
-    // TODO(lead): services of the operator's roles in the current design version.
-    return [];
+  async describeRoles(roleKeys: string[]): Promise<RoleView[]> {
+    const current = await this.designs.current();
+    return roleKeys.map((key) => ({ key, label: current?.index.roles.get(key)?.label ?? key }));
+  }
+
+  async allowedServices(operator: AuthenticatedOperator): Promise<string[]> {
+    const current = await this.designs.current();
+    if (!current) return [];
+    return operator.admin
+      ? [...current.index.services.values()].filter((s) => s.kind !== 'program').map((s) => s.key).sort()
+      : allowedServices(current.index, operator.roles);
   }
 }

@@ -15,6 +15,12 @@ export class OperatorDirectory {
     return row ? toAuthenticatedOperator(row) : null;
   }
 
+  /** The operator with this login name (the access token's subject), or null. */
+  async findByUsername(username: string): Promise<AuthenticatedOperator | null> {
+    const row = await this.operators.findOne({ where: { username } });
+    return row ? toAuthenticatedOperator(row) : null;
+  }
+
   /** The operator with this login name (exact match) with its password hash, or null. */
   async findLogin(username: string): Promise<{ operator: AuthenticatedOperator; passwordHash: string | null } | null> {
     const row = await this.operators.findOne({ where: { username } });

@@ -6,18 +6,22 @@ export const ACCESS_TOKEN_TTL_SECONDS = 12 * 60 * 60;
 
 type AccessTokenClaims = { sub: string; typ: 'access' };
 
-/** Issues and checks the API's access tokens: HS256 JWTs whose `sub` is the operator key. */
+/**
+ * Issues and checks the API's access tokens: HS256 JWTs whose `sub` is the operator's username — the login
+ * identity, which stays stable when a design import re-keys the operator (the bootstrap `admin` account
+ * becomes erpsys's 经理 `Manager`).
+ */
 @Injectable()
 export class TokenService {
   constructor(private readonly jwt: JwtService) {}
 
-  /** A signed token for `operatorKey`, valid {@link ACCESS_TOKEN_TTL_SECONDS}. */
-  issue(operatorKey: string): Promise<string> {
-    const claims: AccessTokenClaims = { sub: operatorKey, typ: 'access' };
+  /** A signed token for `username`, valid {@link ACCESS_TOKEN_TTL_SECONDS}. */
+  issue(username: string): Promise<string> {
+    const claims: AccessTokenClaims = { sub: username, typ: 'access' };
     return this.jwt.signAsync(claims);
   }
 
-  /** The operator key of a valid token, or null (bad signature, expired, malformed, wrong type). */
+  /** The username of a valid token, or null (bad signature, expired, malformed, wrong type). */
   async verify(token: string): Promise<string | null> {
     try {
       const claims = await this.jwt.verifyAsync<Partial<AccessTokenClaims>>(token, { algorithms: ['HS256'] });

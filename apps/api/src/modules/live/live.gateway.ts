@@ -106,7 +106,7 @@ export class LiveGateway implements OnGatewayInit<LiveNamespace>, OnGatewayConne
       (typeof auth?.token === 'string' && auth.token.replace(/^Bearer\s+/i, '')) ||
       TokenService.fromAuthorizationHeader(socket.handshake.headers.authorization);
     const key = token ? await this.tokens.verify(token) : null;
-    const operator = key ? await this.directory.findByKey(key) : null;
+    const operator = key ? await this.directory.findByUsername(key) : null;
     if (!operator) {
       this.logger.debug(`Refused live connection from ${socket.handshake.address}`);
       throw new Error('unauthorized');

@@ -36,7 +36,9 @@ export class OperatorsController {
   @ApiBody({ schema: zodToOpenApi(SetPasswordBody) })
   @ApiNoContentResponse({ description: 'Password changed' })
   @ApiNotFoundResponse({ description: 'Unknown operator (problem+json)' })
-  @ApiUnprocessableEntityResponse({ description: 'Password shorter than 8 characters (problem+json, errors[].field = password)' })
+  @ApiUnprocessableEntityResponse({
+    description: 'Password shorter than 8 characters (problem+json, errors[].field = password)',
+  })
   async setPassword(@Param('id') id: string, @Body(new ZodPipe(SetPasswordBody)) body: SetPasswordBody): Promise<void> {
     await this.operators.setPassword(id, body.password);
   }

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import type { Pcb } from '@opkernel/kernel';
 import { DesignRegistry } from '../designs/design-registry.service';
-import type { ListProcessesQuery } from './dtos/process.dto';
+import type { ListProcessesDto } from './dtos/process.dto';
 import { rowToPcb, type ProcessRow } from './persistence/process-row';
 import { toProcessView, type ProcessView } from './process-view';
 
@@ -44,7 +44,7 @@ export class ProcessQueries {
     return this.views(rows);
   }
 
-  async list(q: ListProcessesQuery): Promise<{ items: ProcessView[]; total: number; page: number; pageSize: number }> {
+  async list(q: ListProcessesDto): Promise<{ items: ProcessView[]; total: number; page: number; pageSize: number }> {
     const conds: string[] = [];
     const params: unknown[] = [];
     const add = (sql: string, v: unknown) => {

@@ -1,9 +1,10 @@
 import { Body, Controller, Get, HttpCode, Param, ParseIntPipe, Post, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiBody, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { zodToOpenApi } from '../../infra/validation/zod-openapi.util';
 import { ProblemException } from '../../infra/problem/problem.exception';
 import { ZodPipe } from '../../infra/validation/zod-body.pipe';
 import { CurrentOperator, type AuthenticatedOperator } from '../auth/current-operator.decorator';
-import { CompleteBody, ListProcessesQuery, ReasonBody, StartProcessBody, TransferBody } from './dtos/process.dto';
+import { CompleteBody, ListProcessesQuery, ReasonBody, StartProcessBody, TransferBody, type ListProcessesDto, type StartProcessDto } from './dtos/process.dto';
 import { ProcessQueries } from './process-queries.service';
 import { ProcessesService } from './processes.service';
 
@@ -21,13 +22,14 @@ export class ProcessesController {
 
   @Post()
   @ApiOperation({ summary: 'Start a journey: {service, entity: {type, id} | {type, label}, priority?} → PCB' })
-  start(@Body(new ZodPipe(StartProcessBody)) body: StartProcessBody, @CurrentOperator() op: AuthenticatedOperator) {
+  @ApiBody({ schema: zodToOpenApi(StartProcessBody) })
+  start(@Body(new ZodPipe(StartProcessBody)) body: StartProcessDto, @CurrentOperator() op: AuthenticatedOperator) {
     return this.processes.start(body, op);
   }
 
   @Get()
   @ApiOperation({ summary: 'List processes (filters: state, service, entityType, entityId, assignee; page, pageSize)' })
-  list(@Query(new ZodPipe(ListProcessesQuery)) q: ListProcessesQuery) {
+  list(@Query(new ZodPipe(ListProcessesQuery)) q: ListProcessesDto) {
     return this.queries.list(q);
   }
 
@@ -74,12 +76,14 @@ export class ProcessesController {
   @Post(':pid/complete')
   @HttpCode(200)
   @ApiOperation({ summary: 'Complete a task with its form {form}; rules fire; 409 when already completed' })
+  @ApiBody({ schema: zodToOpenApi(CompleteBody) })
   complete(@Param('pid', pidPipe) pid: number, @Body(new ZodPipe(CompleteBody)) body: { form: Record<string, unknown> }, @CurrentOperator() op: AuthenticatedOperator) {
     return this.processes.act(pid, 'complete', op, { form: body.form });
   }
 
   @Post(':pid/suspend')
   @HttpCode(200)
+  @ApiBody({ schema: zodToOpenApi(ReasonBody) })
   suspend(@Param('pid', pidPipe) pid: number, @Body(new ZodPipe(ReasonBody)) body: { reason: string }, @CurrentOperator() op: AuthenticatedOperator) {
     return this.processes.act(pid, 'suspend', op, body);
   }
@@ -92,12 +96,14 @@ export class ProcessesController {
 
   @Post(':pid/cancel')
   @HttpCode(200)
+  @ApiBody({ schema: zodToOpenApi(ReasonBody) })
   cancel(@Param('pid', pidPipe) pid: number, @Body(new ZodPipe(ReasonBody)) body: { reason: string }, @CurrentOperator() op: AuthenticatedOperator) {
     return this.processes.act(pid, 'cancel', op, body);
   }
 
   @Post(':pid/transfer')
   @HttpCode(200)
+  @ApiBody({ schema: zodToOpenApi(TransferBody) })
   transfer(@Param('pid', pidPipe) pid: number, @Body(new ZodPipe(TransferBody)) body: { operator: string }, @CurrentOperator() op: AuthenticatedOperator) {
     return this.processes.act(pid, 'transfer', op, body);
   }

@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { OutboxModule } from '../../infra/outbox/outbox.module';
 import { DesignsModule } from '../designs/designs.module';
 import { FormValidator } from './form-validator.service';
 import { ProcessCommands } from './process-commands.service';
@@ -7,7 +8,7 @@ import { ProcessesController } from './processes.controller';
 import { ProcessesService } from './processes.service';
 
 @Module({
-  imports: [DesignsModule],
+  imports: [DesignsModule, OutboxModule],
   controllers: [ProcessesController],
   providers: [ProcessCommands, ProcessQueries, ProcessesService, FormValidator],
   exports: [ProcessQueries, ProcessCommands],

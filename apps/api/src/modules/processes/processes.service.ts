@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import type { Actor, Changeset, EntityRef } from '@opkernel/kernel';
 import { ProblemException } from '../../infra/problem/problem.exception';
 import { DesignRegistry } from '../designs/design-registry.service';
-import type { StartProcessBody } from './dtos/process.dto';
+import type { StartProcessDto } from './dtos/process.dto';
 import { FormValidator } from './form-validator.service';
 import type { SqlRunner } from './persistence/sql-runner';
 import { ProcessCommands } from './process-commands.service';
@@ -46,7 +46,7 @@ export class ProcessesService {
     return { ...view, cascade };
   }
 
-  private async resolveEntity(tx: SqlRunner, entity: StartProcessBody['entity'], expectedType: string | null): Promise<EntityRef> {
+  private async resolveEntity(tx: SqlRunner, entity: StartProcessDto['entity'], expectedType: string | null): Promise<EntityRef> {
     if (expectedType && entity.type !== expectedType) {
       throw ProblemException.unprocessable(`this service serves entities of type "${expectedType}"`, [{ field: 'entity.type', message: `must be "${expectedType}"` }]);
     }
@@ -61,7 +61,7 @@ export class ProcessesService {
   }
 
   /** Starts a journey by hand in the current design version. */
-  async start(body: StartProcessBody, actor: Actor) {
+  async start(body: StartProcessDto, actor: Actor) {
     const current = await this.designs.current();
     if (!current) throw ProblemException.conflict('no design has been imported yet');
     const service = current.index.services.get(body.service);

@@ -22,7 +22,10 @@ export class JwtAuthGuard implements CanActivate {
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
     if (context.getType() !== 'http') return true;
-    const isPublic = this.reflector.getAllAndOverride<boolean>(IS_PUBLIC_KEY, [context.getHandler(), context.getClass()]);
+    const isPublic = this.reflector.getAllAndOverride<boolean>(IS_PUBLIC_KEY, [
+      context.getHandler(),
+      context.getClass(),
+    ]);
     if (isPublic) return true;
 
     const request = context.switchToHttp().getRequest<AuthenticatedRequest>();
@@ -30,7 +33,7 @@ export class JwtAuthGuard implements CanActivate {
     if (!token) throw unauthorized('A bearer token is required');
     const key = await this.tokens.verify(token);
     if (!key) throw unauthorized('The token is invalid or expired');
-    const operator = await this.directory.findByKey(key);
+    const operator = await this.directory.findByUsername(key);
     if (!operator) throw unauthorized('The operator of this token no longer exists');
     request.operator = operator;
     return true;

@@ -13,5 +13,12 @@ export const OperatorView = z.object({
 export type OperatorView = z.infer<typeof OperatorView>;
 
 export function toOperatorView(row: OperatorEntity): OperatorView {
-  return { key: row.key, username: row.username, label: row.label, roles: row.roles ?? [], staff: row.staff, admin: row.admin };
+  return {
+    key: row.key,
+    username: row.username,
+    label: row.label,
+    roles: row.roles ?? [],
+    staff: row.staff,
+    admin: row.admin,
+  };
 }

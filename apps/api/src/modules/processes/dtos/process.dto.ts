@@ -16,7 +16,7 @@ export const StartProcessBody = z
     deadline: isoDate.optional(),
   })
   .strict();
-export type StartProcessBody = z.infer<typeof StartProcessBody>;
+export type StartProcessDto = z.infer<typeof StartProcessBody>;
 
 export const CompleteBody = z.object({ form: z.record(z.string(), z.unknown()).default({}) }).strict();
 export const ReasonBody = z.object({ reason: z.string().trim().min(1).max(500) }).strict();
@@ -38,4 +38,4 @@ export const ListProcessesQuery = z
     pageSize: z.coerce.number().int().min(1).max(200).default(50),
   })
   .strict();
-export type ListProcessesQuery = z.infer<typeof ListProcessesQuery>;
+export type ListProcessesDto = z.infer<typeof ListProcessesQuery>;
