@@ -55,7 +55,7 @@ async function main() {
   await admin.query(`CREATE DATABASE ${dbName}`);
   const url = new URL(serverUrl);
   url.pathname = `/${dbName}`;
-  const { app, close } = await createApp({ databaseUrl: url.toString(), port: 0 });
+  const { app, close } = await createApp({ databaseUrl: url.toString(), port: 0, seed: false });
   const raw = new Pool({ connectionString: url.toString(), max: Math.max(...CONCURRENCY) });
   try {
     await app.get(DesignsService).import('native', design, 'admin');

@@ -5,7 +5,7 @@ import { ApiClient, ApiProblem } from './api-client';
 import { sampleForm } from './sample-form';
 
 type Task = { pid: number; service: string; serviceLabel: string; state: string; kind: string; assignee: string | null; candidateRoles: string[]; suspendReason: string | null };
-type Cascade = { pid: number; service: string; serviceLabel: string; state: string; fromState: string | null; assignee: string | null; candidateRoles: string[] };
+type Cascade = { pid: number; service: string; serviceLabel: string; kind: string; state: string; fromState: string | null; assignee: string | null; candidateRoles: string[] };
 type Design = { services: { key: string; label: string; form: Record<string, unknown> | null }[]; rules: { subject: string; event: string }[]; events: { key: string; expression: string }[] };
 type Me = { key: string; roles: string[] };
 
@@ -58,7 +58,9 @@ export async function runClinicJourney(baseUrl: string, adminPassword: string, l
   const steps: JourneyStep[] = [];
   const say = (who: string, action: string, t: { pid: number; service: string }, created: Cascade[]) => {
     steps.push({ operator: who, action, pid: t.pid, service: t.service, label: label(t.service), created });
-    const made = created.filter((c) => c.fromState === null).map((c) => `${c.serviceLabel} #${c.pid} → ${c.assignee ?? `pool [${c.candidateRoles.join(', ')}]`}`);
+    const made = created
+      .filter((c) => c.fromState === null)
+      .map((c) => `${c.serviceLabel} #${c.pid} → ${c.kind === 'program' ? 'program (run by the kernel)' : (c.assignee ?? `pool [${c.candidateRoles.join(', ')}]`)}`);
     const ended = created.filter((c) => c.state === 'TERMINATED').map((c) => `${c.serviceLabel} #${c.pid}`);
     log(`${who.padEnd(14)} ${action.padEnd(9)} ${label(t.service)} #${t.pid}${made.length ? `  ⇒ new: ${made.join('; ')}` : ''}${ended.length ? `  ⇒ ended: ${ended.join(', ')}` : ''}`);
   };

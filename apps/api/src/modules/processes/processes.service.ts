@@ -11,7 +11,7 @@ import { ProcessQueries } from './process-queries.service';
 import type { ProcessView } from './process-view';
 
 /** A process changed by a command's cascade, as reported to the caller. */
-export type CascadeItem = { pid: number; service: string; serviceLabel: string; state: string; fromState: string | null; assignee: string | null; candidateRoles: string[] };
+export type CascadeItem = { pid: number; service: string; serviceLabel: string; kind: string; state: string; fromState: string | null; assignee: string | null; candidateRoles: string[] };
 
 /** Operator actions on a process (the REST verbs under /processes/{pid}/…). */
 export type ProcessAction = 'claim' | 'unclaim' | 'start' | 'complete' | 'suspend' | 'resume' | 'cancel' | 'transfer' | 'retry';
@@ -38,6 +38,7 @@ export class ProcessesService {
         pid: c.pid,
         service: c.service,
         serviceLabel: index.services.get(c.service)?.label ?? c.service,
+        kind: c.kind,
         state: c.state,
         fromState: c.fromState,
         assignee: c.assignee,
