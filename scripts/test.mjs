@@ -3,6 +3,7 @@
 // apps/api/src/cli/embedded-db.ts, exports its URL to Vitest, and stops it afterwards.
 // Extra arguments go to `vitest run` (e.g. `npm test -- --project integration`). Exit code = Vitest's.
 import { spawn } from 'node:child_process';
+import { mkdirSync, readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import readline from 'node:readline';
 import { fileURLToPath } from 'node:url';
@@ -55,7 +56,15 @@ async function stopDatabase() {
   clearTimeout(timer);
 }
 
-const vitest = spawn('npx', ['vitest', 'run', ...process.argv.slice(2)], { cwd: root, stdio: 'inherit', env });
+// The JSON report gives the closing summary line CI reads ("N passed, N failed"): Vitest's own is not parsed there.
+const report = path.join(root, '.data', 'vitest-report.json');
+mkdirSync(path.dirname(report), { recursive: true });
+rmSync(report, { force: true });
+const vitest = spawn(
+  'npx',
+  ['vitest', 'run', '--reporter=default', '--reporter=json', `--outputFile.json=${report}`, ...process.argv.slice(2)],
+  { cwd: root, stdio: 'inherit', env },
+);
 for (const signal of ['SIGINT', 'SIGTERM']) {
   process.on(signal, () => {
     if (vitest.exitCode === null) vitest.kill(signal);
@@ -65,4 +74,18 @@ const code = await new Promise((resolve) =>
   vitest.on('exit', (exitCode, signal) => resolve(exitCode ?? (signal ? 1 : 0))),
 );
 await stopDatabase();
+let summary = null;
+try {
+  summary = JSON.parse(readFileSync(report, 'utf8'));
+} catch {
+  console.error('[test] no Vitest report was written');
+}
+if (summary) {
+  const skipped = summary.numPendingTests + summary.numTodoTests;
+  console.log(`tests: ${summary.numPassedTests} passed, ${summary.numFailedTests} failed, ${skipped} skipped`);
+  if (summary.numTotalTests === 0) {
+    console.error('[test] no test ran');
+    process.exit(1);
+  }
+}
 process.exit(code);
