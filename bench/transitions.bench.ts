@@ -48,7 +48,9 @@ const pct = (xs: number[], p: number) => {
 
 async function main() {
   let embedded: { url: string; stop(): Promise<void> } | null = null;
-  const serverUrl = process.env.DATABASE_URL ?? (embedded = await startEmbeddedPostgres({ dataDir: '.data/pg-bench', port: 54331 })).url;
+  const serverUrl =
+    process.env.DATABASE_URL ??
+    (embedded = await startEmbeddedPostgres({ dataDir: '.data/pg-bench', port: 54331 })).url;
   const dbName = `opkernel_bench_${process.pid}`;
   const admin = new Client({ connectionString: serverUrl });
   await admin.connect();
@@ -64,13 +66,19 @@ async function main() {
     const create = async (n: number) => {
       const pids: number[] = [];
       for (let i = 0; i < n; i++) {
-        const cs = await commands.execute((k) => k.startProcess({ service: 'step', designVersion: version, entity: null, actor }));
+        const cs = await commands.execute((k) =>
+          k.startProcess({ service: 'step', designVersion: version, entity: null, actor }),
+        );
         pids.push(cs.result.pid);
       }
       return pids;
     };
-    console.log(`# durable transitions: kernel API layer vs raw SQL — N=${N} per run, same database (${process.env.DATABASE_URL ? 'DATABASE_URL' : 'embedded'})`);
-    console.log('concurrency | kernel tx/s | kernel p50 ms | kernel p99 ms | raw tx/s | raw p50 ms | raw p99 ms | kernel/raw');
+    console.log(
+      `# durable transitions: kernel API layer vs raw SQL — N=${N} per run, same database (${process.env.DATABASE_URL ? 'DATABASE_URL' : 'embedded'})`,
+    );
+    console.log(
+      'concurrency | kernel tx/s | kernel p50 ms | kernel p99 ms | raw tx/s | raw p50 ms | raw p99 ms | kernel/raw',
+    );
     for (const c of CONCURRENCY) {
       const forKernel = await create(N);
       const forRaw = await create(N);
@@ -88,7 +96,10 @@ async function main() {
             `UPDATE processes SET state = 'RUNNING', assignee = $2, started_at = now(), updated_at = now(), version = version + 1 WHERE pid = $1`,
             [pid, actor.key],
           );
-          await client.query(`INSERT INTO process_events (pid, actor, action, from_state, to_state) VALUES ($1, $2, 'start', 'READY', 'RUNNING')`, [pid, actor.key]);
+          await client.query(
+            `INSERT INTO process_events (pid, actor, action, from_state, to_state) VALUES ($1, $2, 'start', 'READY', 'RUNNING')`,
+            [pid, actor.key],
+          );
           await client.query('COMMIT');
         } finally {
           client.release();
@@ -100,8 +111,12 @@ async function main() {
       console.log(
         `${String(c).padStart(11)} | ${k.toFixed(0).padStart(11)} | ${pct(kLat, 50).toFixed(2).padStart(13)} | ${pct(kLat, 99).toFixed(2).padStart(13)} | ${r.toFixed(0).padStart(8)} | ${pct(rLat, 50).toFixed(2).padStart(10)} | ${pct(rLat, 99).toFixed(2).padStart(10)} | ${(k / r).toFixed(2).padStart(10)}`,
       );
-      const states = await raw.query(`SELECT state, count(*)::int AS n FROM processes WHERE pid = ANY($1) GROUP BY state`, [[...forKernel, ...forRaw]]);
-      if (states.rows.length !== 1 || states.rows[0].state !== 'RUNNING') throw new Error(`not every transition landed: ${JSON.stringify(states.rows)}`);
+      const states = await raw.query(
+        `SELECT state, count(*)::int AS n FROM processes WHERE pid = ANY($1) GROUP BY state`,
+        [[...forKernel, ...forRaw]],
+      );
+      if (states.rows.length !== 1 || states.rows[0].state !== 'RUNNING')
+        throw new Error(`not every transition landed: ${JSON.stringify(states.rows)}`);
     }
   } finally {
     await raw.end();

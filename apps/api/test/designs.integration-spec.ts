@@ -15,12 +15,20 @@ describe('design import and versions (real PostgreSQL)', () => {
   });
 
   it('imports backup.json with its names, and importing it again changes nothing', async () => {
-    expect(c.imported).toMatchObject({ created: true, counts: { services: 39, rules: 16, events: 4, instructions: 5, roles: 6, operators: 12 } });
-    const again = await c.admin.post<{ version: number; created: boolean }>('/v1/designs?format=erpsys', readFixture('backup.json'));
+    expect(c.imported).toMatchObject({
+      created: true,
+      counts: { services: 39, rules: 16, events: 4, instructions: 5, roles: 6, operators: 12 },
+    });
+    const again = await c.admin.post<{ version: number; created: boolean }>(
+      '/v1/designs?format=erpsys',
+      readFixture('backup.json'),
+    );
     expect(again).toEqual(expect.objectContaining({ version: c.imported.version, created: false }));
     const me = await c.admin.get<{ operator: { key: string; label: string } }>('/v1/me');
     expect(me.operator).toMatchObject({ key: 'Manager', label: '经理' });
-    const entries = await c.fang.client.get<{ service: string; program: string }[]>('/v1/entry-points?entityType=Operator');
+    const entries = await c.fang.client.get<{ service: string; program: string }[]>(
+      '/v1/entry-points?entityType=Operator',
+    );
     expect(entries).toEqual([expect.objectContaining({ service: 'ke_hu_fu_wu', program: 'biao_zhun_fu_wu_cheng_xu' })]);
     expect(await c.chen.client.get<unknown[]>('/v1/entry-points?entityType=Operator')).toEqual([]);
   });
@@ -58,22 +66,35 @@ describe('design import and versions (real PostgreSQL)', () => {
     expect(JSON.stringify(err2?.problem)).toContain('completed');
     const current = await c.admin.get<{ version: number }>('/v1/designs/current');
     expect(current.version).toBe(c.imported.version);
-    expect((await c.fang.client.post('/v1/designs?format=native', doc).catch((e: ApiProblem) => e)) as ApiProblem).toMatchObject({ status: 403 });
+    expect(
+      (await c.fang.client.post('/v1/designs?format=native', doc).catch((e: ApiProblem) => e)) as ApiProblem,
+    ).toMatchObject({ status: 403 });
   });
 
   it('runs the flat business_define.json rule set in the order of reference §8.6, on a new design version', async () => {
     // A journey started on the nested version keeps that version after the flat import.
-    const oldRoot = await c.fang.client.post<ProcessDto & { designVersion: number }>('/v1/processes', { service: 'ke_hu_fu_wu', entity: { type: 'Operator', label: '旧版本' } });
-    const flat = await c.admin.post<{ version: number; created: boolean; counts: { rules: number } }>('/v1/designs?format=erpsys-flat', readFixture('business_define.json'));
+    const oldRoot = await c.fang.client.post<ProcessDto & { designVersion: number }>('/v1/processes', {
+      service: 'ke_hu_fu_wu',
+      entity: { type: 'Operator', label: '旧版本' },
+    });
+    const flat = await c.admin.post<{ version: number; created: boolean; counts: { rules: number } }>(
+      '/v1/designs?format=erpsys-flat',
+      readFixture('business_define.json'),
+    );
     expect(flat).toMatchObject({ created: true, counts: { rules: 19 } });
     expect(flat.version).toBeGreaterThan(c.imported.version);
 
-    const root = await c.fang.client.post<ProcessDto & { designVersion: number }>('/v1/processes', { service: 'ke_hu_fu_wu', entity: { type: 'Operator', label: '平面规则' } });
+    const root = await c.fang.client.post<ProcessDto & { designVersion: number }>('/v1/processes', {
+      service: 'ke_hu_fu_wu',
+      entity: { type: 'Operator', label: '平面规则' },
+    });
     expect(root.designVersion).toBe(flat.version);
     expect(root.kind).toBe('task'); // flat: 客户服务 owns no rules, so it is an ordinary task
     const entity = root.entity!.id;
     const open = async () => {
-      const g = await c.admin.get<{ scheduled: ProcessDto[]; running: ProcessDto[] }>(`/v1/entities/Operator/${entity}/tasks`);
+      const g = await c.admin.get<{ scheduled: ProcessDto[]; running: ProcessDto[] }>(
+        `/v1/entities/Operator/${entity}/tasks`,
+      );
       return [...g.scheduled, ...g.running];
     };
     const completeOldest = async (service: string) => {
@@ -83,7 +104,11 @@ describe('design import and versions (real PostgreSQL)', () => {
       let client = [c.fang, c.jiang, c.chen].find((s) => s.key === task!.assignee)?.client;
       if (!client) {
         const roles = task!.candidateRoles;
-        client = roles.includes('yi_sheng') ? c.chen.client : roles.includes('ke_fu') || roles.includes('hu_shi') ? c.fang.client : c.admin;
+        client = roles.includes('yi_sheng')
+          ? c.chen.client
+          : roles.includes('ke_fu') || roles.includes('hu_shi')
+            ? c.fang.client
+            : c.admin;
         if (!task!.assignee) await client.post(`/v1/processes/${task!.pid}/claim`);
       }
       return client.post<ProcessDto>(`/v1/processes/${task!.pid}/complete`, { form: {} });
@@ -109,15 +134,28 @@ describe('design import and versions (real PostgreSQL)', () => {
     // 6. 接诊 → 交费 → 治疗服务, whose NEW rule starts 启动治疗程序: created complete (no record model is fine)
     await completeOldest('jie_zhen');
     await completeOldest('jiao_fei');
-    const all = await c.admin.get<{ items: (ProcessDto & { previousPid: number | null })[] }>(`/v1/processes?entityType=Operator&entityId=${entity}&pageSize=200`);
+    const all = await c.admin.get<{ items: (ProcessDto & { previousPid: number | null })[] }>(
+      `/v1/processes?entityType=Operator&entityId=${entity}&pageSize=200`,
+    );
     const start = all.items.find((p) => p.service === 'qi_dong_zhi_liao_cheng_xu');
     expect(start).toMatchObject({ kind: 'system', state: 'READY' });
     const treatment = all.items.find((p) => p.service === 'zhi_liao_fu_wu')!;
     expect(start!.previousPid).toBe(treatment.pid);
     const order = all.items.map((p) => p.service).reverse();
     expect(order).toEqual([
-      'ke_hu_fu_wu', 'xin_yu_yue', 'dao_zhen_ti_xing', 'ke_hu_jie_dai', 'dao_zhen_que_ren', 'jie_zhen', 'mian_zhen_ping_gu',
-      'wei_hu_ke_hu_dang_an', 'jian_kang_diao_cha', 'zhen_duan_ji_chu_li', 'jiao_fei', 'zhi_liao_fu_wu', 'qi_dong_zhi_liao_cheng_xu',
+      'ke_hu_fu_wu',
+      'xin_yu_yue',
+      'dao_zhen_ti_xing',
+      'ke_hu_jie_dai',
+      'dao_zhen_que_ren',
+      'jie_zhen',
+      'mian_zhen_ping_gu',
+      'wei_hu_ke_hu_dang_an',
+      'jian_kang_diao_cha',
+      'zhen_duan_ji_chu_li',
+      'jiao_fei',
+      'zhi_liao_fu_wu',
+      'qi_dong_zhi_liao_cheng_xu',
     ]);
     const old = await c.admin.get<{ designVersion: number; kind: string }>(`/v1/processes/${oldRoot.pid}`);
     expect(old).toMatchObject({ designVersion: c.imported.version, kind: 'program' });

@@ -41,7 +41,10 @@ describe('live task changes over socket.io /live (real PostgreSQL, real socket.i
   it('pushes a rule-created task to the right rooms after commit, with the committed state', async () => {
     const fang = await connect(c.fang.client.accessToken);
     const chen = await connect(c.chen.client.accessToken);
-    const root = await c.fang.client.post<ProcessDto>('/v1/processes', { service: 'ke_hu_fu_wu', entity: { type: 'Operator', label: '直播' } });
+    const root = await c.fang.client.post<ProcessDto>('/v1/processes', {
+      service: 'ke_hu_fu_wu',
+      entity: { type: 'Operator', label: '直播' },
+    });
     const watcher = await connect(c.jiang.client.accessToken);
     const ack = await watcher.s.emitWithAck('subscribe', { room: `entity:Operator:${root.entity!.id}` });
     expect(ack).toMatchObject({ ok: true });
@@ -68,10 +71,15 @@ describe('live task changes over socket.io /live (real PostgreSQL, real socket.i
     const before = await countEntities();
     const maxPidBefore = (await c.admin.get<{ items: ProcessDto[] }>('/v1/processes?pageSize=1')).items[0]?.pid ?? 0;
     // chen may not start 客户服务: the new entity row written inside the transaction is rolled back with it.
-    const err = await c.chen.client.post('/v1/processes', { service: 'ke_hu_fu_wu', entity: { type: 'Operator', label: '回滚' } }).catch((e: ApiProblem) => e);
+    const err = await c.chen.client
+      .post('/v1/processes', { service: 'ke_hu_fu_wu', entity: { type: 'Operator', label: '回滚' } })
+      .catch((e: ApiProblem) => e);
     expect((err as ApiProblem).status).toBe(403);
     // Prove the channel is live: a committed change after it arrives, and nothing arrived in between.
-    const ok = await c.fang.client.post<ProcessDto>('/v1/processes', { service: 'ke_hu_fu_wu', entity: { type: 'Operator', label: '提交' } });
+    const ok = await c.fang.client.post<ProcessDto>('/v1/processes', {
+      service: 'ke_hu_fu_wu',
+      entity: { type: 'Operator', label: '提交' },
+    });
     await until(() => admin.seen.some((e) => e.pid === ok.pid));
     const between = admin.seen.filter((e) => e.pid > maxPidBefore && e.pid < ok.pid);
     expect(between).toEqual([]);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import * as design from '@opkernel/design';
+import * as design from './index';
 
 describe('@opkernel/design public API', () => {
   it('exports the functions, errors and model schemas by name', () => {

@@ -38,9 +38,7 @@ export const ServiceKind = z.enum(['manual', 'system', 'program']);
 export type ServiceKind = z.infer<typeof ServiceKind>;
 
 /** One resource a service needs while it runs: `quantity` units of `resourceType`. */
-export const ResourceRequirement = z
-  .object({ resourceType: Key, quantity: z.number().int().positive() })
-  .strict();
+export const ResourceRequirement = z.object({ resourceType: Key, quantity: z.number().int().positive() }).strict();
 
 /** A JSON Schema object (draft 2020-12 subset) describing the form submitted when a task completes. */
 export const JsonSchema = z.record(z.string(), z.unknown());
@@ -185,9 +183,7 @@ export const Resource = z
   .strict();
 export type Resource = z.infer<typeof Resource>;
 
-export const EntityType = z
-  .object({ key: Key, label: z.string().min(1), external: ExternalRef.optional() })
-  .strict();
+export const EntityType = z.object({ key: Key, label: z.string().min(1), external: ExternalRef.optional() }).strict();
 export type EntityType = z.infer<typeof EntityType>;
 
 /** A list-column layout (erpsys WorkOrder): `path` is a dot path into the task row. */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { frameHash } from '@opkernel/kernel';
+import { frameHash } from '../src';
 import { harness } from './harness';
 
 const entity = { type: 'Operator', id: 'zhang_san' };
@@ -7,7 +7,9 @@ const entity = { type: 'Operator', id: 'zhang_san' };
 describe('the clinic journey (nested programs, reference §3.7 / §8.5)', () => {
   it('runs 客户服务 end to end with call/return, the suspend on 面诊评估, inheritance and frames', async () => {
     const { kernel, exec, live, ops, store } = harness();
-    const started = await exec(kernel.startProcess({ service: 'ke_hu_fu_wu', designVersion: 1, entity, actor: ops.fang! }));
+    const started = await exec(
+      kernel.startProcess({ service: 'ke_hu_fu_wu', designVersion: 1, entity, actor: ops.fang! }),
+    );
     const root = started.result;
     expect(root.kind).toBe('program');
     expect(root.program).toBe('biao_zhun_fu_wu_cheng_xu');
@@ -15,7 +17,13 @@ describe('the clinic journey (nested programs, reference §3.7 / §8.5)', () => 
 
     // r59: 新预约 is the first step inside 客户服务, assigned to the journey starter (客服).
     const booking = live('xin_yu_yue');
-    expect(booking).toMatchObject({ parentPid: root.pid, previousPid: root.pid, program: 'ke_hu_fu_wu', state: 'READY', assignee: 'xiao_fang' });
+    expect(booking).toMatchObject({
+      parentPid: root.pid,
+      previousPid: root.pid,
+      program: 'ke_hu_fu_wu',
+      state: 'READY',
+      assignee: 'xiao_fang',
+    });
 
     await exec(kernel.complete(booking.pid, ops.fang!, { confirmed: true }));
     const reminder = live('dao_zhen_ti_xing');
@@ -24,7 +32,13 @@ describe('the clinic journey (nested programs, reference §3.7 / §8.5)', () => 
     // r61: call 客户接待 — the journey waits; r67 starts 到诊确认 inside 客户接待.
     await exec(kernel.complete(reminder.pid, ops.fang!));
     const reception = live('ke_hu_jie_dai');
-    expect(reception).toMatchObject({ kind: 'program', parentPid: root.pid, callerPid: root.pid, program: 'ke_hu_fu_wu', state: 'RUNNING' });
+    expect(reception).toMatchObject({
+      kind: 'program',
+      parentPid: root.pid,
+      callerPid: root.pid,
+      program: 'ke_hu_fu_wu',
+      state: 'RUNNING',
+    });
     expect(store.pcbs.get(root.pid)!.state).toBe('WAITING');
     const checkIn = live('dao_zhen_que_ren');
     expect(checkIn).toMatchObject({ parentPid: reception.pid, program: 'ke_hu_jie_dai' });
@@ -52,7 +66,12 @@ describe('the clinic journey (nested programs, reference §3.7 / §8.5)', () => 
     // r72: "request service" — suspending 面诊评估 calls 皮肤检查; 接诊 waits for it.
     await exec(kernel.suspend(consult.pid, ops.chen!, 'needs a skin exam'));
     const skin = live('pi_fu_jian_cha');
-    expect(skin).toMatchObject({ parentPid: intake.pid, callerPid: intake.pid, program: 'jie_zhen', assignee: 'xiao_fang' });
+    expect(skin).toMatchObject({
+      parentPid: intake.pid,
+      callerPid: intake.pid,
+      program: 'jie_zhen',
+      assignee: 'xiao_fang',
+    });
     expect(store.pcbs.get(intake.pid)!.state).toBe('WAITING');
 
     // 皮肤检查 returns by completing; r73 starts 诊断及处理.
@@ -73,8 +92,19 @@ describe('the clinic journey (nested programs, reference §3.7 / §8.5)', () => 
     expect([...store.pcbs.values()].every((p) => p.state === 'TERMINATED')).toBe(true);
     const order = [...store.pcbs.values()].sort((a, b) => a.pid - b.pid).map((p) => p.service);
     expect(order).toEqual([
-      'ke_hu_fu_wu', 'xin_yu_yue', 'dao_zhen_ti_xing', 'ke_hu_jie_dai', 'dao_zhen_que_ren', 'wei_hu_ke_hu_dang_an',
-      'jian_kang_diao_cha', 'jie_zhen', 'mian_zhen_ping_gu', 'pi_fu_jian_cha', 'zhen_duan_ji_chu_li', 'jiao_fei', 'zhi_liao_fu_wu',
+      'ke_hu_fu_wu',
+      'xin_yu_yue',
+      'dao_zhen_ti_xing',
+      'ke_hu_jie_dai',
+      'dao_zhen_que_ren',
+      'wei_hu_ke_hu_dang_an',
+      'jian_kang_diao_cha',
+      'jie_zhen',
+      'mian_zhen_ping_gu',
+      'pi_fu_jian_cha',
+      'zhen_duan_ji_chu_li',
+      'jiao_fei',
+      'zhi_liao_fu_wu',
     ]);
 
     // Frames: the stack is the call path; a step inherits its program instance's variables (not the grandparent's only).
@@ -111,7 +141,9 @@ describe('the clinic journey (nested programs, reference §3.7 / §8.5)', () => 
 
   it('checks roles: a doctor may not start the journey or work a reception task', async () => {
     const { kernel, exec, live, ops } = harness();
-    await expect(kernel.startProcess({ service: 'ke_hu_fu_wu', designVersion: 1, entity, actor: ops.chen! })).rejects.toMatchObject({ code: 'FORBIDDEN' });
+    await expect(
+      kernel.startProcess({ service: 'ke_hu_fu_wu', designVersion: 1, entity, actor: ops.chen! }),
+    ).rejects.toMatchObject({ code: 'FORBIDDEN' });
     await exec(kernel.startProcess({ service: 'ke_hu_fu_wu', designVersion: 1, entity, actor: ops.fang! }));
     await expect(kernel.complete(live('xin_yu_yue').pid, ops.chen!)).rejects.toMatchObject({ code: 'FORBIDDEN' });
     await expect(kernel.complete(live('xin_yu_yue').pid, ops.jiang!)).rejects.toMatchObject({ code: 'NOT_ASSIGNEE' });
@@ -119,11 +151,17 @@ describe('the clinic journey (nested programs, reference §3.7 / §8.5)', () => 
 
   it('suspend/resume returns to the state held before; cancel cascades and fires no completion rules', async () => {
     const { kernel, exec, live, ops, store } = harness();
-    const { result: root } = await exec(kernel.startProcess({ service: 'ke_hu_fu_wu', designVersion: 1, entity, actor: ops.fang! }));
+    const { result: root } = await exec(
+      kernel.startProcess({ service: 'ke_hu_fu_wu', designVersion: 1, entity, actor: ops.fang! }),
+    );
     const booking = live('xin_yu_yue');
     await exec(kernel.start(booking.pid, ops.fang!));
     await exec(kernel.suspend(booking.pid, ops.fang!, 'customer on hold'));
-    expect(store.pcbs.get(booking.pid)).toMatchObject({ state: 'SUSPENDED', resumeState: 'RUNNING', suspendReason: 'customer on hold' });
+    expect(store.pcbs.get(booking.pid)).toMatchObject({
+      state: 'SUSPENDED',
+      resumeState: 'RUNNING',
+      suspendReason: 'customer on hold',
+    });
     await exec(kernel.resume(booking.pid, ops.fang!));
     expect(store.pcbs.get(booking.pid)!.state).toBe('RUNNING');
     await expect(kernel.cancel(root.pid, ops.fang!, 'x')).rejects.toMatchObject({ code: 'FORBIDDEN' });

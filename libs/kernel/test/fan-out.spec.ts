@@ -1,17 +1,38 @@
 import { describe, expect, it } from 'vitest';
-import type { KernelDesign } from '@opkernel/kernel';
+import type { KernelDesign } from '../src';
 import { harness } from './harness';
 
 /** A small program: `batch` (composite) fans out `item`s, then on the join starts `wrap_up`, which returns. */
 function design(instruction: string, params: Record<string, unknown>): KernelDesign {
-  const svc = (key: string, kind: 'manual' | 'program' = 'manual', manualStart = false) => ({ key, label: key, kind, entityType: null, routeTo: null, defaultPriority: 0, manualStart });
-  const rule = (key: string, program: string, order: number, subject: string, event: string, ins: string | null, operand: string | null, pv = {}) => ({ key, label: key, program, order, subject, event, instruction: ins, operand, parameterValues: pv });
+  const svc = (key: string, kind: 'manual' | 'program' = 'manual', manualStart = false) => ({
+    key,
+    label: key,
+    kind,
+    entityType: null,
+    routeTo: null,
+    defaultPriority: 0,
+    manualStart,
+  });
+  const rule = (
+    key: string,
+    program: string,
+    order: number,
+    subject: string,
+    event: string,
+    ins: string | null,
+    operand: string | null,
+    pv = {},
+  ) => ({ key, label: key, program, order, subject, event, instruction: ins, operand, parameterValues: pv });
   return {
     services: [svc('entry', 'program', true), svc('batch'), svc('item'), svc('wrap_up')],
     events: [
       { key: 'new', label: 'new', expression: 'state = "NEW"' },
       { key: 'done', label: 'done', expression: 'state = "TERMINATED"' },
-      { key: 'joined', label: 'joined', expression: `${instruction === 'start_parallel_service' ? 'parallel_completed' : 'iteration_completed'} = true and state = "RUNNING"` },
+      {
+        key: 'joined',
+        label: 'joined',
+        expression: `${instruction === 'start_parallel_service' ? 'parallel_completed' : 'iteration_completed'} = true and state = "RUNNING"`,
+      },
       { key: 'big', label: 'big', expression: 'form.amount > 100 and state = "TERMINATED"' },
     ],
     instructions: [
@@ -32,7 +53,9 @@ function design(instruction: string, params: Record<string, unknown>): KernelDes
 describe('fan-out instructions and joins', () => {
   it('start_iteration_service creates N children and joins them (iteration_completed)', async () => {
     const { kernel, exec, ops, store } = harness(design('start_iteration_service', { iterations: 3 }));
-    const { result: batch } = await exec(kernel.startProcess({ service: 'batch', designVersion: 1, entity: null, actor: ops.fang! }));
+    const { result: batch } = await exec(
+      kernel.startProcess({ service: 'batch', designVersion: 1, entity: null, actor: ops.fang! }),
+    );
     const items = store.byService('item');
     expect(items.map((i) => store.frames.get(i.pid)!.localVars['iteration_index'])).toEqual([0, 1, 2]);
     expect(store.pcbs.get(batch.pid)!.state).toBe('WAITING');
@@ -48,8 +71,12 @@ describe('fan-out instructions and joins', () => {
   });
 
   it('start_parallel_service assigns one child per listed operator and sets parallel_completed on the join', async () => {
-    const { kernel, exec, ops, store } = harness(design('start_parallel_service', { operators: ['xiao_fang', 'xiao_jiang'] }));
-    const { result: batch } = await exec(kernel.startProcess({ service: 'batch', designVersion: 1, entity: null, actor: ops.fang! }));
+    const { kernel, exec, ops, store } = harness(
+      design('start_parallel_service', { operators: ['xiao_fang', 'xiao_jiang'] }),
+    );
+    const { result: batch } = await exec(
+      kernel.startProcess({ service: 'batch', designVersion: 1, entity: null, actor: ops.fang! }),
+    );
     const items = store.byService('item');
     expect(items.map((i) => i.assignee)).toEqual(['xiao_fang', 'xiao_jiang']);
     await exec(kernel.complete(items[0]!.pid, ops.fang!));
@@ -73,7 +100,9 @@ describe('fan-out instructions and joins', () => {
 
   it('a bad instruction parameter is an incident: the live subject goes to ERROR with the error kept', async () => {
     const { kernel, exec, ops, store } = harness(design('start_iteration_service', { iterations: 'many' }));
-    const { result: batch } = await exec(kernel.startProcess({ service: 'batch', designVersion: 1, entity: null, actor: ops.fang! }));
+    const { result: batch } = await exec(
+      kernel.startProcess({ service: 'batch', designVersion: 1, entity: null, actor: ops.fang! }),
+    );
     const after = store.pcbs.get(batch.pid)!;
     expect(after.state).toBe('ERROR');
     expect(store.frames.get(batch.pid)!.errorInfo).toMatchObject({ rule: 'entry', code: 'INSTRUCTION_FAILED' });
@@ -85,9 +114,21 @@ describe('fan-out instructions and joins', () => {
   it('stops a rule loop at the cascade limit and commits nothing', async () => {
     const d = design('start_iteration_service', { iterations: 1 });
     // item NEW → start item: an endless chain.
-    d.rules.push({ key: 'loop', label: 'loop', program: 'batch', order: 9, subject: 'item', event: 'new', instruction: 'start', operand: 'item', parameterValues: {} });
+    d.rules.push({
+      key: 'loop',
+      label: 'loop',
+      program: 'batch',
+      order: 9,
+      subject: 'item',
+      event: 'new',
+      instruction: 'start',
+      operand: 'item',
+      parameterValues: {},
+    });
     const { kernel, ops, store } = harness(d);
-    await expect(kernel.startProcess({ service: 'batch', designVersion: 1, entity: null, actor: ops.fang! })).rejects.toMatchObject({ code: 'CASCADE_LIMIT' });
+    await expect(
+      kernel.startProcess({ service: 'batch', designVersion: 1, entity: null, actor: ops.fang! }),
+    ).rejects.toMatchObject({ code: 'CASCADE_LIMIT' });
     expect(store.pcbs.size).toBe(0);
   });
 });

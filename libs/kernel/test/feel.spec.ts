@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { evaluateExpression } from '@opkernel/kernel';
+import { evaluateExpression } from '../src';
 
 describe('rule expressions (FEEL via feelin)', () => {
   it('matches only on exactly true', () => {
@@ -11,12 +11,18 @@ describe('rule expressions (FEEL via feelin)', () => {
 
   it('reads nested form fields and entity attributes', () => {
     const ctx = { form: { confirmed: true, age: 41 }, entity: { label: '张三' } };
-    expect(evaluateExpression('form.confirmed = true and form.age > 40 and entity.label = "张三"', ctx).matched).toBe(true);
+    expect(evaluateExpression('form.confirmed = true and form.age > 40 and entity.label = "张三"', ctx).matched).toBe(
+      true,
+    );
   });
 
   it('cannot reach host objects: prototype paths resolve to nothing', () => {
     const ctx = { form: {} };
-    for (const expr of ['form.constructor != null', 'form.__proto__ != null', 'form.constructor.constructor("return 1")() = 1']) {
+    for (const expr of [
+      'form.constructor != null',
+      'form.__proto__ != null',
+      'form.constructor.constructor("return 1")() = 1',
+    ]) {
       expect(evaluateExpression(expr, ctx).matched).toBe(false);
     }
   });

@@ -1,5 +1,5 @@
-import { Kernel, type Actor, type Changeset, type KernelDesign, type Pcb } from '@opkernel/kernel';
-import { ManualClock, MemoryStore, clinicDesign } from '@opkernel/kernel/testing';
+import { Kernel, type Actor, type Changeset, type KernelDesign, type Pcb } from '../src';
+import { ManualClock, MemoryStore, clinicDesign } from '../src/testing';
 
 /** Kernel + in-memory store + clinic operators; `exec` commits a command's changeset like the API does. */
 export function harness(design: KernelDesign = clinicDesign()) {

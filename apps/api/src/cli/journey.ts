@@ -44,7 +44,8 @@ async function main(): Promise<void> {
   const apiUrl = process.env.API_URL ?? `http://127.0.0.1:${process.env.PORT ?? 3000}`;
   if (await reachable(apiUrl)) {
     const password = process.env.ADMIN_PASSWORD;
-    if (!password) throw new Error(`a server answers at ${apiUrl}: set ADMIN_PASSWORD to its admin password (printed by npm start)`);
+    if (!password)
+      throw new Error(`a server answers at ${apiUrl}: set ADMIN_PASSWORD to its admin password (printed by npm start)`);
     print(`# clinic journey against ${apiUrl}`);
     await runClinicJourney(apiUrl, password, print);
     return;

@@ -2,7 +2,10 @@
 export class ApiProblem extends Error {
   constructor(
     readonly status: number,
-    readonly problem: { title?: string; detail?: string; errors?: { field: string; message: string }[] } & Record<string, unknown>,
+    readonly problem: { title?: string; detail?: string; errors?: { field: string; message: string }[] } & Record<
+      string,
+      unknown
+    >,
   ) {
     super(`${status} ${problem.title ?? ''}${problem.detail ? `: ${problem.detail}` : ''}`);
   }

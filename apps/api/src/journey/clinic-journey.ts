@@ -4,13 +4,42 @@ import path from 'node:path';
 import { ApiClient, ApiProblem } from './api-client';
 import { sampleForm } from './sample-form';
 
-type Task = { pid: number; service: string; serviceLabel: string; state: string; kind: string; assignee: string | null; candidateRoles: string[]; suspendReason: string | null };
-type Cascade = { pid: number; service: string; serviceLabel: string; kind: string; state: string; fromState: string | null; assignee: string | null; candidateRoles: string[] };
-type Design = { services: { key: string; label: string; form: Record<string, unknown> | null }[]; rules: { subject: string; event: string }[]; events: { key: string; expression: string }[] };
+type Task = {
+  pid: number;
+  service: string;
+  serviceLabel: string;
+  state: string;
+  kind: string;
+  assignee: string | null;
+  candidateRoles: string[];
+  suspendReason: string | null;
+};
+type Cascade = {
+  pid: number;
+  service: string;
+  serviceLabel: string;
+  kind: string;
+  state: string;
+  fromState: string | null;
+  assignee: string | null;
+  candidateRoles: string[];
+};
+type Design = {
+  services: { key: string; label: string; form: Record<string, unknown> | null }[];
+  rules: { subject: string; event: string }[];
+  events: { key: string; expression: string }[];
+};
 type Me = { key: string; roles: string[] };
 
 /** One step the journey took, for printing and for tests. */
-export type JourneyStep = { operator: string; action: string; pid: number; service: string; label: string; created: Cascade[] };
+export type JourneyStep = {
+  operator: string;
+  action: string;
+  pid: number;
+  service: string;
+  label: string;
+  created: Cascade[];
+};
 
 /** The clinic's staff accounts the journey works as (erpsys usernames → operator keys in the fixture). */
 export const CLINIC_STAFF = ['fang', 'jiang', 'chen'] as const;
@@ -28,7 +57,11 @@ export const CLINIC_FIXTURE = path.resolve(__dirname, '../../../../fixtures/erps
  * @returns the steps and the root pid
  * @throws ApiProblem on any unexpected API answer; Error when the journey stops making progress
  */
-export async function runClinicJourney(baseUrl: string, adminPassword: string, log: (line: string) => void = () => undefined) {
+export async function runClinicJourney(
+  baseUrl: string,
+  adminPassword: string,
+  log: (line: string) => void = () => undefined,
+) {
   const admin = await ApiClient.login(baseUrl, 'admin', adminPassword);
   try {
     await admin.get('/v1/designs/current');
@@ -60,19 +93,27 @@ export async function runClinicJourney(baseUrl: string, adminPassword: string, l
     steps.push({ operator: who, action, pid: t.pid, service: t.service, label: label(t.service), created });
     const made = created
       .filter((c) => c.fromState === null)
-      .map((c) => `${c.serviceLabel} #${c.pid} → ${c.kind === 'program' ? 'program (run by the kernel)' : (c.assignee ?? `pool [${c.candidateRoles.join(', ')}]`)}`);
+      .map(
+        (c) =>
+          `${c.serviceLabel} #${c.pid} → ${c.kind === 'program' ? 'program (run by the kernel)' : (c.assignee ?? `pool [${c.candidateRoles.join(', ')}]`)}`,
+      );
     const ended = created.filter((c) => c.state === 'TERMINATED').map((c) => `${c.serviceLabel} #${c.pid}`);
-    log(`${who.padEnd(14)} ${action.padEnd(9)} ${label(t.service)} #${t.pid}${made.length ? `  ⇒ new: ${made.join('; ')}` : ''}${ended.length ? `  ⇒ ended: ${ended.join(', ')}` : ''}`);
+    log(
+      `${who.padEnd(14)} ${action.padEnd(9)} ${label(t.service)} #${t.pid}${made.length ? `  ⇒ new: ${made.join('; ')}` : ''}${ended.length ? `  ⇒ ended: ${ended.join(', ')}` : ''}`,
+    );
   };
 
   const fang = staff.get(operators.find((o) => o.username === 'fang')!.key)!;
   const entries = await fang.client.get<{ service: string }[]>('/v1/entry-points?entityType=Operator');
   if (!entries.some((e) => e.service === 'ke_hu_fu_wu')) throw new Error('客户服务 is not an entry point for 小方');
   const customer = `客户${new Date().toISOString().slice(11, 19)}`;
-  const root = await fang.client.post<Task & { entity: { type: string; id: string }; cascade: Cascade[] }>('/v1/processes', {
-    service: 'ke_hu_fu_wu',
-    entity: { type: 'Operator', label: customer },
-  });
+  const root = await fang.client.post<Task & { entity: { type: string; id: string }; cascade: Cascade[] }>(
+    '/v1/processes',
+    {
+      service: 'ke_hu_fu_wu',
+      entity: { type: 'Operator', label: customer },
+    },
+  );
   say(fang.username, 'start', root, root.cascade);
   const entityPath = `/v1/entities/${root.entity.type}/${encodeURIComponent(root.entity.id)}/tasks`;
 
@@ -82,9 +123,14 @@ export async function runClinicJourney(baseUrl: string, adminPassword: string, l
       log(`客户服务 #${root.pid} TERMINATED — journey complete for ${customer} (${groups.done.length} processes done)`);
       return { rootPid: root.pid, entity: root.entity, steps };
     }
-    const open = [...groups.scheduled, ...groups.running].filter((t) => t.kind === 'task').sort((a, b) => a.pid - b.pid);
+    const open = [...groups.scheduled, ...groups.running]
+      .filter((t) => t.kind === 'task')
+      .sort((a, b) => a.pid - b.pid);
     const task = open[0];
-    if (!task) throw new Error(`journey stuck: no open task (paused: ${groups.paused.map((t) => `${t.service}/${t.state}`).join(', ')})`);
+    if (!task)
+      throw new Error(
+        `journey stuck: no open task (paused: ${groups.paused.map((t) => `${t.service}/${t.state}`).join(', ')})`,
+      );
     let who = task.assignee;
     if (!who) {
       const claimer = [...staff.values()].find((s) => s.me.roles.some((r) => task.candidateRoles.includes(r)));
@@ -96,9 +142,21 @@ export async function runClinicJourney(baseUrl: string, adminPassword: string, l
     const client = clientOf(who);
     if (!client) throw new Error(`no client for operator ${who}`);
     const name = staff.get(who)?.username ?? 'admin';
-    if (suspendServices.has(task.service) && task.state !== 'SUSPENDED' && !steps.some((s) => s.pid === task.pid && s.action === 'suspend')) {
-      if (task.state === 'READY') say(name, 'start', task, (await client.post<{ cascade: Cascade[] }>(`/v1/processes/${task.pid}/start`)).cascade);
-      const r = await client.post<{ cascade: Cascade[] }>(`/v1/processes/${task.pid}/suspend`, { reason: 'request service: skin examination needed' });
+    if (
+      suspendServices.has(task.service) &&
+      task.state !== 'SUSPENDED' &&
+      !steps.some((s) => s.pid === task.pid && s.action === 'suspend')
+    ) {
+      if (task.state === 'READY')
+        say(
+          name,
+          'start',
+          task,
+          (await client.post<{ cascade: Cascade[] }>(`/v1/processes/${task.pid}/start`)).cascade,
+        );
+      const r = await client.post<{ cascade: Cascade[] }>(`/v1/processes/${task.pid}/suspend`, {
+        reason: 'request service: skin examination needed',
+      });
       say(name, 'suspend', task, r.cascade);
       continue;
     }

@@ -2,7 +2,10 @@
  * A plausible form for a JSON Schema (the services' forms from the design), so a scripted journey submits
  * data the API validates: first enum option, 30 for integers, 100 for numbers, true for booleans, ISO times.
  */
-export function sampleForm(schema: Record<string, unknown> | null | undefined, now = new Date()): Record<string, unknown> {
+export function sampleForm(
+  schema: Record<string, unknown> | null | undefined,
+  now = new Date(),
+): Record<string, unknown> {
   const props = (schema?.['properties'] ?? {}) as Record<string, Record<string, unknown>>;
   const out: Record<string, unknown> = {};
   for (const [key, p] of Object.entries(props)) {

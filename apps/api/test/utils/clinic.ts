@@ -9,7 +9,10 @@ export const readFixture = (name: string): unknown[] => JSON.parse(readFileSync(
 /** Imports the clinic design and logs in the admin and the clinic staff (小方 fang, 小蒋 jiang, 陈医生 chen). */
 export async function setupClinic(url: string) {
   const admin = await ApiClient.login(url, 'admin', TEST_ADMIN_PASSWORD);
-  const imported = await admin.post<{ version: number; created: boolean; counts: Record<string, number> }>('/v1/designs?format=erpsys', readFixture('backup.json'));
+  const imported = await admin.post<{ version: number; created: boolean; counts: Record<string, number> }>(
+    '/v1/designs?format=erpsys',
+    readFixture('backup.json'),
+  );
   const operators = await admin.get<{ key: string; username: string | null }[]>('/v1/operators');
   const login = async (username: string) => {
     const key = operators.find((o) => o.username === username)!.key;

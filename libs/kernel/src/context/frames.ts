@@ -2,7 +2,11 @@ import { createHash } from 'node:crypto';
 import type { ContextFrame } from './frame';
 
 /** A new frame for `pid`. `parent` is the caller's frame (the program instance), whose visible variables are inherited. */
-export function newFrame(pid: number, parent: ContextFrame | null, localVars: Record<string, unknown> = {}): ContextFrame {
+export function newFrame(
+  pid: number,
+  parent: ContextFrame | null,
+  localVars: Record<string, unknown> = {},
+): ContextFrame {
   return {
     pid,
     stack: parent ? [...parent.stack, pid] : [pid],

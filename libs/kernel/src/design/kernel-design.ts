@@ -91,7 +91,9 @@ export function indexDesign(version: number, design: KernelDesign): DesignIndex 
 export function rulesFor(index: DesignIndex, program: string | null, service: string): KernelRule[] {
   const outer = program ? (index.rulesByScope.get(scopeKey(program, service)) ?? []) : [];
   const own =
-    index.composites.has(service) && program !== service ? (index.rulesByScope.get(scopeKey(service, service)) ?? []) : [];
+    index.composites.has(service) && program !== service
+      ? (index.rulesByScope.get(scopeKey(service, service)) ?? [])
+      : [];
   return [...outer, ...own];
 }
 

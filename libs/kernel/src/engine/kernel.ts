@@ -48,7 +48,14 @@ export class Kernel {
   constructor(private readonly deps: KernelDeps) {}
 
   private run(actor: Actor | null): Run {
-    return new Run(this.deps.store, this.deps.designs, this.deps.clock, actor?.key ?? null, INSTRUCTIONS, this.deps.cascadeLimit ?? DEFAULT_CASCADE_LIMIT);
+    return new Run(
+      this.deps.store,
+      this.deps.designs,
+      this.deps.clock,
+      actor?.key ?? null,
+      INSTRUCTIONS,
+      this.deps.cascadeLimit ?? DEFAULT_CASCADE_LIMIT,
+    );
   }
 
   private async finish(run: Run, pid: number): Promise<Changeset> {
@@ -65,7 +72,11 @@ export class Kernel {
     const index = await this.deps.designs.get(input.designVersion);
     const svc = index.services.get(input.service);
     if (!svc || svc.kind === 'program') {
-      throw new KernelError('UNKNOWN_SERVICE', `service "${input.service}" does not exist in design version ${input.designVersion}`, { field: 'service' });
+      throw new KernelError(
+        'UNKNOWN_SERVICE',
+        `service "${input.service}" does not exist in design version ${input.designVersion}`,
+        { field: 'service' },
+      );
     }
     if (!mayWorkOn(index, input.actor, svc.key)) {
       throw new ForbiddenError(`your roles do not allow starting "${svc.key}"`, { field: 'service', service: svc.key });
@@ -93,7 +104,8 @@ export class Kernel {
   private async task(run: Run, pid: number, actor: Actor): Promise<{ pcb: Pcb; index: DesignIndex }> {
     const pcb = await run.uow.load(pid);
     const index = await run.design(pcb.designVersion);
-    if (pcb.kind !== 'task') throw new KernelError('NOT_A_TASK', `process ${pid} is a ${pcb.kind} process, not a task`, { pid });
+    if (pcb.kind !== 'task')
+      throw new KernelError('NOT_A_TASK', `process ${pid} is a ${pcb.kind} process, not a task`, { pid });
     if (!mayWorkOn(index, actor, pcb.service)) {
       throw new ForbiddenError(`your roles do not allow working on "${pcb.service}"`, { pid, service: pcb.service });
     }
@@ -107,7 +119,11 @@ export class Kernel {
       return run.update(pcb.pid, { assignee: actor.key }, 'claimed', { action: 'claim', implicit: true });
     }
     if (pcb.assignee !== null && actor.admin) return pcb;
-    if (pcb.assignee !== null) throw new KernelError('NOT_ASSIGNEE', `process ${pcb.pid} is assigned to ${pcb.assignee}`, { pid: pcb.pid, assignee: pcb.assignee });
+    if (pcb.assignee !== null)
+      throw new KernelError('NOT_ASSIGNEE', `process ${pcb.pid} is assigned to ${pcb.assignee}`, {
+        pid: pcb.pid,
+        assignee: pcb.assignee,
+      });
     throw new ForbiddenError(`process ${pcb.pid} is not in your pool`, { pid: pcb.pid });
   }
 
@@ -121,7 +137,10 @@ export class Kernel {
     const { pcb } = await this.task(run, pid, actor);
     this.ensureLive(pcb, 'claim');
     if (pcb.assignee !== null && pcb.assignee !== actor.key) {
-      throw new KernelError('ALREADY_CLAIMED', `process ${pid} is already claimed by ${pcb.assignee}`, { pid, assignee: pcb.assignee });
+      throw new KernelError('ALREADY_CLAIMED', `process ${pid} is already claimed by ${pcb.assignee}`, {
+        pid,
+        assignee: pcb.assignee,
+      });
     }
     if (pcb.assignee === null) {
       if (!inPool(actor, pcb)) throw new ForbiddenError(`process ${pid} is not in your pool`, { pid });
@@ -138,7 +157,9 @@ export class Kernel {
     if (pcb.assignee !== actor.key && !actor.admin) {
       throw new KernelError('NOT_ASSIGNEE', `process ${pid} is not assigned to you`, { pid, assignee: pcb.assignee });
     }
-    await run.update(pid, { assignee: null, candidateRoles: poolFor(index, pcb.service) }, 'unclaimed', { action: 'unclaim' });
+    await run.update(pid, { assignee: null, candidateRoles: poolFor(index, pcb.service) }, 'unclaimed', {
+      action: 'unclaim',
+    });
     if (pcb.state === 'RUNNING') await run.apply(pid, { type: 'yield' }, { action: 'unclaim' });
     return this.finish(run, pid);
   }
@@ -205,7 +226,8 @@ export class Kernel {
     await run.apply(pid, { type: 'cancel', reason }, { action: 'cancel' }, { reason });
     const cascade = async (parent: number): Promise<void> => {
       for (const child of await run.uow.children(parent)) {
-        if (child.state !== 'TERMINATED') await run.apply(child.pid, { type: 'cancel', reason }, { action: 'cancel', cascadeFrom: pid }, { reason });
+        if (child.state !== 'TERMINATED')
+          await run.apply(child.pid, { type: 'cancel', reason }, { action: 'cancel', cascadeFrom: pid }, { reason });
         await cascade(child.pid);
       }
     };
@@ -220,12 +242,21 @@ export class Kernel {
     this.ensureLive(pcb, 'transfer');
     await this.own(run, pcb, actor);
     const target = await run.operator(operatorKey);
-    if (!target) throw new KernelError('UNKNOWN_OPERATOR', `operator "${operatorKey}" does not exist`, { field: 'operator' });
+    if (!target)
+      throw new KernelError('UNKNOWN_OPERATOR', `operator "${operatorKey}" does not exist`, { field: 'operator' });
     const allowed = rolesAllowing(index, pcb.service);
     if (!target.roles.some((r) => allowed.includes(r))) {
-      throw new KernelError('INVALID_INPUT', `operator "${operatorKey}" holds no role allowing "${pcb.service}"`, { field: 'operator' });
+      throw new KernelError('INVALID_INPUT', `operator "${operatorKey}" holds no role allowing "${pcb.service}"`, {
+        field: 'operator',
+      });
     }
-    await run.update(pid, { assignee: target.key }, 'transferred', { action: 'transfer' }, { from: pcb.assignee, to: target.key });
+    await run.update(
+      pid,
+      { assignee: target.key },
+      'transferred',
+      { action: 'transfer' },
+      { from: pcb.assignee, to: target.key },
+    );
     return this.finish(run, pid);
   }
 

@@ -78,14 +78,32 @@ export class Run {
 
   private tick(): void {
     if (++this.steps > this.cascadeLimit) {
-      throw new KernelError('CASCADE_LIMIT', `rule cascade exceeded ${this.cascadeLimit} steps`, { limit: this.cascadeLimit });
+      throw new KernelError('CASCADE_LIMIT', `rule cascade exceeded ${this.cascadeLimit} steps`, {
+        limit: this.cascadeLimit,
+      });
     }
   }
 
   /** Appends an audit row (actor = the command's actor unless the cause is a rule). */
-  record(pcb: Pcb, action: string, from: ProcessState | null, to: ProcessState | null, cause: Cause, details?: Record<string, unknown>): void {
+  record(
+    pcb: Pcb,
+    action: string,
+    from: ProcessState | null,
+    to: ProcessState | null,
+    cause: Cause,
+    details?: Record<string, unknown>,
+  ): void {
     const actor = 'rule' in cause || 'by' in cause ? null : this.actorKey;
-    this.uow.audit.push({ pid: pcb.pid, actor, action, fromState: from, toState: to, cause, details: details ?? null, at: this.now });
+    this.uow.audit.push({
+      pid: pcb.pid,
+      actor,
+      action,
+      fromState: from,
+      toState: to,
+      cause,
+      details: details ?? null,
+      at: this.now,
+    });
   }
 
   /**
@@ -105,7 +123,13 @@ export class Run {
   }
 
   /** Changes fields that are not the state (assignee, pool, form data) and audits it. */
-  async update(pid: number, patch: Partial<Pcb>, action: string, cause: Cause, details?: Record<string, unknown>): Promise<Pcb> {
+  async update(
+    pid: number,
+    patch: Partial<Pcb>,
+    action: string,
+    cause: Cause,
+    details?: Record<string, unknown>,
+  ): Promise<Pcb> {
     const before = await this.uow.load(pid);
     const after = { ...before, ...patch, updatedAt: this.now };
     this.uow.put(after);
@@ -130,9 +154,16 @@ export class Run {
     const index = await this.design(input.designVersion);
     const service = index.services.get(input.service);
     if (!service || service.kind === 'program') {
-      throw new KernelError('UNKNOWN_SERVICE', `service "${input.service}" cannot be instantiated`, { field: 'service', service: input.service });
+      throw new KernelError('UNKNOWN_SERVICE', `service "${input.service}" cannot be instantiated`, {
+        field: 'service',
+        service: input.service,
+      });
     }
-    const kind: ProcessKind = index.composites.has(service.key) ? 'program' : service.kind === 'system' ? 'system' : 'task';
+    const kind: ProcessKind = index.composites.has(service.key)
+      ? 'program'
+      : service.kind === 'system'
+        ? 'system'
+        : 'task';
     const pid = await this.store.nextPid();
     const pcb: Pcb = {
       pid,
@@ -188,7 +219,10 @@ export class Run {
       if (caller && caller.state === 'WAITING') {
         const frame = await this.uow.frame(pcb.pid);
         if (frame.returnValue !== null && frame.returnValue !== undefined) {
-          await this.setVars(caller.pid, { return_value: frame.returnValue, [`${pcb.service}_result`]: frame.returnValue });
+          await this.setVars(caller.pid, {
+            return_value: frame.returnValue,
+            [`${pcb.service}_result`]: frame.returnValue,
+          });
         }
         const open = (await this.uow.callees(caller.pid)).filter((c) => c.state !== 'TERMINATED');
         if (open.length === 0) await this.apply(caller.pid, { type: 'wake' }, { by: pcb.pid, returned: pcb.service });
@@ -230,7 +264,13 @@ export class Run {
     if (rules.length === 0) return;
     const frame = await this.uow.frame(pcb.pid);
     const entity = pcb.entity ? await this.store.entity(pcb.entity) : null;
-    const ctx = evaluationContext(pcb, job.state, visibleVars(frame), entity, index.services.get(pcb.service)?.label ?? pcb.service);
+    const ctx = evaluationContext(
+      pcb,
+      job.state,
+      visibleVars(frame),
+      entity,
+      index.services.get(pcb.service)?.label ?? pcb.service,
+    );
     const fired: KernelRule[] = [];
     let errorInfo = frame.errorInfo;
     const firedLog = [...frame.firedRules];
@@ -240,13 +280,34 @@ export class Run {
       const result = evaluateExpression(event.expression, ctx);
       if (result.error) {
         errorInfo = { rule: rule.key, code: 'EXPRESSION_ERROR', message: result.error, at: this.now };
-        this.record(pcb, 'rule.error', job.state, job.state, { rule: rule.key, by: pcb.pid }, { expression: event.expression, error: result.error });
+        this.record(
+          pcb,
+          'rule.error',
+          job.state,
+          job.state,
+          { rule: rule.key, by: pcb.pid },
+          { expression: event.expression, error: result.error },
+        );
       }
       if (!result.matched) continue;
       fired.push(rule);
       const instruction = rule.instruction ? (index.instructions.get(rule.instruction) ?? null) : null;
-      firedLog.push({ rule: rule.key, label: rule.label, expression: event.expression, state: job.state, instruction: instruction?.sysCall ?? null, at: this.now });
-      this.record(pcb, 'rule.fired', job.state, job.state, { rule: rule.key, by: pcb.pid }, { label: rule.label, instruction: instruction?.sysCall ?? null, operand: rule.operand });
+      firedLog.push({
+        rule: rule.key,
+        label: rule.label,
+        expression: event.expression,
+        state: job.state,
+        instruction: instruction?.sysCall ?? null,
+        at: this.now,
+      });
+      this.record(
+        pcb,
+        'rule.fired',
+        job.state,
+        job.state,
+        { rule: rule.key, by: pcb.pid },
+        { label: rule.label, instruction: instruction?.sysCall ?? null, operand: rule.operand },
+      );
     }
     this.uow.setFrame({ ...(await this.uow.frame(pcb.pid)), firedRules: firedLog, errorInfo });
     for (const rule of fired) {
@@ -274,7 +335,14 @@ export class Run {
   async instructionFailed(subject: Pcb, rule: KernelRule, message: string): Promise<void> {
     const frame = await this.uow.frame(subject.pid);
     this.uow.setFrame({ ...frame, errorInfo: { rule: rule.key, code: 'INSTRUCTION_FAILED', message, at: this.now } });
-    this.record(subject, 'instruction.failed', subject.state, subject.state, { rule: rule.key, by: subject.pid }, { message });
+    this.record(
+      subject,
+      'instruction.failed',
+      subject.state,
+      subject.state,
+      { rule: rule.key, by: subject.pid },
+      { message },
+    );
     const current = await this.uow.load(subject.pid);
     if (['NEW', 'READY', 'RUNNING', 'WAITING'].includes(current.state)) {
       await this.apply(current.pid, { type: 'fail', reason: message }, { rule: rule.key, by: subject.pid });

@@ -27,6 +27,10 @@ export const callSubService: InstructionHandler = async (run, subject, rule, ind
   );
   const current = caller ? await run.uow.load(caller.pid) : null;
   if (current && current.state === 'RUNNING' && callee.state !== 'TERMINATED') {
-    await run.apply(current.pid, { type: 'wait', reason: `calling ${callee.service} (pid ${callee.pid})` }, ruleCause(subject, rule, 'call_sub_service'));
+    await run.apply(
+      current.pid,
+      { type: 'wait', reason: `calling ${callee.service} (pid ${callee.pid})` },
+      ruleCause(subject, rule, 'call_sub_service'),
+    );
   }
 };

@@ -7,7 +7,9 @@ async function closeOpenSteps(run: Run, instance: Pcb, cause: Record<string, unk
     await closeOpenSteps(run, child, cause);
     const current = await run.uow.load(child.pid);
     if (current.state !== 'TERMINATED') {
-      await run.apply(child.pid, { type: 'cancel', reason: `closed by return of pid ${instance.pid}` }, cause, { closedBy: instance.pid });
+      await run.apply(child.pid, { type: 'cancel', reason: `closed by return of pid ${instance.pid}` }, cause, {
+        closedBy: instance.pid,
+      });
     }
   }
 }
@@ -28,8 +30,10 @@ async function collectReturnValue(run: Run, instance: Pcb): Promise<Record<strin
  */
 export const callingReturn: InstructionHandler = async (run, subject, rule, index) => {
   const instance = await owningInstance(run, subject, rule, index);
-  if (!instance || instance.kind !== 'program') throw new Error(`calling_return from pid ${subject.pid}: no program instance to return from`);
-  if (instance.state === 'TERMINATED') throw new Error(`calling_return: program instance ${instance.pid} already terminated`);
+  if (!instance || instance.kind !== 'program')
+    throw new Error(`calling_return from pid ${subject.pid}: no program instance to return from`);
+  if (instance.state === 'TERMINATED')
+    throw new Error(`calling_return: program instance ${instance.pid} already terminated`);
   const cause = ruleCause(subject, rule, 'calling_return');
   await closeOpenSteps(run, instance, cause);
   const frame = await run.uow.frame(instance.pid);

@@ -47,7 +47,8 @@ async function fanOut(
     );
   }
   const current = await run.uow.load(target.pid);
-  if (current.state === 'RUNNING') await run.apply(current.pid, { type: 'wait', reason: `joining ${children.length} ${kind} children` }, cause);
+  if (current.state === 'RUNNING')
+    await run.apply(current.pid, { type: 'wait', reason: `joining ${children.length} ${kind} children` }, cause);
 }
 
 /**
@@ -57,7 +58,14 @@ async function fanOut(
  */
 export const startIterationService: InstructionHandler = async (run, subject, rule, index) => {
   const n = positiveInt(rule.parameterValues['iterations'], 'iterations', 1);
-  await fanOut(run, subject, rule, index, 'iteration', Array.from({ length: n }, (_, i) => ({ vars: { iteration_index: i } })));
+  await fanOut(
+    run,
+    subject,
+    rule,
+    index,
+    'iteration',
+    Array.from({ length: n }, (_, i) => ({ vars: { iteration_index: i } })),
+  );
 };
 
 /**
@@ -68,15 +76,34 @@ export const startIterationService: InstructionHandler = async (run, subject, ru
 export const startParallelService: InstructionHandler = async (run, subject, rule, index) => {
   const operators = rule.parameterValues['operators'];
   if (operators !== undefined && operators !== null) {
-    if (!Array.isArray(operators) || operators.length === 0 || operators.length > MAX_FAN_OUT || !operators.every((o) => typeof o === 'string')) {
+    if (
+      !Array.isArray(operators) ||
+      operators.length === 0 ||
+      operators.length > MAX_FAN_OUT ||
+      !operators.every((o) => typeof o === 'string')
+    ) {
       throw new Error('parameter "operators" must be a non-empty list of operator keys');
     }
     for (const key of operators as string[]) {
       if (!(await run.operator(key))) throw new Error(`parameter "operators": unknown operator "${key}"`);
     }
-    await fanOut(run, subject, rule, index, 'parallel', (operators as string[]).map((key, i) => ({ vars: { parallel_index: i }, assignee: key })));
+    await fanOut(
+      run,
+      subject,
+      rule,
+      index,
+      'parallel',
+      (operators as string[]).map((key, i) => ({ vars: { parallel_index: i }, assignee: key })),
+    );
     return;
   }
   const n = positiveInt(rule.parameterValues['threads'], 'threads', 1);
-  await fanOut(run, subject, rule, index, 'parallel', Array.from({ length: n }, (_, i) => ({ vars: { parallel_index: i } })));
+  await fanOut(
+    run,
+    subject,
+    rule,
+    index,
+    'parallel',
+    Array.from({ length: n }, (_, i) => ({ vars: { parallel_index: i } })),
+  );
 };

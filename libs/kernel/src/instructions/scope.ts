@@ -8,14 +8,24 @@ import type { Run } from '../engine/run';
  * (reference §3.7 point 2). Once the instance is TERMINATED, rules about it continue the enclosing program.
  */
 export function spawnsInside(subject: Pcb, rule: KernelRule, index: DesignIndex): boolean {
-  return subject.kind === 'program' && index.composites.has(subject.service) && subject.state !== 'TERMINATED' && rule.subject === subject.service;
+  return (
+    subject.kind === 'program' &&
+    index.composites.has(subject.service) &&
+    subject.state !== 'TERMINATED' &&
+    rule.subject === subject.service
+  );
 }
 
 /**
  * The program instance a rule fired for `subject` acts on: the subject itself when {@link spawnsInside}, else
  * the subject's parent (the instance whose program the subject runs in), or null for a root-level step.
  */
-export async function owningInstance(run: Run, subject: Pcb, rule: KernelRule, index: DesignIndex): Promise<Pcb | null> {
+export async function owningInstance(
+  run: Run,
+  subject: Pcb,
+  rule: KernelRule,
+  index: DesignIndex,
+): Promise<Pcb | null> {
   if (spawnsInside(subject, rule, index)) return subject;
   return subject.parentPid !== null ? run.uow.load(subject.parentPid) : null;
 }

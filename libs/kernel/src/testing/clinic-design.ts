@@ -15,7 +15,15 @@ const svc = (key: string, label: string, kind: 'manual' | 'system' | 'program' =
   manualStart,
 });
 
-const rule = (key: string, program: string, order: number, subject: string, event: string, instruction: string | null, operand: string | null): KernelRule => ({
+const rule = (
+  key: string,
+  program: string,
+  order: number,
+  subject: string,
+  event: string,
+  instruction: string | null,
+  operand: string | null,
+): KernelRule => ({
   key,
   label: key,
   program,
@@ -62,12 +70,30 @@ export function clinicDesign(): KernelDesign {
     instructions: [
       { key: 'start_service', label: '启动服务', sysCall: 'start_service', parameters: [] },
       { key: 'calling_return', label: '调用返回', sysCall: 'calling_return', parameters: [] },
-      { key: 'start_parallel_service', label: '启动并行服务', sysCall: 'start_parallel_service', parameters: ['threads', 'operators'] },
+      {
+        key: 'start_parallel_service',
+        label: '启动并行服务',
+        sysCall: 'start_parallel_service',
+        parameters: ['threads', 'operators'],
+      },
       { key: 'call_sub_service', label: '调用服务', sysCall: 'call_sub_service', parameters: [] },
-      { key: 'start_iteration_service', label: '启动循环服务', sysCall: 'start_iteration_service', parameters: ['iterations'] },
+      {
+        key: 'start_iteration_service',
+        label: '启动循环服务',
+        sysCall: 'start_iteration_service',
+        parameters: ['iterations'],
+      },
     ],
     rules: [
-      rule('r59', 'biao_zhun_fu_wu_cheng_xu', 10, 'ke_hu_fu_wu', 'start_service_program', 'start_service', 'xin_yu_yue'),
+      rule(
+        'r59',
+        'biao_zhun_fu_wu_cheng_xu',
+        10,
+        'ke_hu_fu_wu',
+        'start_service_program',
+        'start_service',
+        'xin_yu_yue',
+      ),
       rule('r60', 'ke_hu_fu_wu', 20, 'xin_yu_yue', 'completed', 'start_service', 'dao_zhen_ti_xing'),
       rule('r61', 'ke_hu_fu_wu', 30, 'dao_zhen_ti_xing', 'completed', 'call_sub_service', 'ke_hu_jie_dai'),
       rule('r62', 'ke_hu_fu_wu', 40, 'ke_hu_jie_dai', 'completed', 'call_sub_service', 'jie_zhen'),
@@ -84,13 +110,38 @@ export function clinicDesign(): KernelDesign {
       rule('r74', 'jie_zhen', 40, 'zhen_duan_ji_chu_li', 'completed', 'calling_return', null),
     ],
     roles: [
-      { key: 'ke_fu', label: '客服', services: ['ke_hu_fu_wu', 'xin_yu_yue', 'dao_zhen_ti_xing', 'dao_zhen_que_ren', 'wei_hu_ke_hu_dang_an', 'jiao_fei'] },
+      {
+        key: 'ke_fu',
+        label: '客服',
+        services: [
+          'ke_hu_fu_wu',
+          'xin_yu_yue',
+          'dao_zhen_ti_xing',
+          'dao_zhen_que_ren',
+          'wei_hu_ke_hu_dang_an',
+          'jiao_fei',
+        ],
+      },
       { key: 'hu_shi', label: '护士', services: ['jian_kang_diao_cha', 'pi_fu_jian_cha', 'zhi_liao_fu_wu'] },
       { key: 'yi_sheng', label: '医生', services: ['mian_zhen_ping_gu', 'zhen_duan_ji_chu_li'] },
       {
         key: 'guan_li_yuan',
         label: '管理员',
-        services: ['ke_hu_fu_wu', 'xin_yu_yue', 'dao_zhen_ti_xing', 'ke_hu_jie_dai', 'dao_zhen_que_ren', 'wei_hu_ke_hu_dang_an', 'jian_kang_diao_cha', 'jie_zhen', 'mian_zhen_ping_gu', 'pi_fu_jian_cha', 'zhen_duan_ji_chu_li', 'jiao_fei', 'zhi_liao_fu_wu'],
+        services: [
+          'ke_hu_fu_wu',
+          'xin_yu_yue',
+          'dao_zhen_ti_xing',
+          'ke_hu_jie_dai',
+          'dao_zhen_que_ren',
+          'wei_hu_ke_hu_dang_an',
+          'jian_kang_diao_cha',
+          'jie_zhen',
+          'mian_zhen_ping_gu',
+          'pi_fu_jian_cha',
+          'zhen_duan_ji_chu_li',
+          'jiao_fei',
+          'zhi_liao_fu_wu',
+        ],
       },
     ],
   };

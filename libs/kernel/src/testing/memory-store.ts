@@ -63,7 +63,8 @@ export class MemoryStore implements ProcessStore {
 
   /** Commits a changeset atomically: all or nothing, with version checks. @throws KernelError VERSION_CONFLICT */
   commit(cs: Changeset): void {
-    for (const p of cs.created) if (this.pcbs.has(p.pid)) throw new KernelError('VERSION_CONFLICT', `pid ${p.pid} exists`);
+    for (const p of cs.created)
+      if (this.pcbs.has(p.pid)) throw new KernelError('VERSION_CONFLICT', `pid ${p.pid} exists`);
     for (const u of cs.updated) {
       if (this.pcbs.get(u.pcb.pid)?.version !== u.expectedVersion) {
         throw new KernelError('VERSION_CONFLICT', `process ${u.pcb.pid} changed concurrently`, { pid: u.pcb.pid });

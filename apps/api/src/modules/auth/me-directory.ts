@@ -34,7 +34,10 @@ export class DesignMeDirectory extends MeDirectory {
     const current = await this.designs.current();
     if (!current) return [];
     return operator.admin
-      ? [...current.index.services.values()].filter((s) => s.kind !== 'program').map((s) => s.key).sort()
+      ? [...current.index.services.values()]
+          .filter((s) => s.kind !== 'program')
+          .map((s) => s.key)
+          .sort()
       : allowedServices(current.index, operator.roles);
   }
 }

@@ -20,14 +20,19 @@ export class DesignRegistry implements DesignSource {
   private async load(version: number): Promise<{ version: DesignVersion; index: DesignIndex }> {
     const hit = this.cache.get(version);
     if (hit) return hit;
-    const rows = await this.db.query<{ version: number; name: string; hash: string; document: DesignDocument; created_at: Date }[]>(
-      'SELECT version, name, hash, document, created_at FROM design_versions WHERE version = $1',
-      [version],
-    );
+    const rows = await this.db.query<
+      { version: number; name: string; hash: string; document: DesignDocument; created_at: Date }[]
+    >('SELECT version, name, hash, document, created_at FROM design_versions WHERE version = $1', [version]);
     const row = rows[0];
     if (!row) throw new Error(`design version ${version} does not exist`);
     const entry = {
-      version: { version: row.version, name: row.name, hash: row.hash, document: row.document, createdAt: row.created_at },
+      version: {
+        version: row.version,
+        name: row.name,
+        hash: row.hash,
+        document: row.document,
+        createdAt: row.created_at,
+      },
       index: indexDesign(row.version, row.document),
     };
     this.cache.set(version, entry);

@@ -19,7 +19,11 @@ export class DesignsController {
   @Post('designs')
   @AdminOnly()
   @ApiOperation({ summary: 'Import a design (?format=native|erpsys|erpsys-flat) → {version, created, counts}' })
-  import(@Query(new ZodPipe(ImportQuery)) q: { format: DesignFormat }, @Body() body: unknown, @CurrentOperator() op: AuthenticatedOperator) {
+  import(
+    @Query(new ZodPipe(ImportQuery)) q: { format: DesignFormat },
+    @Body() body: unknown,
+    @CurrentOperator() op: AuthenticatedOperator,
+  ) {
     return this.designs.import(q.format, body, op.key);
   }
 
@@ -31,7 +35,10 @@ export class DesignsController {
 
   @Get('entry-points')
   @ApiOperation({ summary: 'Services I may start by hand, optionally for one entity type' })
-  entryPoints(@Query(new ZodPipe(EntryPointsQuery)) q: { entityType?: string }, @CurrentOperator() op: AuthenticatedOperator) {
+  entryPoints(
+    @Query(new ZodPipe(EntryPointsQuery)) q: { entityType?: string },
+    @CurrentOperator() op: AuthenticatedOperator,
+  ) {
     return this.designs.entryPoints(op, q.entityType);
   }
 }

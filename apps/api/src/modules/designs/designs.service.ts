@@ -35,11 +35,16 @@ const counts = (d: DesignDocument): Record<string, number> => ({
 
 function problemFromDesignError(e: unknown): never {
   if (e instanceof DesignValidationError) {
-    throw ProblemException.unprocessable('the design is invalid', e.issues.map((i) => ({ field: i.path, message: `${i.code}: ${i.message}` })));
+    throw ProblemException.unprocessable(
+      'the design is invalid',
+      e.issues.map((i) => ({ field: i.path, message: `${i.code}: ${i.message}` })),
+    );
   }
   if (e instanceof Error && e.name === 'ExpressionTranslationError') {
     const t = e as Error & { eventKey?: string };
-    throw ProblemException.unprocessable(e.message, [{ field: `events.${t.eventKey ?? '?'}.expression`, message: e.message }]);
+    throw ProblemException.unprocessable(e.message, [
+      { field: `events.${t.eventKey ?? '?'}.expression`, message: e.message },
+    ]);
   }
   throw e;
 }
@@ -68,17 +73,24 @@ export class DesignsService {
       if (format === 'native') {
         incoming = parseNativeDesign(typeof body === 'string' ? body : JSON.stringify(body ?? null));
       } else if (!Array.isArray(body)) {
-        throw ProblemException.unprocessable(`format ${format} expects a JSON array of fixture rows`, [{ field: 'body', message: 'must be an array' }]);
+        throw ProblemException.unprocessable(`format ${format} expects a JSON array of fixture rows`, [
+          { field: 'body', message: 'must be an array' },
+        ]);
       } else if (format === 'erpsys') {
         incoming = importErpsysFixture(body);
       } else {
-        if (!current) throw ProblemException.conflict('an erpsys-flat rule set needs the erpsys design imported first (its services)');
+        if (!current)
+          throw ProblemException.conflict(
+            'an erpsys-flat rule set needs the erpsys design imported first (its services)',
+          );
         incoming = importErpsysFlat(body, current.version.document);
       }
     } catch (e) {
       problemFromDesignError(e);
     }
-    const merged = mergeDesigns(current?.version.document ?? null, incoming, { replaceRules: format === 'erpsys-flat' });
+    const merged = mergeDesigns(current?.version.document ?? null, incoming, {
+      replaceRules: format === 'erpsys-flat',
+    });
     const checked = validateDesign(merged);
     if (!checked.ok) problemFromDesignError(new DesignValidationError(checked.issues));
     const design = checked.design;
@@ -92,8 +104,20 @@ export class DesignsService {
         [design.name, hash, JSON.stringify(design), format, actor],
       );
       for (const op of design.operators) {
-        const params = [op.key, op.username, op.label, op.roles, op.organisation, op.staff, op.admin, op.relatedStaff, op.external ? JSON.stringify(op.external) : null];
-        const byName = op.username ? await em.query<{ key: string }[]>('SELECT key FROM operators WHERE username = $1', [op.username]) : [];
+        const params = [
+          op.key,
+          op.username,
+          op.label,
+          op.roles,
+          op.organisation,
+          op.staff,
+          op.admin,
+          op.relatedStaff,
+          op.external ? JSON.stringify(op.external) : null,
+        ];
+        const byName = op.username
+          ? await em.query<{ key: string }[]>('SELECT key FROM operators WHERE username = $1', [op.username])
+          : [];
         if (byName[0]) {
           await em.query(
             `UPDATE operators SET key = $1, label = $3, roles = $4, organisation = $5, staff = $6, admin = admin OR $7,

@@ -27,7 +27,8 @@ export class FormValidator {
     const validate = this.compiled.get(key);
     if (!validate || validate(form)) return [];
     return (validate.errors ?? []).map((e) => {
-      const missing = e.keyword === 'required' ? `/${String((e.params as { missingProperty?: string }).missingProperty)}` : '';
+      const missing =
+        e.keyword === 'required' ? `/${String((e.params as { missingProperty?: string }).missingProperty)}` : '';
       const path = `${e.instancePath}${missing}`.split('/').filter(Boolean).join('.');
       return { field: path ? `form.${path}` : 'form', message: e.message ?? 'is invalid' };
     });

@@ -15,7 +15,8 @@ const MAX_ATTEMPTS = 3;
 
 function retryable(e: unknown): boolean {
   if (isKernelError(e)) return e.code === 'VERSION_CONFLICT';
-  const code = (e as { code?: unknown; driverError?: { code?: unknown } }).driverError?.code ?? (e as { code?: unknown }).code;
+  const code =
+    (e as { code?: unknown; driverError?: { code?: unknown } }).driverError?.code ?? (e as { code?: unknown }).code;
   return typeof code === 'string' && RETRYABLE_SQLSTATES.has(code);
 }
 

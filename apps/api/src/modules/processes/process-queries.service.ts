@@ -33,7 +33,13 @@ export class ProcessQueries {
   }
 
   /** Rows matching a WHERE clause over `processes p`, with entity labels, ordered as given. */
-  async select(where: string, params: unknown[], order = 'p.pid', limit?: number, offset?: number): Promise<ProcessView[]> {
+  async select(
+    where: string,
+    params: unknown[],
+    order = 'p.pid',
+    limit?: number,
+    offset?: number,
+  ): Promise<ProcessView[]> {
     const paging = limit !== undefined ? ` LIMIT ${Number(limit)} OFFSET ${Number(offset ?? 0)}` : '';
     const rows = await this.db.query<LabelledRow[]>(
       `SELECT p.*, e.label AS entity_label FROM processes p
@@ -57,7 +63,9 @@ export class ProcessQueries {
     if (q.entityId) add('p.entity_id = ?', q.entityId);
     if (q.assignee) add('p.assignee = ?', q.assignee);
     const where = conds.length ? conds.join(' AND ') : 'TRUE';
-    const total = Number((await this.db.query<{ n: string }[]>(`SELECT count(*) AS n FROM processes p WHERE ${where}`, params))[0]!.n);
+    const total = Number(
+      (await this.db.query<{ n: string }[]>(`SELECT count(*) AS n FROM processes p WHERE ${where}`, params))[0]!.n,
+    );
     const items = await this.select(where, params, 'p.pid DESC', q.pageSize, (q.page - 1) * q.pageSize);
     return { items, total, page: q.page, pageSize: q.pageSize };
   }
@@ -74,14 +82,33 @@ export class ProcessQueries {
     const previous = p.previousPid !== null ? await this.one(p.previousPid) : null;
     const children = await this.select('p.parent_pid = $1', [pid]);
     const brief = (v: ProcessView | null) =>
-      v && { pid: v.pid, service: v.service, serviceLabel: v.serviceLabel, state: v.state, kind: v.kind, assignee: v.assignee };
+      v && {
+        pid: v.pid,
+        service: v.service,
+        serviceLabel: v.serviceLabel,
+        state: v.state,
+        kind: v.kind,
+        assignee: v.assignee,
+      };
     return { ...p, parent: brief(parent), previous: brief(previous), children: children.map(brief) };
   }
 
   async events(pid: number) {
     const rows = await this.db.query<
-      { id: string; actor: string | null; action: string; from_state: string | null; to_state: string | null; cause: unknown; details: unknown; at: Date }[]
-    >('SELECT id, actor, action, from_state, to_state, cause, details, at FROM process_events WHERE pid = $1 ORDER BY id', [pid]);
+      {
+        id: string;
+        actor: string | null;
+        action: string;
+        from_state: string | null;
+        to_state: string | null;
+        cause: unknown;
+        details: unknown;
+        at: Date;
+      }[]
+    >(
+      'SELECT id, actor, action, from_state, to_state, cause, details, at FROM process_events WHERE pid = $1 ORDER BY id',
+      [pid],
+    );
     return rows.map((r) => ({
       id: Number(r.id),
       actor: r.actor,
@@ -99,6 +126,11 @@ export class ProcessQueries {
       'SELECT version, content, hash, created_at FROM process_snapshots WHERE pid = $1 ORDER BY version',
       [pid],
     );
-    return rows.map((r) => ({ version: r.version, hash: r.hash, content: r.content, createdAt: r.created_at.toISOString() }));
+    return rows.map((r) => ({
+      version: r.version,
+      hash: r.hash,
+      content: r.content,
+      createdAt: r.created_at.toISOString(),
+    }));
   }
 }

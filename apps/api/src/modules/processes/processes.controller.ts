@@ -4,11 +4,22 @@ import { zodToOpenApi } from '../../infra/validation/zod-openapi.util';
 import { ProblemException } from '../../infra/problem/problem.exception';
 import { ZodPipe } from '../../infra/validation/zod-body.pipe';
 import { CurrentOperator, type AuthenticatedOperator } from '../auth/current-operator.decorator';
-import { CompleteBody, ListProcessesQuery, ReasonBody, StartProcessBody, TransferBody, type ListProcessesDto, type StartProcessDto } from './dtos/process.dto';
+import {
+  CompleteBody,
+  ListProcessesQuery,
+  ReasonBody,
+  StartProcessBody,
+  TransferBody,
+  type ListProcessesDto,
+  type StartProcessDto,
+} from './dtos/process.dto';
 import { ProcessQueries } from './process-queries.service';
 import { ProcessesService } from './processes.service';
 
-const pidPipe = new ParseIntPipe({ exceptionFactory: () => ProblemException.unprocessable('pid must be an integer', [{ field: 'pid', message: 'must be an integer' }]) });
+const pidPipe = new ParseIntPipe({
+  exceptionFactory: () =>
+    ProblemException.unprocessable('pid must be an integer', [{ field: 'pid', message: 'must be an integer' }]),
+});
 
 /** Processes: start, list, inspect, and the operator actions. Thin: validation pipes + one service call. */
 @ApiTags('processes')
@@ -77,14 +88,22 @@ export class ProcessesController {
   @HttpCode(200)
   @ApiOperation({ summary: 'Complete a task with its form {form}; rules fire; 409 when already completed' })
   @ApiBody({ schema: zodToOpenApi(CompleteBody) })
-  complete(@Param('pid', pidPipe) pid: number, @Body(new ZodPipe(CompleteBody)) body: { form: Record<string, unknown> }, @CurrentOperator() op: AuthenticatedOperator) {
+  complete(
+    @Param('pid', pidPipe) pid: number,
+    @Body(new ZodPipe(CompleteBody)) body: { form: Record<string, unknown> },
+    @CurrentOperator() op: AuthenticatedOperator,
+  ) {
     return this.processes.act(pid, 'complete', op, { form: body.form });
   }
 
   @Post(':pid/suspend')
   @HttpCode(200)
   @ApiBody({ schema: zodToOpenApi(ReasonBody) })
-  suspend(@Param('pid', pidPipe) pid: number, @Body(new ZodPipe(ReasonBody)) body: { reason: string }, @CurrentOperator() op: AuthenticatedOperator) {
+  suspend(
+    @Param('pid', pidPipe) pid: number,
+    @Body(new ZodPipe(ReasonBody)) body: { reason: string },
+    @CurrentOperator() op: AuthenticatedOperator,
+  ) {
     return this.processes.act(pid, 'suspend', op, body);
   }
 
@@ -97,14 +116,22 @@ export class ProcessesController {
   @Post(':pid/cancel')
   @HttpCode(200)
   @ApiBody({ schema: zodToOpenApi(ReasonBody) })
-  cancel(@Param('pid', pidPipe) pid: number, @Body(new ZodPipe(ReasonBody)) body: { reason: string }, @CurrentOperator() op: AuthenticatedOperator) {
+  cancel(
+    @Param('pid', pidPipe) pid: number,
+    @Body(new ZodPipe(ReasonBody)) body: { reason: string },
+    @CurrentOperator() op: AuthenticatedOperator,
+  ) {
     return this.processes.act(pid, 'cancel', op, body);
   }
 
   @Post(':pid/transfer')
   @HttpCode(200)
   @ApiBody({ schema: zodToOpenApi(TransferBody) })
-  transfer(@Param('pid', pidPipe) pid: number, @Body(new ZodPipe(TransferBody)) body: { operator: string }, @CurrentOperator() op: AuthenticatedOperator) {
+  transfer(
+    @Param('pid', pidPipe) pid: number,
+    @Body(new ZodPipe(TransferBody)) body: { operator: string },
+    @CurrentOperator() op: AuthenticatedOperator,
+  ) {
     return this.processes.act(pid, 'transfer', op, body);
   }
 

@@ -11,10 +11,20 @@ import { ProcessQueries } from './process-queries.service';
 import type { ProcessView } from './process-view';
 
 /** A process changed by a command's cascade, as reported to the caller. */
-export type CascadeItem = { pid: number; service: string; serviceLabel: string; kind: string; state: string; fromState: string | null; assignee: string | null; candidateRoles: string[] };
+export type CascadeItem = {
+  pid: number;
+  service: string;
+  serviceLabel: string;
+  kind: string;
+  state: string;
+  fromState: string | null;
+  assignee: string | null;
+  candidateRoles: string[];
+};
 
 /** Operator actions on a process (the REST verbs under /processes/{pid}/…). */
-export type ProcessAction = 'claim' | 'unclaim' | 'start' | 'complete' | 'suspend' | 'resume' | 'cancel' | 'transfer' | 'retry';
+export type ProcessAction =
+  'claim' | 'unclaim' | 'start' | 'complete' | 'suspend' | 'resume' | 'cancel' | 'transfer' | 'retry';
 
 /**
  * Process use cases: validate input at the edge of the kernel (entity, form), run the kernel command in one
@@ -47,17 +57,34 @@ export class ProcessesService {
     return { ...view, cascade };
   }
 
-  private async resolveEntity(tx: SqlRunner, entity: StartProcessDto['entity'], expectedType: string | null): Promise<EntityRef> {
+  private async resolveEntity(
+    tx: SqlRunner,
+    entity: StartProcessDto['entity'],
+    expectedType: string | null,
+  ): Promise<EntityRef> {
     if (expectedType && entity.type !== expectedType) {
-      throw ProblemException.unprocessable(`this service serves entities of type "${expectedType}"`, [{ field: 'entity.type', message: `must be "${expectedType}"` }]);
+      throw ProblemException.unprocessable(`this service serves entities of type "${expectedType}"`, [
+        { field: 'entity.type', message: `must be "${expectedType}"` },
+      ]);
     }
     if ('id' in entity) {
-      const found = await tx.query<unknown[]>('SELECT 1 FROM entities WHERE type = $1 AND id = $2', [entity.type, entity.id]);
-      if (found.length === 0) throw ProblemException.unprocessable(`entity ${entity.type}/${entity.id} does not exist`, [{ field: 'entity.id', message: 'no such entity' }]);
+      const found = await tx.query<unknown[]>('SELECT 1 FROM entities WHERE type = $1 AND id = $2', [
+        entity.type,
+        entity.id,
+      ]);
+      if (found.length === 0)
+        throw ProblemException.unprocessable(`entity ${entity.type}/${entity.id} does not exist`, [
+          { field: 'entity.id', message: 'no such entity' },
+        ]);
       return { type: entity.type, id: entity.id };
     }
     const id = randomUUID();
-    await tx.query('INSERT INTO entities (type, id, label, attributes) VALUES ($1, $2, $3, $4)', [entity.type, id, entity.label, '{}']);
+    await tx.query('INSERT INTO entities (type, id, label, attributes) VALUES ($1, $2, $3, $4)', [
+      entity.type,
+      id,
+      entity.label,
+      '{}',
+    ]);
     return { type: entity.type, id };
   }
 
@@ -67,7 +94,9 @@ export class ProcessesService {
     if (!current) throw ProblemException.conflict('no design has been imported yet');
     const service = current.index.services.get(body.service);
     if (!service || service.kind === 'program') {
-      throw ProblemException.unprocessable(`unknown service "${body.service}"`, [{ field: 'service', message: 'no such service in the current design' }]);
+      throw ProblemException.unprocessable(`unknown service "${body.service}"`, [
+        { field: 'service', message: 'no such service in the current design' },
+      ]);
     }
     const cs = await this.commands.execute(async (kernel, tx) => {
       const entity = await this.resolveEntity(tx, body.entity, service.entityType);
@@ -85,7 +114,12 @@ export class ProcessesService {
   }
 
   /** Runs one operator action. `payload` carries `form`, `reason` or `operator` as the action needs. */
-  async act(pid: number, action: ProcessAction, actor: Actor, payload: { form?: Record<string, unknown>; reason?: string; operator?: string } = {}) {
+  async act(
+    pid: number,
+    action: ProcessAction,
+    actor: Actor,
+    payload: { form?: Record<string, unknown>; reason?: string; operator?: string } = {},
+  ) {
     if (action === 'complete') {
       const p = await this.queries.one(pid);
       if (p) {

@@ -24,11 +24,17 @@ export class TasksController {
   @ApiOperation({ summary: 'Unassigned open tasks that my roles allow' })
   pool(@CurrentOperator() op: AuthenticatedOperator) {
     if (op.admin) return this.queries.select(`p.kind = 'task' AND ${OPEN} AND p.assignee IS NULL`, [], TASK_ORDER);
-    return this.queries.select(`p.kind = 'task' AND ${OPEN} AND p.assignee IS NULL AND p.candidate_roles && $1::text[]`, [op.roles], TASK_ORDER);
+    return this.queries.select(
+      `p.kind = 'task' AND ${OPEN} AND p.assignee IS NULL AND p.candidate_roles && $1::text[]`,
+      [op.roles],
+      TASK_ORDER,
+    );
   }
 
   @Get('entities/:type/:id/tasks')
-  @ApiOperation({ summary: "An entity's processes: scheduled (NEW, READY), running, paused (WAITING, SUSPENDED, ERROR), done" })
+  @ApiOperation({
+    summary: "An entity's processes: scheduled (NEW, READY), running, paused (WAITING, SUSPENDED, ERROR), done",
+  })
   async entityTasks(@Param('type') type: string, @Param('id') id: string) {
     const all = await this.queries.select('p.entity_type = $1 AND p.entity_id = $2', [type, id], 'p.pid ASC');
     const group = (states: string[]) => all.filter((p) => states.includes(p.state));

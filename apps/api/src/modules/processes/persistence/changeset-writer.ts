@@ -35,16 +35,27 @@ export async function writeChangeset(tx: SqlRunner, cs: Changeset): Promise<void
       params,
     );
     if (rows.length !== 1) {
-      throw new KernelError('VERSION_CONFLICT', `process ${pcb.pid} was changed by someone else; reload and retry`, { pid: pcb.pid });
+      throw new KernelError('VERSION_CONFLICT', `process ${pcb.pid} was changed by someone else; reload and retry`, {
+        pid: pcb.pid,
+      });
     }
   }
   if (cs.audit.length > 0) {
     const params = cs.audit.flatMap((a) => [
-      a.pid, a.actor, a.action, a.fromState, a.toState,
-      a.cause === null ? null : JSON.stringify(a.cause), a.details === null ? null : JSON.stringify(a.details), new Date(a.at),
+      a.pid,
+      a.actor,
+      a.action,
+      a.fromState,
+      a.toState,
+      a.cause === null ? null : JSON.stringify(a.cause),
+      a.details === null ? null : JSON.stringify(a.details),
+      new Date(a.at),
     ]);
     const values = cs.audit.map((_, i) => placeholders(i, 8)).join(', ');
-    await tx.query(`INSERT INTO process_events (pid, actor, action, from_state, to_state, cause, details, at) VALUES ${values}`, params);
+    await tx.query(
+      `INSERT INTO process_events (pid, actor, action, from_state, to_state, cause, details, at) VALUES ${values}`,
+      params,
+    );
   }
   for (const frame of cs.frames) {
     const hash = frameHash(frame);
@@ -68,8 +79,17 @@ export async function writeChangeset(tx: SqlRunner, cs: Changeset): Promise<void
       JSON.stringify({
         rooms: roomsForProcessChange(c),
         change: {
-          pid: c.pid, version: c.version, service: c.service, state: c.state, fromState: c.fromState,
-          assignee: c.assignee, candidateRoles: c.candidateRoles, entity: c.entity, kind: c.kind, priority: c.priority, at: c.at,
+          pid: c.pid,
+          version: c.version,
+          service: c.service,
+          state: c.state,
+          fromState: c.fromState,
+          assignee: c.assignee,
+          candidateRoles: c.candidateRoles,
+          entity: c.entity,
+          kind: c.kind,
+          priority: c.priority,
+          at: c.at,
         },
       }),
     ]);

@@ -33,15 +33,16 @@ export class PgProcessStore implements ProcessStore {
   }
 
   async frame(pid: number): Promise<ContextFrame | null> {
-    const rows = await this.tx.query<{ frame: ContextFrame }[]>('SELECT frame FROM process_frames WHERE pid = $1', [pid]);
+    const rows = await this.tx.query<{ frame: ContextFrame }[]>('SELECT frame FROM process_frames WHERE pid = $1', [
+      pid,
+    ]);
     return rows[0]?.frame ?? null;
   }
 
   async entity(ref: EntityRef): Promise<EntityView | null> {
-    const rows = await this.tx.query<{ type: string; id: string; label: string; attributes: Record<string, unknown> }[]>(
-      'SELECT type, id, label, attributes FROM entities WHERE type = $1 AND id = $2',
-      [ref.type, ref.id],
-    );
+    const rows = await this.tx.query<
+      { type: string; id: string; label: string; attributes: Record<string, unknown> }[]
+    >('SELECT type, id, label, attributes FROM entities WHERE type = $1 AND id = $2', [ref.type, ref.id]);
     return rows[0] ?? null;
   }
 
