@@ -8,8 +8,8 @@ import { findRepoRoot } from '../src/infra/config/repo-root.util';
 import { buildDataSourceOptions, runMigrations } from '../src/infra/database/data-source';
 import { DesignVersionEntity } from '../src/infra/database/entities/design-version.entity';
 import { OperatorEntity } from '../src/infra/database/entities/operator.entity';
-import { ProcessEntity } from '../src/infra/database/entities/process.entity';
-import { fromPcb, toPcb } from '../src/infra/database/pcb.mapper';
+import { writeChangeset } from '../src/modules/processes/persistence/changeset-writer';
+import { rowToPcb, type ProcessRow } from '../src/modules/processes/persistence/process-row';
 import { toProblem } from '../src/infra/problem/to-problem.util';
 import { createTestDatabase, type TestDatabase } from './utils/test-db';
 
@@ -72,10 +72,11 @@ describe('schema, migrations and the PCB mapper', () => {
       createdAt: 1_699_999_999_000,
       updatedAt: 1_700_000_009_999,
     };
-    await ds.getRepository(ProcessEntity).save(fromPcb(pcb));
-    const row = await ds.getRepository(ProcessEntity).findOneByOrFail({ pid: String(pid) });
-    expect(typeof row.pid).toBe('string');
-    expect(toPcb(row)).toEqual(pcb);
+    // The production write and read paths: the changeset writer's INSERT and the row mapper.
+    await writeChangeset(ds, { created: [pcb], updated: [], frames: [], audit: [], changes: [], result: pcb });
+    const [row] = await ds.query<ProcessRow[]>('SELECT * FROM processes WHERE pid = $1', [pid]);
+    expect(typeof row!.pid).toBe('string');
+    expect(rowToPcb(row!)).toEqual(pcb);
   });
 
   it('enforces "TERMINATED exactly when terminated_reason is set" (check violation → 422 problem)', async () => {
