@@ -8,6 +8,7 @@ import { AppConfig, loadEnvConfig, logLevelsUpTo } from '../infra/config/app-con
 import { ephemeralJwtSecret, readOrCreateJwtSecret } from '../infra/config/jwt-secret.util';
 import { defaultDataDir } from '../infra/config/repo-root.util';
 import { startEmbeddedPostgres, type EmbeddedPostgresHandle } from '../infra/database/embedded-postgres';
+import { RedisIoAdapter } from '../modules/live/redis-io.adapter';
 import { seedIfEmpty } from './seed';
 import { setupSwagger } from './swagger';
 
@@ -81,6 +82,11 @@ export async function createApp(options: CreateAppOptions = {}): Promise<Created
       abortOnError: false,
     });
     app.useBodyParser('json', { limit: JSON_BODY_LIMIT });
+    if (config.redisUrl) {
+      const adapter = new RedisIoAdapter(app, config.redisUrl);
+      await adapter.connect();
+      app.useWebSocketAdapter(adapter);
+    }
     app.setGlobalPrefix('api');
     app.enableShutdownHooks();
     setupSwagger(app);
