@@ -4,7 +4,7 @@ import { ApiProblem } from '../src/journey/api-client';
 import { setupClinic, type ProcessDto } from './utils/clinic';
 import { startTestApp, type TestApp } from './utils/test-app';
 
-type Change = { pid: number; version: number; service: string; state: string; assignee: string | null };
+type Change = { pid: number; version: number; service: string; serviceLabel: string; state: string; assignee: string | null; entity: { label: string | null } | null };
 
 describe('live task changes over socket.io /live (real PostgreSQL, real socket.io client)', () => {
   let t: TestApp;
@@ -61,6 +61,8 @@ describe('live task changes over socket.io /live (real PostgreSQL, real socket.i
     const stored = await c.admin.get<ProcessDto>(`/v1/processes/${reminder.pid}`);
     expect(stored.version).toBeGreaterThanOrEqual(pushed.version);
     expect(stored.state).toBe(pushed.state);
+    // The payload carries what a task list shows, so clients need not read the row back.
+    expect(pushed).toMatchObject({ serviceLabel: '到诊提醒', entity: { label: '直播' } });
     // The doctor's rooms saw none of this reception work.
     expect(chen.seen.filter((e) => e.pid === booking.pid || e.pid === reminder.pid)).toEqual([]);
   });

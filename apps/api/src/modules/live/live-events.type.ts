@@ -12,13 +12,19 @@ export type LiveTaskChange = {
   pid: number;
   version: number;
   service: string;
+  /** The service's label in the process's design version (e.g. 新预约). */
+  serviceLabel: string;
   state: string;
   fromState: string | null;
   assignee: string | null;
   candidateRoles: string[];
-  entity: { type: string; id: string } | null;
+  entity: { type: string; id: string; label: string | null } | null;
   kind: string;
   priority: number;
+  /** ISO-8601 or null. */
+  scheduledAt: string | null;
+  /** ISO-8601 or null. */
+  deadline: string | null;
   at: number;
 };
 
@@ -26,13 +32,16 @@ export const LiveTaskChangeSchema = z.object({
   pid: z.number().int(),
   version: z.number().int(),
   service: z.string(),
+  serviceLabel: z.string(),
   state: z.string(),
   fromState: z.string().nullable(),
   assignee: z.string().nullable(),
   candidateRoles: z.array(z.string()),
-  entity: z.object({ type: z.string(), id: z.string() }).nullable(),
+  entity: z.object({ type: z.string(), id: z.string(), label: z.string().nullable() }).nullable(),
   kind: z.string(),
   priority: z.number().int(),
+  scheduledAt: z.string().nullable(),
+  deadline: z.string().nullable(),
   at: z.number(),
 }) satisfies z.ZodType<LiveTaskChange>;
 

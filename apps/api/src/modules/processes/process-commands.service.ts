@@ -1,9 +1,9 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { Kernel, isKernelError, type Changeset, type Clock } from '@opkernel/kernel';
+import { Kernel, isKernelError, type Changeset, type Clock, type DesignIndex } from '@opkernel/kernel';
 import { OutboxRelay } from '../../infra/outbox/outbox-relay.service';
 import { DesignRegistry } from '../designs/design-registry.service';
-import { writeChangeset } from './persistence/changeset-writer';
+import { writeChangeset, type ChangeLabels } from './persistence/changeset-writer';
 import { PgProcessStore } from './persistence/pg-process-store';
 import type { SqlRunner } from './persistence/sql-runner';
 
@@ -37,6 +37,27 @@ export class ProcessCommands {
     private readonly relay: OutboxRelay,
   ) {}
 
+  /** Service and entity labels of the changed processes, for the live payload (one entity query per command). */
+  private async labels(tx: SqlRunner, cs: Changeset): Promise<ChangeLabels> {
+    const versions = new Map<number, DesignIndex>();
+    for (const p of [...cs.created, ...cs.updated.map((u) => u.pcb)]) {
+      if (!versions.has(p.designVersion)) versions.set(p.designVersion, await this.designs.get(p.designVersion));
+    }
+    const refs = [...new Map(cs.changes.filter((c) => c.entity).map((c) => [`${c.entity!.type}:${c.entity!.id}`, c.entity!])).values()];
+    const entities = new Map<string, string>();
+    if (refs.length > 0) {
+      const rows = await tx.query<{ type: string; id: string; label: string }[]>(
+        'SELECT type, id, label FROM entities WHERE (type, id) IN (SELECT * FROM unnest($1::text[], $2::text[]))',
+        [refs.map((r) => r.type), refs.map((r) => r.id)],
+      );
+      for (const r of rows) entities.set(`${r.type}:${r.id}`, r.label);
+    }
+    return {
+      service: (version, key) => versions.get(version)?.services.get(key)?.label ?? key,
+      entity: (type, id) => entities.get(`${type}:${id}`) ?? null,
+    };
+  }
+
   async execute(command: (kernel: Kernel, tx: SqlRunner) => Promise<Changeset>): Promise<Changeset> {
     for (let attempt = 1; ; attempt++) {
       try {
@@ -44,7 +65,7 @@ export class ProcessCommands {
           const tx: SqlRunner = { query: (sql, params) => em.query(sql, params) };
           const kernel = new Kernel({ store: new PgProcessStore(tx), designs: this.designs, clock: systemClock });
           const changes = await command(kernel, tx);
-          await writeChangeset(tx, changes);
+          await writeChangeset(tx, changes, await this.labels(tx, changes));
           return changes;
         });
         this.relay.kick();

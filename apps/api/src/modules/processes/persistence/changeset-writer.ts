@@ -3,6 +3,15 @@ import { roomsForProcessChange } from './live-rooms';
 import { PROCESS_COLUMNS, pcbToParams } from './process-row';
 import type { SqlRunner } from './sql-runner';
 
+/** Labels for the live payload, so clients can show a changed row without reading it back. */
+export type ChangeLabels = {
+  service(designVersion: number, service: string): string;
+  entity(type: string, id: string): string | null;
+};
+
+const NO_LABELS: ChangeLabels = { service: (_v, s) => s, entity: () => null };
+const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
+
 const COLS = PROCESS_COLUMNS.join(', ');
 const placeholders = (row: number, width: number) =>
   `(${Array.from({ length: width }, (_, i) => `$${row * width + i + 1}`).join(', ')})`;
@@ -20,7 +29,7 @@ const UPDATE_SET = UPDATE_COLUMNS.map((c, i) => (c === 'pid' ? null : `${c} = $$
  * socket.io after commit by the outbox relay).
  * @throws KernelError VERSION_CONFLICT when a process changed since it was read (the transaction must roll back)
  */
-export async function writeChangeset(tx: SqlRunner, cs: Changeset): Promise<void> {
+export async function writeChangeset(tx: SqlRunner, cs: Changeset, labels: ChangeLabels = NO_LABELS): Promise<void> {
   const width = PROCESS_COLUMNS.length;
   if (cs.created.length > 0) {
     const params = cs.created.flatMap(pcbToParams);
@@ -74,6 +83,7 @@ export async function writeChangeset(tx: SqlRunner, cs: Changeset): Promise<void
     );
   }
   if (cs.changes.length > 0) {
+    const pcbs = new Map([...cs.created, ...cs.updated.map((u) => u.pcb)].map((p) => [p.pid, p]));
     const params = cs.changes.flatMap((c) => [
       'task.changed',
       JSON.stringify({
@@ -82,13 +92,16 @@ export async function writeChangeset(tx: SqlRunner, cs: Changeset): Promise<void
           pid: c.pid,
           version: c.version,
           service: c.service,
+          serviceLabel: labels.service(pcbs.get(c.pid)?.designVersion ?? 0, c.service),
           state: c.state,
           fromState: c.fromState,
           assignee: c.assignee,
           candidateRoles: c.candidateRoles,
-          entity: c.entity,
+          entity: c.entity ? { ...c.entity, label: labels.entity(c.entity.type, c.entity.id) } : null,
           kind: c.kind,
           priority: c.priority,
+          scheduledAt: iso(pcbs.get(c.pid)?.scheduledAt ?? null),
+          deadline: iso(pcbs.get(c.pid)?.deadline ?? null),
           at: c.at,
         },
       }),
