@@ -6,8 +6,11 @@
 import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { ensureWebBuild } from './build-web.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+// The operator web app is served by the API from apps/web/out: build it first when its sources changed.
+if (process.env.OPKERNEL_SKIP_WEB_BUILD !== '1') ensureWebBuild();
 const child = spawn(
   process.execPath,
   ['-r', './scripts/register.cjs', 'apps/api/src/main.ts', ...process.argv.slice(2)],

@@ -1,5 +1,6 @@
 import { Logger } from '@nestjs/common';
-import { createApp } from './bootstrap/create-app';
+import { existsSync } from 'node:fs';
+import { createApp, WEB_APP_DIR } from './bootstrap/create-app';
 import { AdminBootstrapService, type AdminPasswordSource } from './modules/auth/admin-bootstrap.service';
 
 const PASSWORD_HINTS: Record<AdminPasswordSource, string> = {
@@ -15,6 +16,7 @@ async function main(): Promise<void> {
   process.stdout.write(
     [
       '',
+      ...(existsSync(WEB_APP_DIR) ? [`  Web app        ${url}/`] : []),
       `  opkernel API   ${url}/api`,
       `  API docs       ${url}/api/docs`,
       `  Health         ${url}/api/health`,

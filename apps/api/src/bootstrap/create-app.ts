@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { ConsoleLogger, INestApplication, Logger } from '@nestjs/common';
@@ -14,6 +15,9 @@ import { setupSwagger } from './swagger';
 
 /** Largest JSON request body accepted (design documents can be a few hundred KB). */
 export const JSON_BODY_LIMIT = '10mb';
+
+/** Where `next build` writes the operator web app (served at `/` when present). */
+export const WEB_APP_DIR = path.resolve(__dirname, '../../../web/out');
 
 /** Options of {@link createApp}; each overrides the matching environment variable. */
 export type CreateAppOptions = {
@@ -88,6 +92,8 @@ export async function createApp(options: CreateAppOptions = {}): Promise<Created
       app.useWebSocketAdapter(adapter);
     }
     app.setGlobalPrefix('api');
+    // The operator web app (a Next.js static export) on the same origin as /api and /live.
+    if (existsSync(WEB_APP_DIR)) app.useStaticAssets(WEB_APP_DIR, { index: ['index.html'], extensions: ['html'] });
     app.enableShutdownHooks();
     setupSwagger(app);
     await app.init();
