@@ -9,9 +9,19 @@ import type { SqlRunner } from './persistence/sql-runner';
 
 const systemClock: Clock = { now: () => Date.now() };
 
-/** PostgreSQL errors worth one more try: deadlock detected, serialization failure. */
-const RETRYABLE_SQLSTATES = new Set(['40P01', '40001']);
-const MAX_ATTEMPTS = 3;
+/** PostgreSQL errors worth another try: deadlock detected, serialization failure, lock timeout. */
+const RETRYABLE_SQLSTATES = new Set(['40P01', '40001', '55P03']);
+const MAX_ATTEMPTS = 4;
+/** Longest a command waits for a row lock before giving up (and being retried). */
+const LOCK_TIMEOUT_MS = 5000;
+/** Backoff before attempt n (n ≥ 2): random in [0, BASE · 2^(n-2)) ms ("full jitter", AWS Architecture Blog 2015). */
+const BACKOFF_BASE_MS = 20;
+
+/** Options of {@link ProcessCommands.execute}. */
+export type ExecuteOptions = {
+  /** Runs inside the command's transaction before the command (e.g. to record an idempotency key). */
+  before?: (tx: SqlRunner) => Promise<void>;
+};
 
 function retryable(e: unknown): boolean {
   if (isKernelError(e)) return e.code === 'VERSION_CONFLICT';
@@ -58,11 +68,19 @@ export class ProcessCommands {
     };
   }
 
-  async execute(command: (kernel: Kernel, tx: SqlRunner) => Promise<Changeset>): Promise<Changeset> {
+  /**
+   * Runs one kernel command in its own transaction and writes its changeset; kicks the outbox relay after commit.
+   * @returns the committed changeset
+   * @throws KernelError from the command (nothing is written); database errors after the retries are spent
+   */
+  async execute(command: (kernel: Kernel, tx: SqlRunner) => Promise<Changeset>, options: ExecuteOptions = {}): Promise<Changeset> {
     for (let attempt = 1; ; attempt++) {
+      if (attempt > 1) await new Promise((r) => setTimeout(r, Math.random() * BACKOFF_BASE_MS * 2 ** (attempt - 2)));
       try {
         const cs = await this.db.transaction(async (em) => {
           const tx: SqlRunner = { query: (sql, params) => em.query(sql, params) };
+          await tx.query(`SET LOCAL lock_timeout = ${LOCK_TIMEOUT_MS}`);
+          if (options.before) await options.before(tx);
           const kernel = new Kernel({ store: new PgProcessStore(tx), designs: this.designs, clock: systemClock });
           const changes = await command(kernel, tx);
           await writeChangeset(tx, changes, await this.labels(tx, changes));
