@@ -54,7 +54,7 @@ describe('schema, migrations and the PCB mapper', () => {
       previousPid: null,
       program: 'clinic',
       callerPid: null,
-      join: { kind: 'parallel', callerPid: pid, index: 0, size: 2 },
+      join: { kind: 'parallel', callerPid: pid, group: 'g1', index: 0, size: 2 },
       entity: { type: 'Operator', id: 'zhang_san' },
       assignee: 'nurse',
       candidateRoles: ['hu_shi', 'yi_sheng'],

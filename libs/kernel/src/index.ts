@@ -4,6 +4,7 @@ export * from './context/frame';
 export { newFrame, visibleVars, canonicalJson, frameHash } from './context/frames';
 export * from './design/kernel-design';
 export * from './errors/kernel-error';
+export { InstructionError } from './errors/instruction-error';
 export * from './ports/ports';
 export * from './engine/types';
 export { Kernel, mayWorkOn, type StartProcessInput, type KernelDeps } from './engine/kernel';

@@ -172,3 +172,38 @@ describe('the clinic journey (nested programs, reference §3.7 / §8.5)', () => 
     expect(audit).toEqual(['created', 'admit', 'start', 'suspend', 'resume', 'cancel']);
   });
 });
+
+describe('incidents and entry points', () => {
+  it('cancelling a called step puts the waiting program instance in ERROR instead of stalling it', async () => {
+    const { kernel, exec, live, ops, store } = harness();
+    await exec(kernel.startProcess({ service: 'ke_hu_fu_wu', designVersion: 1, entity, actor: ops.fang! }));
+    for (const s of [
+      'xin_yu_yue',
+      'dao_zhen_ti_xing',
+      'dao_zhen_que_ren',
+      'wei_hu_ke_hu_dang_an',
+      'jian_kang_diao_cha',
+    ]) {
+      await exec(kernel.complete(live(s).pid, ops.fang!));
+    }
+    const consult = live('mian_zhen_ping_gu');
+    await exec(kernel.claim(consult.pid, ops.chen!));
+    await exec(kernel.suspend(consult.pid, ops.chen!, 'skin exam'));
+    const intake = live('jie_zhen');
+    expect(intake.state).toBe('WAITING');
+    await exec(kernel.cancel(live('pi_fu_jian_cha').pid, ops.fang!, 'customer refused'));
+    expect(store.pcbs.get(intake.pid)).toMatchObject({ state: 'ERROR', resumeState: 'WAITING' });
+    expect(store.frames.get(intake.pid)!.errorInfo?.message).toMatch(/pi_fu_jian_cha.*cancelled/);
+  });
+
+  it('only admins may start a service that is not an entry point', async () => {
+    const { kernel, exec, ops } = harness();
+    await expect(
+      kernel.startProcess({ service: 'xin_yu_yue', designVersion: 1, entity, actor: ops.fang! }),
+    ).rejects.toMatchObject({ code: 'FORBIDDEN' });
+    const { result } = await exec(
+      kernel.startProcess({ service: 'xin_yu_yue', designVersion: 1, entity, actor: ops.manager! }),
+    );
+    expect(result).toMatchObject({ service: 'xin_yu_yue', program: null, state: 'READY' });
+  });
+});

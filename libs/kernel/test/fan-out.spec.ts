@@ -31,7 +31,7 @@ function design(instruction: string, params: Record<string, unknown>): KernelDes
       {
         key: 'joined',
         label: 'joined',
-        expression: `${instruction === 'start_parallel_service' ? 'parallel_completed' : 'iteration_completed'} = true and state = "RUNNING"`,
+        expression: `${instruction === 'start_parallel_service' ? 'parallel_completed' : 'iteration_completed'} = true`,
       },
       { key: 'big', label: 'big', expression: 'form.amount > 100 and state = "TERMINATED"' },
     ],
@@ -98,17 +98,75 @@ describe('fan-out instructions and joins', () => {
     expect(fired).toContain('branch');
   });
 
-  it('a bad instruction parameter is an incident: the live subject goes to ERROR with the error kept', async () => {
+  it('a bad instruction parameter is an incident: the live subject goes to ERROR; retry re-runs only that instruction', async () => {
     const { kernel, exec, ops, store } = harness(design('start_iteration_service', { iterations: 'many' }));
     const { result: batch } = await exec(
       kernel.startProcess({ service: 'batch', designVersion: 1, entity: null, actor: ops.fang! }),
     );
-    const after = store.pcbs.get(batch.pid)!;
-    expect(after.state).toBe('ERROR');
-    expect(store.frames.get(batch.pid)!.errorInfo).toMatchObject({ rule: 'entry', code: 'INSTRUCTION_FAILED' });
+    expect(store.pcbs.get(batch.pid)!.state).toBe('ERROR');
+    expect(store.frames.get(batch.pid)!.errorInfo).toMatchObject({
+      rule: 'entry',
+      subject: batch.pid,
+      code: 'INSTRUCTION_FAILED',
+    });
     expect(store.audit.some((a) => a.action === 'instruction.failed' && a.pid === batch.pid)).toBe(true);
+    // The design is pinned: the retry re-runs the same failing instruction and lands in ERROR again, creating nothing.
     await exec(kernel.retry(batch.pid, ops.manager!));
-    expect(store.pcbs.get(batch.pid)!.state).toBe('RUNNING');
+    expect(store.pcbs.get(batch.pid)!.state).toBe('ERROR');
+    expect(store.byService('item')).toHaveLength(0);
+  });
+
+  it('retry after the cause is fixed runs the failed instruction once, without re-firing the state rules', async () => {
+    const { kernel, exec, ops, store } = harness(
+      design('start_parallel_service', { operators: ['xiao_fang', 'new_nurse'] }),
+    );
+    const { result: batch } = await exec(
+      kernel.startProcess({ service: 'batch', designVersion: 1, entity: null, actor: ops.fang! }),
+    );
+    expect(store.pcbs.get(batch.pid)).toMatchObject({ state: 'ERROR', resumeState: 'RUNNING' });
+    expect(store.byService('item')).toHaveLength(0); // all or nothing: no member was created
+    store.addOperator({ key: 'new_nurse', label: 'new', roles: ['ke_fu'] });
+    await exec(kernel.retry(batch.pid, ops.manager!));
+    expect(store.byService('item').map((i) => i.assignee)).toEqual(['xiao_fang', 'new_nurse']);
+    expect(store.pcbs.get(batch.pid)!.state).toBe('WAITING'); // back to RUNNING, then waiting for the members
+    expect(store.frames.get(batch.pid)!.errorInfo).toBeNull();
+  });
+
+  it('refuses parallel members for operators whose roles do not allow the service', async () => {
+    const { kernel, exec, ops, store } = harness(
+      design('start_parallel_service', { operators: ['xiao_fang', 'chen_yi_sheng'] }),
+    );
+    const { result: batch } = await exec(
+      kernel.startProcess({ service: 'batch', designVersion: 1, entity: null, actor: ops.fang! }),
+    );
+    expect(store.pcbs.get(batch.pid)!.state).toBe('ERROR');
+    expect(store.frames.get(batch.pid)!.errorInfo?.message).toMatch(/chen_yi_sheng.*no role/);
+    expect(store.byService('item')).toHaveLength(0);
+  });
+
+  it('a cancelled member does not count as done: the join target gets an incident', async () => {
+    const { kernel, exec, ops, store } = harness(design('start_iteration_service', { iterations: 2 }));
+    const { result: batch } = await exec(
+      kernel.startProcess({ service: 'batch', designVersion: 1, entity: null, actor: ops.fang! }),
+    );
+    const [a, b] = store.byService('item');
+    await exec(kernel.cancel(a!.pid, ops.fang!, 'not needed'));
+    await exec(kernel.complete(b!.pid, ops.fang!));
+    expect(store.frames.get(batch.pid)!.localVars['iteration_completed']).toBe(false);
+    expect(store.pcbs.get(batch.pid)!.state).toBe('ERROR');
+    expect(store.byService('wrap_up')).toHaveLength(0);
+  });
+
+  it('join flags do not leak: a returned instance fires no further own rules', async () => {
+    const { kernel, exec, ops, store } = harness(design('start_iteration_service', { iterations: 1 }));
+    const { result: batch } = await exec(
+      kernel.startProcess({ service: 'batch', designVersion: 1, entity: null, actor: ops.fang! }),
+    );
+    await exec(kernel.complete(store.byService('item')[0]!.pid, ops.fang!));
+    await exec(kernel.complete(store.byService('wrap_up')[0]!.pid, ops.fang!));
+    expect(store.pcbs.get(batch.pid)!.state).toBe('TERMINATED');
+    // `joined` (iteration_completed = true) must not fire again when the instance terminates.
+    expect(store.byService('wrap_up')).toHaveLength(1);
   });
 
   it('stops a rule loop at the cascade limit and commits nothing', async () => {

@@ -10,8 +10,11 @@ export type FiredRule = {
   at: number;
 };
 
-/** A failed rule expression or instruction, kept on the frame and persisted. */
-export type ErrorInfo = { rule?: string; code: string; message: string; at: number };
+/**
+ * A failed rule expression or instruction, kept on the frame and persisted. For a failed instruction `rule`
+ * and `subject` (the pid the rule fired for) let a retry re-run exactly that instruction.
+ */
+export type ErrorInfo = { rule?: string; subject?: number; code: string; message: string; at: number };
 
 /**
  * A process's context frame (reference §4.3): its local variables, the context inherited from its

@@ -86,12 +86,13 @@ export function indexDesign(version: number, design: KernelDesign): DesignIndex 
 /**
  * Rules that apply to a process of `service` running in `program` (reference §3.7): the rules of its program
  * scope whose subject is the service, then — for a program instance — the service's own program rules about
- * itself (e.g. "客户接待 NEW → start 到诊确认"). Each list is in (order, key) order.
+ * itself (e.g. "客户接待 NEW → start 到诊确认"). Each list is in (order, key) order. `includeOwn` is false for a
+ * program instance that has TERMINATED: its own program is over, and only its caller's rules about it apply.
  */
-export function rulesFor(index: DesignIndex, program: string | null, service: string): KernelRule[] {
+export function rulesFor(index: DesignIndex, program: string | null, service: string, includeOwn = true): KernelRule[] {
   const outer = program ? (index.rulesByScope.get(scopeKey(program, service)) ?? []) : [];
   const own =
-    index.composites.has(service) && program !== service
+    includeOwn && index.composites.has(service) && program !== service
       ? (index.rulesByScope.get(scopeKey(service, service)) ?? [])
       : [];
   return [...outer, ...own];

@@ -82,6 +82,15 @@ export class Kernel {
       throw new ForbiddenError(`your roles do not allow starting "${svc.key}"`, { field: 'service', service: svc.key });
     }
     const entry = entryPoints(index).find((e) => e.service === svc.key);
+    if (!entry && !input.actor.admin) {
+      throw new ForbiddenError(
+        `"${svc.key}" is not an entry point: it can only be started by the rules of its program`,
+        {
+          field: 'service',
+          service: svc.key,
+        },
+      );
+    }
     const run = this.run(input.actor);
     const pcb = await run.spawn(
       {
@@ -264,7 +273,18 @@ export class Kernel {
   async retry(pid: number, actor: Actor): Promise<Changeset> {
     if (!actor.admin) throw new ForbiddenError('only an admin may retry a process', { pid });
     const run = this.run(actor);
-    await run.apply(pid, { type: 'retry' }, { action: 'retry' });
+    const frame = await run.uow.frame(pid);
+    const failed = frame.errorInfo;
+    // Back to the state before the failure without re-running that state's rules (no duplicate next steps) …
+    await run.apply(pid, { type: 'retry' }, { action: 'retry' }, { error: failed }, { evaluate: false });
+    run.uow.setFrame({ ...(await run.uow.frame(pid)), errorInfo: null });
+    // … then re-run exactly the instruction that failed, if one did; a new failure puts the process back in ERROR.
+    if (failed?.rule && failed.subject !== undefined) {
+      const subject = await run.uow.load(failed.subject);
+      const index = await run.design(subject.designVersion);
+      const rule = [...index.rulesByScope.values()].flat().find((r) => r.key === failed.rule);
+      if (rule) await run.execute(subject.pid, rule, index);
+    }
     return this.finish(run, pid);
   }
 }

@@ -1,9 +1,10 @@
 import { assignTask } from '../assignment/assign';
-import { newFrame } from '../context/frames';
-import { visibleVars } from '../context/frames';
+import { newFrame, visibleVars } from '../context/frames';
 import type { DesignIndex, KernelRule } from '../design/kernel-design';
 import { rulesFor } from '../design/kernel-design';
-import { KernelError } from '../errors/kernel-error';
+import { InstructionError } from '../errors/instruction-error';
+import { isKernelError, KernelError } from '../errors/kernel-error';
+import type { ErrorInfo } from '../context/frame';
 import type { EntityRef, JoinInfo, Pcb, ProcessKind, ProcessState } from '../pcb/pcb';
 import { transition, type TransitionEvent } from '../pcb/state-machine';
 import type { Clock, DesignSource, OperatorView, ProcessStore } from '../ports/ports';
@@ -36,6 +37,15 @@ export type SpawnInput = {
 
 type EvaluationJob = { pid: number; state: ProcessState; cause: Cause };
 
+/** Options of {@link Run.apply}. */
+export type ApplyOptions = {
+  /** False to skip the rule evaluation of the entered state (a retry re-runs only the failed instruction). */
+  evaluate?: boolean;
+};
+
+/** States from which a process can be put in ERROR as an incident. */
+const FAILABLE: readonly ProcessState[] = ['NEW', 'READY', 'RUNNING', 'WAITING'];
+
 /** Executes one instruction for a fired rule. Registered per sys call in `instructions/`. */
 export type InstructionHandler = (run: Run, subject: Pcb, rule: KernelRule, index: DesignIndex) => Promise<void>;
 
@@ -52,6 +62,7 @@ export class Run {
   readonly now: number;
   private readonly queue: EvaluationJob[] = [];
   private steps = 0;
+  private seq = 0;
   private readonly operators = new Map<string, OperatorView | null>();
 
   constructor(
@@ -66,10 +77,17 @@ export class Run {
     this.now = clock.now();
   }
 
+  /** The indexed design of a version. */
   design(version: number): Promise<DesignIndex> {
     return this.designs.get(version);
   }
 
+  /** A number unique within this run (e.g. to name a fan-out group). */
+  nextSeq(): number {
+    return ++this.seq;
+  }
+
+  /** An operator by key (cached for the run), or null. */
   async operator(key: string | null): Promise<OperatorView | null> {
     if (!key) return null;
     if (!this.operators.has(key)) this.operators.set(key, await this.store.operator(key));
@@ -111,15 +129,24 @@ export class Run {
    * state (except cancellation, which fires no rules). Termination wakes a waiting caller and completes joins.
    * @throws IllegalTransitionError
    */
-  async apply(pid: number, event: TransitionEvent, cause: Cause, details?: Record<string, unknown>): Promise<Pcb> {
+  async apply(
+    pid: number,
+    event: TransitionEvent,
+    cause: Cause,
+    details?: Record<string, unknown>,
+    options: ApplyOptions = {},
+  ): Promise<Pcb> {
     this.tick();
     const before = await this.uow.load(pid);
     const after = transition(before, event, this.now);
     this.uow.put(after);
     this.record(after, event.type, before.state, after.state, cause, details);
-    if (event.type !== 'cancel') this.queue.push({ pid, state: after.state, cause });
-    if (after.state === 'TERMINATED') await this.onTerminated(after);
-    return after;
+    if (event.type !== 'cancel' && options.evaluate !== false) this.queue.push({ pid, state: after.state, cause });
+    if (after.state === 'TERMINATED') await this.onTerminated(after, cause);
+    // Back to WAITING (resume, retry) with nothing left to wait for: continue at once.
+    if (after.state === 'WAITING' && (event.type === 'resume' || event.type === 'retry'))
+      await this.wakeIfDone(pid, cause);
+    return this.uow.load(pid);
   }
 
   /** Changes fields that are not the state (assignee, pool, form data) and audits it. */
@@ -212,11 +239,41 @@ export class Run {
     return this.uow.load(pid);
   }
 
-  /** Callee and join bookkeeping when a process terminates. */
-  private async onTerminated(pcb: Pcb): Promise<void> {
-    if (pcb.callerPid !== null) {
+  /**
+   * Wakes a WAITING process when it has nothing left to wait for: no open callee and no open fan-out member.
+   * The process is locked first, so concurrent completions of its callees/members serialize on it.
+   */
+  async wakeIfDone(pid: number, cause: Cause): Promise<void> {
+    const target = await this.uow.tryLoad(pid);
+    if (!target || target.state !== 'WAITING') return;
+    const open = [...(await this.uow.callees(pid)), ...(await this.uow.joinGroup(pid))].filter(
+      (p) => p.state !== 'TERMINATED',
+    );
+    if (open.length === 0) await this.apply(pid, { type: 'wake' }, cause);
+  }
+
+  /** Puts a live process in ERROR as an incident (no-op for states that cannot fail). */
+  private async incident(pid: number, message: string, cause: Cause, error: Partial<ErrorInfo> = {}): Promise<void> {
+    const target = await this.uow.tryLoad(pid);
+    if (!target || !FAILABLE.includes(target.state)) return;
+    const frame = await this.uow.frame(pid);
+    this.uow.setFrame({ ...frame, errorInfo: { code: 'INCIDENT', message, at: this.now, ...error } });
+    await this.apply(pid, { type: 'fail', reason: message }, cause);
+  }
+
+  /**
+   * Callee and join bookkeeping when a process terminates, decided under the caller's / join target's lock:
+   * - a callee hands its return value to the caller; a completed callee lets the caller wake when nothing else is
+   *   open; a cancelled one is an incident for the caller (its program cannot go on) — except when the caller
+   *   itself closed it (`calling_return` closing its open steps);
+   * - the last member of a fan-out group sets `parallel_completed` / `iteration_completed` (and `batch_completed`)
+   *   on the join target and re-evaluates its rules; a cancelled member makes it an incident instead.
+   */
+  private async onTerminated(pcb: Pcb, cause: Cause): Promise<void> {
+    const closedBy = typeof cause['closing'] === 'number' ? cause['closing'] : null;
+    if (pcb.callerPid !== null && pcb.callerPid !== closedBy) {
       const caller = await this.uow.tryLoad(pcb.callerPid);
-      if (caller && caller.state === 'WAITING') {
+      if (caller && caller.state !== 'TERMINATED') {
         const frame = await this.uow.frame(pcb.pid);
         if (frame.returnValue !== null && frame.returnValue !== undefined) {
           await this.setVars(caller.pid, {
@@ -224,22 +281,26 @@ export class Run {
             [`${pcb.service}_result`]: frame.returnValue,
           });
         }
-        const open = (await this.uow.callees(caller.pid)).filter((c) => c.state !== 'TERMINATED');
-        if (open.length === 0) await this.apply(caller.pid, { type: 'wake' }, { by: pcb.pid, returned: pcb.service });
+        const by = { by: pcb.pid, returned: pcb.service };
+        if (pcb.terminatedReason === 'completed') await this.wakeIfDone(caller.pid, by);
+        else await this.incident(caller.pid, `called ${pcb.service} (pid ${pcb.pid}) was ${pcb.terminatedReason}`, by);
       }
     }
-    if (pcb.join) {
-      const group = await this.uow.joinGroup(pcb.join.callerPid);
-      if (group.length >= pcb.join.size && group.every((p) => p.state === 'TERMINATED')) {
-        const flag = pcb.join.kind === 'parallel' ? 'parallel_completed' : 'iteration_completed';
-        await this.setVars(pcb.join.callerPid, { [flag]: true, batch_completed: true });
-        const target = await this.uow.tryLoad(pcb.join.callerPid);
-        if (target && target.state === 'WAITING') {
-          await this.apply(target.pid, { type: 'wake' }, { by: pcb.pid, joined: pcb.join.kind });
-        } else if (target && target.state !== 'TERMINATED') {
-          this.queue.push({ pid: target.pid, state: target.state, cause: { by: pcb.pid, joined: pcb.join.kind } });
-        }
+    const join = pcb.join;
+    if (join && join.callerPid !== closedBy) {
+      const target = await this.uow.tryLoad(join.callerPid);
+      if (!target || target.state === 'TERMINATED') return;
+      const group = (await this.uow.joinGroup(join.callerPid)).filter((p) => p.join?.group === join.group);
+      if (group.length < join.size || group.some((p) => p.state !== 'TERMINATED')) return;
+      const by = { by: pcb.pid, joined: join.kind, group: join.group };
+      if (group.some((p) => p.terminatedReason !== 'completed')) {
+        await this.incident(target.pid, `a ${join.kind} member of group ${join.group} was cancelled`, by);
+        return;
       }
+      const flag = join.kind === 'parallel' ? 'parallel_completed' : 'iteration_completed';
+      await this.setVars(target.pid, { [flag]: true, batch_completed: true });
+      if (target.state === 'WAITING') await this.wakeIfDone(target.pid, by);
+      else this.queue.push({ pid: target.pid, state: target.state, cause: by });
     }
   }
 
@@ -260,7 +321,7 @@ export class Run {
   private async evaluate(job: EvaluationJob): Promise<void> {
     const pcb = await this.uow.load(job.pid);
     const index = await this.design(pcb.designVersion);
-    const rules = rulesFor(index, pcb.program, pcb.service);
+    const rules = rulesFor(index, pcb.program, pcb.service, job.state !== 'TERMINATED');
     if (rules.length === 0) return;
     const frame = await this.uow.frame(pcb.pid);
     const entity = pcb.entity ? await this.store.entity(pcb.entity) : null;
@@ -310,42 +371,54 @@ export class Run {
       );
     }
     this.uow.setFrame({ ...(await this.uow.frame(pcb.pid)), firedRules: firedLog, errorInfo });
-    for (const rule of fired) {
-      const instruction = rule.instruction ? index.instructions.get(rule.instruction) : undefined;
-      if (!instruction) continue;
-      const handler = this.handlers[instruction.sysCall];
-      const subject = await this.uow.load(pcb.pid);
-      if (!handler) {
-        await this.instructionFailed(subject, rule, `unknown sys call "${instruction.sysCall}"`);
-        continue;
-      }
-      try {
-        await handler(this, subject, rule, index);
-      } catch (e) {
-        if (e instanceof KernelError && e.code === 'CASCADE_LIMIT') throw e;
-        await this.instructionFailed(subject, rule, (e as Error).message);
-      }
+    for (const rule of fired) await this.execute(pcb.pid, rule, index);
+  }
+
+  /**
+   * Runs a rule's instruction for `subjectPid`, all or nothing: on an {@link InstructionError} (or a kernel
+   * error such as an illegal transition) everything the instruction did is undone and an incident is recorded.
+   * Database errors, VERSION_CONFLICT and CASCADE_LIMIT abort the whole command.
+   */
+  async execute(subjectPid: number, rule: KernelRule, index: DesignIndex): Promise<boolean> {
+    const instruction = rule.instruction ? index.instructions.get(rule.instruction) : undefined;
+    if (!instruction) return true;
+    const subject = await this.uow.load(subjectPid);
+    const handler = this.handlers[instruction.sysCall];
+    if (!handler) {
+      await this.instructionFailed(subject, rule, `unknown sys call "${instruction.sysCall}"`);
+      return false;
+    }
+    const checkpoint = this.uow.checkpoint();
+    const queued = this.queue.length;
+    try {
+      await handler(this, subject, rule, index);
+      return true;
+    } catch (e) {
+      const recoverable =
+        e instanceof InstructionError ||
+        (isKernelError(e) && e.code !== 'CASCADE_LIMIT' && e.code !== 'VERSION_CONFLICT');
+      if (!recoverable) throw e;
+      this.uow.restore(checkpoint);
+      this.queue.length = queued;
+      await this.instructionFailed(await this.uow.load(subjectPid), rule, (e as Error).message);
+      return false;
     }
   }
 
   /**
-   * An instruction could not run (bad parameters, unknown operand, illegal state): the error is kept on the
-   * subject's frame and audited; a live subject goes to ERROR (an incident an admin can retry).
+   * An instruction could not run: the error (with the rule and the subject, so a retry can re-run exactly this
+   * instruction) is kept and audited, and an incident is raised — on the subject when it is live, else on its
+   * program instance (typically a completion rule whose step is already TERMINATED), so the journey is in ERROR
+   * for an admin to retry instead of silently stalling.
    */
   async instructionFailed(subject: Pcb, rule: KernelRule, message: string): Promise<void> {
+    const error = { rule: rule.key, subject: subject.pid, code: 'INSTRUCTION_FAILED', message, at: this.now };
     const frame = await this.uow.frame(subject.pid);
-    this.uow.setFrame({ ...frame, errorInfo: { rule: rule.key, code: 'INSTRUCTION_FAILED', message, at: this.now } });
-    this.record(
-      subject,
-      'instruction.failed',
-      subject.state,
-      subject.state,
-      { rule: rule.key, by: subject.pid },
-      { message },
-    );
+    this.uow.setFrame({ ...frame, errorInfo: error });
+    const cause = { rule: rule.key, by: subject.pid };
+    this.record(subject, 'instruction.failed', subject.state, subject.state, cause, { message });
     const current = await this.uow.load(subject.pid);
-    if (['NEW', 'READY', 'RUNNING', 'WAITING'].includes(current.state)) {
-      await this.apply(current.pid, { type: 'fail', reason: message }, { rule: rule.key, by: subject.pid });
-    }
+    const target = FAILABLE.includes(current.state) ? current.pid : current.parentPid;
+    if (target !== null) await this.incident(target, message, cause, error);
   }
 }

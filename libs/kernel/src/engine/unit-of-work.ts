@@ -1,87 +1,142 @@
 import type { ContextFrame } from '../context/frame';
 import { newFrame } from '../context/frames';
-import { ProcessNotFoundError } from '../errors/kernel-error';
+import { KernelError, ProcessNotFoundError } from '../errors/kernel-error';
 import type { Pcb } from '../pcb/pcb';
 import type { ProcessStore } from '../ports/ports';
 import type { AuditEntry, Changeset, ProcessChange } from './types';
 
+/** A saved state of a {@link UnitOfWork}, to undo a failed instruction's partial effects. */
+export type Checkpoint = {
+  pcbs: Map<number, Pcb>;
+  originals: Map<number, Pcb | null>;
+  frames: Map<number, ContextFrame>;
+  dirtyFrames: Set<number>;
+  locked: Set<number>;
+  auditLength: number;
+};
+
 /**
- * The working set of one command: PCBs and frames read through the {@link ProcessStore}, changed in memory,
- * and turned into a {@link Changeset} at the end. Queries merge the store's rows with in-memory changes.
+ * The working set of one command: PCBs and frames read through the {@link ProcessStore}, changed in memory, and
+ * turned into a {@link Changeset} at the end.
+ *
+ * Locking: {@link load} always goes through `ProcessStore.get` (a row lock in the database adapter) the first
+ * time a process is used, and a row seen earlier through an unlocked list query must still have the version it
+ * had then — otherwise VERSION_CONFLICT (the command is retried on fresh state). Every write and every frame
+ * read go through {@link load}, so decisions about a process (e.g. "all join members done") are taken under its
+ * lock and concurrent commands touching it serialize.
  */
 export class UnitOfWork {
-  private readonly pcbs = new Map<number, Pcb>();
-  /** Original of each loaded PCB; `null` for PCBs created in this unit. */
-  private readonly originals = new Map<number, Pcb | null>();
-  private readonly frames = new Map<number, ContextFrame>();
-  private readonly dirtyFrames = new Set<number>();
+  private pcbs = new Map<number, Pcb>();
+  /** Original of each PCB read; `null` for PCBs created in this unit. */
+  private originals = new Map<number, Pcb | null>();
+  private frames = new Map<number, ContextFrame>();
+  private dirtyFrames = new Set<number>();
+  private locked = new Set<number>();
   readonly audit: AuditEntry[] = [];
 
   constructor(readonly store: ProcessStore) {}
 
+  /** The process, locked. @throws ProcessNotFoundError; KernelError VERSION_CONFLICT (see class doc) */
   async load(pid: number): Promise<Pcb> {
     const found = await this.tryLoad(pid);
     if (!found) throw new ProcessNotFoundError(pid);
     return found;
   }
 
+  /** Like {@link load}, or null when the process does not exist. */
   async tryLoad(pid: number): Promise<Pcb | null> {
-    const cached = this.pcbs.get(pid);
-    if (cached) return cached;
+    if (this.locked.has(pid)) return this.pcbs.get(pid) ?? null;
     const row = await this.store.get(pid);
     if (!row) return null;
-    this.pcbs.set(pid, row);
-    this.originals.set(pid, row);
-    return row;
+    const seen = this.originals.get(pid);
+    if (seen && seen.version !== row.version) {
+      throw new KernelError('VERSION_CONFLICT', `process ${pid} changed while this command ran`, { pid });
+    }
+    if (!this.pcbs.has(pid)) {
+      this.pcbs.set(pid, row);
+      this.originals.set(pid, row);
+    }
+    this.locked.add(pid);
+    return this.pcbs.get(pid)!;
   }
 
-  /** Replaces the working copy of a loaded or created PCB. */
+  /** Replaces the working copy of a PCB that was loaded (locked) or created in this unit. */
   put(pcb: Pcb): void {
-    if (!this.originals.has(pcb.pid)) throw new Error(`pcb ${pcb.pid} was not loaded in this unit of work`);
+    if (!this.locked.has(pcb.pid)) throw new Error(`pcb ${pcb.pid} was not loaded in this unit of work`);
     this.pcbs.set(pcb.pid, pcb);
   }
 
+  /** Adds a PCB created by this command with its first frame. */
   create(pcb: Pcb, frame: ContextFrame): void {
     this.pcbs.set(pcb.pid, pcb);
     this.originals.set(pcb.pid, null);
+    this.locked.add(pcb.pid);
     this.setFrame(frame);
   }
 
-  /** The frame of `pid` (loaded once; an empty one when the process has none yet). */
+  /** The frame of `pid`, read under the process's lock (an empty frame when it has none yet). */
   async frame(pid: number): Promise<ContextFrame> {
     const cached = this.frames.get(pid);
     if (cached) return cached;
+    await this.tryLoad(pid);
     const stored = (await this.store.frame(pid)) ?? newFrame(pid, null);
     this.frames.set(pid, stored);
     return stored;
   }
 
+  /** Replaces a frame (frames are immutable values: pass a new object). */
   setFrame(frame: ContextFrame): void {
     this.frames.set(frame.pid, frame);
     this.dirtyFrames.add(frame.pid);
   }
 
-  private merge(rows: Pcb[], extra: (p: Pcb) => boolean): Pcb[] {
-    const out = new Map<number, Pcb>();
+  /** Saves the unit's state (cheap: PCBs and frames are immutable values). */
+  checkpoint(): Checkpoint {
+    return {
+      pcbs: new Map(this.pcbs),
+      originals: new Map(this.originals),
+      frames: new Map(this.frames),
+      dirtyFrames: new Set(this.dirtyFrames),
+      locked: new Set(this.locked),
+      auditLength: this.audit.length,
+    };
+  }
+
+  /** Returns to a {@link checkpoint}: everything done since is forgotten (database locks are kept). */
+  restore(cp: Checkpoint): void {
+    this.pcbs = new Map(cp.pcbs);
+    this.originals = new Map(cp.originals);
+    this.frames = new Map(cp.frames);
+    this.dirtyFrames = new Set(cp.dirtyFrames);
+    this.locked = new Set([...cp.locked, ...this.locked].filter((pid) => cp.pcbs.has(pid)));
+    this.audit.length = cp.auditLength;
+  }
+
+  /**
+   * Merges list rows into the working set: a row this unit has locked (and may have changed) keeps its working
+   * copy; any other row is replaced by the fresh one, so decisions never rest on an earlier, stale read.
+   */
+  private merge(rows: Pcb[], belongs: (p: Pcb) => boolean): Pcb[] {
     for (const row of rows) {
-      if (!this.pcbs.has(row.pid)) {
+      if (!this.locked.has(row.pid)) {
         this.pcbs.set(row.pid, row);
         this.originals.set(row.pid, row);
       }
     }
-    for (const row of rows) out.set(row.pid, this.pcbs.get(row.pid)!);
-    for (const p of this.pcbs.values()) if (extra(p)) out.set(p.pid, p);
-    return [...out.values()].filter(extra).sort((a, b) => a.pid - b.pid);
+    return [...this.pcbs.values()].filter(belongs).sort((a, b) => a.pid - b.pid);
   }
 
+  /** Direct children (store rows merged with this unit's changes and creations). */
   async children(pid: number): Promise<Pcb[]> {
     return this.merge(await this.store.children(pid), (p) => p.parentPid === pid);
   }
 
+  /** Processes whose caller is `pid`. */
   async callees(pid: number): Promise<Pcb[]> {
     return this.merge(await this.store.callees(pid), (p) => p.callerPid === pid);
   }
 
+  /** Fan-out members joining into `callerPid` (every group). */
   async joinGroup(callerPid: number): Promise<Pcb[]> {
     return this.merge(await this.store.joinGroup(callerPid), (p) => p.join?.callerPid === callerPid);
   }
@@ -89,6 +144,7 @@ export class UnitOfWork {
   /**
    * The changeset: created PCBs at version 1, changed PCBs at original version + 1 (expecting the original),
    * every dirty frame, the audit rows, and one {@link ProcessChange} per created or changed PCB.
+   * @throws ProcessNotFoundError when `resultPid` is unknown to the unit
    */
   toChangeset(resultPid: number, at: number): Changeset {
     const created: Pcb[] = [];

@@ -1,16 +1,23 @@
 import type { Pcb } from '../pcb/pcb';
 import type { InstructionHandler, Run } from '../engine/run';
+import { InstructionError } from '../errors/instruction-error';
 import { owningInstance, ruleCause } from './scope';
 
+/**
+ * Cancels every open descendant of `instance`, top-down (a parent before its children, so a closed callee never
+ * wakes or faults a caller that is itself being closed). `cause.closing` names the instance.
+ */
 async function closeOpenSteps(run: Run, instance: Pcb, cause: Record<string, unknown>): Promise<void> {
   for (const child of await run.uow.children(instance.pid)) {
-    await closeOpenSteps(run, child, cause);
-    const current = await run.uow.load(child.pid);
-    if (current.state !== 'TERMINATED') {
-      await run.apply(child.pid, { type: 'cancel', reason: `closed by return of pid ${instance.pid}` }, cause, {
-        closedBy: instance.pid,
-      });
+    if (child.state !== 'TERMINATED') {
+      const current = await run.uow.load(child.pid);
+      if (current.state !== 'TERMINATED') {
+        await run.apply(child.pid, { type: 'cancel', reason: `closed by return of pid ${instance.pid}` }, cause, {
+          closedBy: instance.pid,
+        });
+      }
     }
+    await closeOpenSteps(run, child, cause);
   }
 }
 
@@ -31,10 +38,12 @@ async function collectReturnValue(run: Run, instance: Pcb): Promise<Record<strin
 export const callingReturn: InstructionHandler = async (run, subject, rule, index) => {
   const instance = await owningInstance(run, subject, rule, index);
   if (!instance || instance.kind !== 'program')
-    throw new Error(`calling_return from pid ${subject.pid}: no program instance to return from`);
+    throw new InstructionError(`calling_return from pid ${subject.pid}: no program instance to return from`);
   if (instance.state === 'TERMINATED')
-    throw new Error(`calling_return: program instance ${instance.pid} already terminated`);
-  const cause = ruleCause(subject, rule, 'calling_return');
+    throw new InstructionError(`calling_return: program instance ${instance.pid} already terminated`);
+  if (instance.state === 'ERROR')
+    throw new InstructionError(`calling_return: program instance ${instance.pid} is in ERROR`);
+  const cause = { ...ruleCause(subject, rule, 'calling_return'), closing: instance.pid };
   await closeOpenSteps(run, instance, cause);
   const frame = await run.uow.frame(instance.pid);
   run.uow.setFrame({ ...frame, returnValue: await collectReturnValue(run, instance) });
@@ -51,7 +60,7 @@ export const callingReturn: InstructionHandler = async (run, subject, rule, inde
 export const terminate: InstructionHandler = async (run, subject, rule, index) => {
   const instance = (await owningInstance(run, subject, rule, index)) ?? subject;
   if (instance.state === 'TERMINATED') return;
-  const cause = ruleCause(subject, rule, 'terminate');
+  const cause = { ...ruleCause(subject, rule, 'terminate'), closing: instance.pid };
   await closeOpenSteps(run, instance, cause);
   await run.apply(instance.pid, { type: 'cancel', reason: `terminated by rule ${rule.key}` }, cause);
 };

@@ -1,6 +1,8 @@
 import type { Pcb } from '../pcb/pcb';
 import type { InstructionHandler, Run } from '../engine/run';
 import type { DesignIndex, KernelRule } from '../design/kernel-design';
+import { rolesAllowing } from '../assignment/assign';
+import { InstructionError } from '../errors/instruction-error';
 import { operandOf, owningInstance, priorityParam, programFor, ruleCause } from './scope';
 
 /** Upper bound of children one fan-out may create. */
@@ -10,7 +12,9 @@ function positiveInt(value: unknown, name: string, fallback: number): number {
   if (value === undefined || value === null) return fallback;
   const n = typeof value === 'string' && /^\d+$/.test(value) ? Number(value) : value;
   if (typeof n !== 'number' || !Number.isInteger(n) || n < 1 || n > MAX_FAN_OUT) {
-    throw new Error(`parameter "${name}" must be an integer from 1 to ${MAX_FAN_OUT}, got ${JSON.stringify(value)}`);
+    throw new InstructionError(
+      `parameter "${name}" must be an integer from 1 to ${MAX_FAN_OUT}, got ${JSON.stringify(value)}`,
+    );
   }
   return n;
 }
@@ -28,6 +32,12 @@ async function fanOut(
   // The join target waits for the fan-out: the live program instance, else the subject itself.
   const target = instance && instance.state !== 'TERMINATED' ? instance : subject;
   const cause = ruleCause(subject, rule, sysCall);
+  // A new fan-out: its own group id, and the join flags of an earlier fan-out into the same target are reset.
+  const group = `${subject.pid}:${rule.key}:${run.now}:${run.nextSeq()}`;
+  await run.setVars(target.pid, {
+    [kind === 'parallel' ? 'parallel_completed' : 'iteration_completed']: false,
+    batch_completed: false,
+  });
   for (const [i, child] of children.entries()) {
     await run.spawn(
       {
@@ -36,7 +46,7 @@ async function fanOut(
         program: programFor(subject, rule, index),
         parentPid: target.pid,
         previousPid: subject.pid,
-        join: { kind, callerPid: target.pid, index: i, size: children.length },
+        join: { kind, callerPid: target.pid, group, index: i, size: children.length },
         entity: subject.entity,
         creator: subject.creator,
         priority: priorityParam(rule),
@@ -82,10 +92,15 @@ export const startParallelService: InstructionHandler = async (run, subject, rul
       operators.length > MAX_FAN_OUT ||
       !operators.every((o) => typeof o === 'string')
     ) {
-      throw new Error('parameter "operators" must be a non-empty list of operator keys');
+      throw new InstructionError('parameter "operators" must be a non-empty list of operator keys');
     }
+    const allowed = rolesAllowing(index, operandOf(rule));
     for (const key of operators as string[]) {
-      if (!(await run.operator(key))) throw new Error(`parameter "operators": unknown operator "${key}"`);
+      const op = await run.operator(key);
+      if (!op) throw new InstructionError(`parameter "operators": unknown operator "${key}"`);
+      if (!op.roles.some((r) => allowed.includes(r))) {
+        throw new InstructionError(`parameter "operators": "${key}" holds no role allowing "${operandOf(rule)}"`);
+      }
     }
     await fanOut(
       run,

@@ -1,6 +1,7 @@
 import type { DesignIndex, KernelRule } from '../design/kernel-design';
 import type { Pcb } from '../pcb/pcb';
 import type { Run } from '../engine/run';
+import { InstructionError } from '../errors/instruction-error';
 
 /**
  * True when `subject` is a live program instance and the rule is about the instance itself (e.g. "客户服务 NEW →
@@ -40,9 +41,9 @@ export function ruleCause(subject: Pcb, rule: KernelRule, sysCall: string): Reco
   return { rule: rule.key, instruction: sysCall, by: subject.pid };
 }
 
-/** The operand service of a rule. @throws Error when the rule has none (the design validator prevents this). */
+/** The operand service of a rule. @throws InstructionError when the rule has none (the design validator prevents this). */
 export function operandOf(rule: KernelRule): string {
-  if (!rule.operand) throw new Error(`rule ${rule.key} has no operand service`);
+  if (!rule.operand) throw new InstructionError(`rule ${rule.key} has no operand service`);
   return rule.operand;
 }
 

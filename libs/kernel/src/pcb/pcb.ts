@@ -24,8 +24,14 @@ export type ProcessKind = 'task' | 'program' | 'system';
 /** The business entity a process serves, e.g. `{ type: 'Operator', id: 'zhang_san' }`. */
 export type EntityRef = { type: string; id: string };
 
-/** How a child belongs to a fan-out (parallel or iteration) started by `callerPid`. */
-export type JoinInfo = { kind: 'parallel' | 'iteration'; callerPid: number; index: number; size: number };
+/** How a child belongs to a fan-out (parallel or iteration) joining into `callerPid`; `group` tells fan-outs apart. */
+export type JoinInfo = {
+  kind: 'parallel' | 'iteration';
+  callerPid: number;
+  group: string;
+  index: number;
+  size: number;
+};
 
 export type Pcb = {
   /** Unique, increasing process id (from a database sequence). */
