@@ -26,6 +26,7 @@ class EmbeddedPostgresLifecycle implements OnApplicationShutdown {
     @InjectDataSource() private readonly dataSource: DataSource,
   ) {}
 
+  /** Closes the pool (if still open), then stops embedded PostgreSQL; a no-op with an external database. */
   async onApplicationShutdown(): Promise<void> {
     if (!this.embedded) return;
     if (this.dataSource.isInitialized) {
@@ -38,6 +39,7 @@ class EmbeddedPostgresLifecycle implements OnApplicationShutdown {
 /** Root module; built by `createApp` once the configuration is resolved. */
 @Module({})
 export class AppModule {
+  /** The application module for `config`, owning `embedded` (null with an external `DATABASE_URL`). */
   static forRoot(config: AppConfig, embedded: EmbeddedPostgresHandle | null): DynamicModule {
     return {
       module: AppModule,

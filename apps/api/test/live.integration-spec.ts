@@ -3,7 +3,8 @@ import { io, type Socket } from 'socket.io-client';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { OutboxRelay } from '../src/infra/outbox/outbox-relay.service';
 import type { LiveAck, LiveTaskChange } from '../src/modules/live/live-events.type';
-import { roomsForChange } from '../src/modules/live/rooms';
+import type { ProcessChange, ProcessKind, ProcessState } from '@opkernel/kernel';
+import { roomsForProcessChange } from '../src/modules/live/rooms';
 import { expectEventually } from './utils/expect-eventually';
 import { createOperator } from './utils/factories';
 import { startTestApp, TEST_ADMIN_PASSWORD, type TestApp } from './utils/test-app';
@@ -25,6 +26,25 @@ const change = (overrides: Partial<LiveTaskChange> = {}): LiveTaskChange => ({
   at: 1_700_000_000_000,
   ...overrides,
 });
+
+/** The kernel change record behind a live payload (a created process: no previous audience). */
+const asProcessChange = (c: LiveTaskChange, previous: Partial<ProcessChange> = {}): ProcessChange => ({
+  pid: c.pid,
+  version: c.version,
+  service: c.service,
+  kind: c.kind as ProcessKind,
+  state: c.state as ProcessState,
+  fromState: null,
+  assignee: c.assignee,
+  candidateRoles: c.candidateRoles,
+  previousAssignee: null,
+  previousCandidateRoles: [],
+  entity: c.entity && { type: c.entity.type, id: c.entity.id },
+  priority: c.priority,
+  at: c.at,
+  ...previous,
+});
+const roomsForChange = (c: LiveTaskChange): string[] => roomsForProcessChange(asProcessChange(c));
 
 describe('live channel (/live) and the outbox relay', () => {
   let t: TestApp;
@@ -80,10 +100,11 @@ describe('live channel (/live) and the outbox relay', () => {
     await expect(connect({ token: 'not-a-token' })).rejects.toThrow('unauthorized');
   });
 
-  it('lets staff subscribe to entity and process rooms, but not to another operator’s or role’s room', async () => {
+  it('lets staff subscribe to entity rooms, but not to another operator’s or role’s room', async () => {
     const socket = await connect({ token: staffToken });
     expect(await subscribe(socket, 'entity:Operator:zhang_san')).toEqual({ ok: true });
-    expect(await subscribe(socket, 'process:42')).toEqual({ ok: true });
+    // A process room needs a process the operator may read (see read-policy.integration-spec.ts).
+    expect(await subscribe(socket, 'process:42')).toEqual({ ok: false, error: 'forbidden' });
     expect(await subscribe(socket, 'operator:wang_wu')).toEqual({ ok: true });
     expect(await subscribe(socket, 'role:hu_shi')).toEqual({ ok: true });
     expect(await subscribe(socket, 'operator:admin')).toEqual({ ok: false, error: 'forbidden' });
@@ -174,18 +195,25 @@ describe('live channel (/live) and the outbox relay', () => {
     await expectEventually(() => expect(received).toEqual([payload]), 3000);
   });
 
-  it('roomsForChange: assignee room, else candidate roles; entity, process and monitor rooms', () => {
+  it('roomsForProcessChange: process, monitor and entity rooms; assignee else candidate roles, before and after', () => {
     expect(roomsForChange(change())).toEqual([
-      'operator:wang_wu',
-      'entity:Operator:zhang_san',
       'process:42',
       'monitor',
+      'entity:Operator:zhang_san',
+      'operator:wang_wu',
     ]);
     expect(roomsForChange(change({ assignee: null, candidateRoles: ['hu_shi', 'yi_sheng'], entity: null }))).toEqual([
-      'role:hu_shi',
-      'role:yi_sheng',
       'process:42',
       'monitor',
+      'role:hu_shi',
+      'role:yi_sheng',
     ]);
+    // A claim: the task leaves the pool (old audience) and reaches the claimer.
+    const claimed = asProcessChange(change({ entity: null }), {
+      fromState: 'READY',
+      previousAssignee: null,
+      previousCandidateRoles: ['hu_shi'],
+    });
+    expect(roomsForProcessChange(claimed)).toEqual(['process:42', 'monitor', 'operator:wang_wu', 'role:hu_shi']);
   });
 });

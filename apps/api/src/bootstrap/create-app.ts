@@ -15,6 +15,10 @@ import { setupSwagger } from './swagger';
 
 /** Largest JSON request body accepted (design documents can be a few hundred KB). */
 export const JSON_BODY_LIMIT = '10mb';
+/** Largest text (YAML) request body accepted. */
+export const TEXT_BODY_LIMIT = '10mb';
+/** Media types read as a plain string body (native YAML designs: `POST /designs?format=native`). */
+export const TEXT_BODY_TYPES = ['application/yaml', 'application/x-yaml', 'text/yaml', 'text/plain'];
 
 /** Where `next build` writes the operator web app (served at `/` when present). */
 export const WEB_APP_DIR = path.resolve(__dirname, '../../../web/out');
@@ -41,7 +45,8 @@ export type CreatedApp = {
 /**
  * Builds and starts the API: reads the environment once, starts embedded PostgreSQL when no database URL
  * is given, runs migrations, creates the admin operator if needed, seeds on first start and listens.
- * Routes live under `/api`; logs are JSON lines; SIGINT/SIGTERM close the app gracefully.
+ * Routes live under `/api`; bodies are read as JSON, or as a string for {@link TEXT_BODY_TYPES} (YAML
+ * designs), up to 10 MB each; logs are JSON lines; SIGINT/SIGTERM close the app gracefully.
  *
  * @throws ConfigError for a malformed environment; database or port errors as thrown.
  * @example const { url, close } = await createApp({ databaseUrl, port: 0 });
@@ -86,6 +91,7 @@ export async function createApp(options: CreateAppOptions = {}): Promise<Created
       abortOnError: false,
     });
     app.useBodyParser('json', { limit: JSON_BODY_LIMIT });
+    app.useBodyParser('text', { type: TEXT_BODY_TYPES, limit: TEXT_BODY_LIMIT });
     if (config.redisUrl) {
       const adapter = new RedisIoAdapter(app, config.redisUrl);
       await adapter.connect();

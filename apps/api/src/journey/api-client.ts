@@ -23,6 +23,11 @@ export class ApiClient {
     return this.token;
   }
 
+  /**
+   * Sends `method` `/api<path>` with an optional JSON body and the bearer token.
+   * @returns the parsed JSON answer (null for an empty body).
+   * @throws ApiProblem for a non-2xx answer, with its status and problem document.
+   */
   async request<T>(method: string, path: string, body?: unknown): Promise<T> {
     const res = await fetch(`${this.baseUrl}/api${path}`, {
       method,
@@ -38,12 +43,15 @@ export class ApiClient {
     return data as T;
   }
 
+  /** `GET /api<path>`. @throws ApiProblem for a non-2xx answer. */
   get<T>(path: string): Promise<T> {
     return this.request<T>('GET', path);
   }
+  /** `POST /api<path>` with a JSON body (`{}` by default). @throws ApiProblem for a non-2xx answer. */
   post<T>(path: string, body: unknown = {}): Promise<T> {
     return this.request<T>('POST', path, body);
   }
+  /** `PUT /api<path>` with a JSON body. @throws ApiProblem for a non-2xx answer. */
   put<T>(path: string, body: unknown): Promise<T> {
     return this.request<T>('PUT', path, body);
   }

@@ -12,6 +12,11 @@ export const OUTBOX_BATCH_SIZE = 200;
 /** Failed deliveries after which a message is left alone (it stays in the table for inspection). */
 export const OUTBOX_MAX_ATTEMPTS = 10;
 
+/** Dispatched rows older than this are deleted by {@link OutboxRelay.purgeDispatched}, hours. */
+export const OUTBOX_RETENTION_HOURS = 24;
+/** Least time between two purges started by the relay loop, ms. */
+export const OUTBOX_PURGE_INTERVAL_MS = 60_000;
+
 type OutboxRow = { id: string; topic: string; payload: unknown };
 
 /**
@@ -24,6 +29,10 @@ type OutboxRow = { id: string; topic: string; payload: unknown };
  * - a poll loop (every {@link OUTBOX_POLL_MS} ms) catches rows written by other processes or missed kicks.
  *
  * Several relays (processes) can run at once: rows are claimed with `FOR UPDATE SKIP LOCKED`.
+ *
+ * Retention: after a drain, at most once per {@link OUTBOX_PURGE_INTERVAL_MS}, rows dispatched more than
+ * {@link OUTBOX_RETENTION_HOURS} hours ago are deleted. Undelivered rows (also those that gave up after
+ * {@link OUTBOX_MAX_ATTEMPTS}) are kept for inspection.
  */
 @Injectable()
 export class OutboxRelay implements OnModuleInit, OnModuleDestroy {
@@ -34,20 +43,26 @@ export class OutboxRelay implements OnModuleInit, OnModuleDestroy {
   private again = false;
   private kickScheduled = false;
   private stopped = true;
+  private lastPurge = 0;
 
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
-  /** Routes messages of `topic` to `handler` (one handler per topic). */
+  /**
+   * Routes messages of `topic` to `handler` (one handler per topic).
+   * @throws Error when `topic` already has a handler.
+   */
   register(topic: string, handler: OutboxHandler): void {
     if (this.handlers.has(topic)) throw new Error(`Outbox topic "${topic}" already has a handler`);
     this.handlers.set(topic, handler);
   }
 
+  /** Starts the poll loop. */
   onModuleInit(): void {
     this.stopped = false;
     this.schedule(OUTBOX_POLL_MS);
   }
 
+  /** Stops the poll loop and waits for a running drain. */
   async onModuleDestroy(): Promise<void> {
     this.stopped = true;
     clearTimeout(this.timer);
@@ -84,6 +99,30 @@ export class OutboxRelay implements OnModuleInit, OnModuleDestroy {
       delivered += ok;
       if (claimed < OUTBOX_BATCH_SIZE || this.stopped) return delivered;
     }
+  }
+
+  /**
+   * Deletes outbox rows dispatched more than `retentionHours` hours ago (pending rows are never deleted).
+   * Called by the relay loop at most once per {@link OUTBOX_PURGE_INTERVAL_MS}; callable directly.
+   * @returns the number of rows deleted.
+   */
+  async purgeDispatched(retentionHours = OUTBOX_RETENTION_HOURS): Promise<number> {
+    const rows: { n: string }[] = await this.dataSource.query(
+      `WITH gone AS (
+         DELETE FROM outbox WHERE dispatched_at < now() - make_interval(hours => $1::int) RETURNING 1)
+       SELECT count(*) AS n FROM gone`,
+      [retentionHours],
+    );
+    return Number(rows[0]?.n ?? 0);
+  }
+
+  /** Runs {@link purgeDispatched} when the last purge by this relay is at least a minute old. */
+  private async purgeIfDue(): Promise<void> {
+    const now = Date.now();
+    if (this.stopped || now - this.lastPurge < OUTBOX_PURGE_INTERVAL_MS) return;
+    this.lastPurge = now;
+    const n = await this.purgeDispatched();
+    if (n > 0) this.logger.debug(`Deleted ${n} dispatched outbox message(s) older than ${OUTBOX_RETENTION_HOURS} h`);
   }
 
   private async drainBatch(topics: string[]): Promise<{ claimed: number; ok: number }> {
@@ -134,13 +173,15 @@ export class OutboxRelay implements OnModuleInit, OnModuleDestroy {
       return;
     }
     clearTimeout(this.timer);
-    this.running = this.drain().then(
-      () => undefined,
-      (error: unknown) => {
-        if (!this.stopped)
-          this.logger.error(`Outbox drain failed: ${error instanceof Error ? error.message : String(error)}`);
-      },
-    );
+    this.running = this.drain()
+      .then(() => this.purgeIfDue())
+      .then(
+        () => undefined,
+        (error: unknown) => {
+          if (!this.stopped)
+            this.logger.error(`Outbox drain failed: ${error instanceof Error ? error.message : String(error)}`);
+        },
+      );
     await this.running;
     this.running = null;
     if (this.stopped) return;

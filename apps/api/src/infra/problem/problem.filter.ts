@@ -16,6 +16,10 @@ export class ProblemFilter implements ExceptionFilter {
 
   constructor(private readonly adapterHost: HttpAdapterHost) {}
 
+  /**
+   * Renders `exception` (classified by `toProblem`) as problem+json on HTTP or as an `exception` event on a
+   * WebSocket; rethrows for other transports.
+   */
   catch(exception: unknown, host: ArgumentsHost): void {
     const problem = toProblem(exception);
     if (problem.status >= 500 && exception instanceof ProblemException) {

@@ -12,6 +12,7 @@ import { zodIssuesToFieldErrors } from '../problem/to-problem.util';
 export class ZodPipe<TSchema extends z.ZodType> implements PipeTransform<unknown, z.output<TSchema>> {
   constructor(private readonly schema: TSchema) {}
 
+  /** @returns the parsed value (`undefined` is parsed as `{}`). @throws ProblemException 422 with `errors[]`. */
   transform(value: unknown): z.output<TSchema> {
     const result = this.schema.safeParse(value ?? {});
     if (!result.success) throw validationProblem(zodIssuesToFieldErrors(result.error.issues));

@@ -41,6 +41,7 @@ export class AdminBootstrapService implements OnApplicationBootstrap {
     return this.source;
   }
 
+  /** Creates the `admin` operator when missing, or applies `ADMIN_PASSWORD` to it (see the class comment). */
   async onApplicationBootstrap(): Promise<void> {
     const existing = await this.operators.findOne({ where: { username: ADMIN_USERNAME } });
     if (existing) {

@@ -12,6 +12,7 @@ import { AuthService } from './auth.service';
 import { Public } from './decorators/public.decorator';
 import { LoginBody, LoginResponse } from './dtos/login.dto';
 
+/** `POST /api/v1/auth/login` (public). */
 @ApiTags('auth')
 @Controller('v1/auth')
 export class AuthController {

@@ -25,11 +25,13 @@ export class DesignMeDirectory extends MeDirectory {
     super();
   }
 
+  /** Labels from the current design; a role missing from it (or no design) shows its key. */
   async describeRoles(roleKeys: string[]): Promise<RoleView[]> {
     const current = await this.designs.current();
     return roleKeys.map((key) => ({ key, label: current?.index.roles.get(key)?.label ?? key }));
   }
 
+  /** Sorted service keys: every non-program service for administrators, else what the roles allow; [] without a design. */
   async allowedServices(operator: AuthenticatedOperator): Promise<string[]> {
     const current = await this.designs.current();
     if (!current) return [];

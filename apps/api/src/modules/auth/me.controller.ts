@@ -6,6 +6,7 @@ import { MeResponse } from './dtos/me.dto';
 import { MeDirectory } from './me-directory';
 import type { AuthenticatedOperator } from './types/authenticated-operator.type';
 
+/** `GET /api/v1/me`: the current operator, role labels and allowed services. */
 @ApiTags('auth')
 @ApiBearerAuth()
 @Controller('v1/me')

@@ -28,6 +28,10 @@ export class OperatorDirectory {
   }
 }
 
+/**
+ * An `operators` row → the {@link AuthenticatedOperator} put on requests and sockets: key, username, label,
+ * roles (`[]` when null), admin and staff flags. Never carries the password hash.
+ */
 export function toAuthenticatedOperator(row: OperatorEntity): AuthenticatedOperator {
   return {
     key: row.key,

@@ -7,6 +7,7 @@ import * as argon2 from 'argon2';
 export class PasswordHasher {
   private dummyHash: Promise<string> | null = null;
 
+  /** An argon2id hash (PHC string with salt and parameters) of `password`. */
   hash(password: string): Promise<string> {
     return argon2.hash(password, { type: argon2.argon2id });
   }

@@ -39,11 +39,19 @@ export class DesignRegistry implements DesignSource {
     return entry;
   }
 
-  /** The indexed design of a version (kernel port). */
+  /**
+   * The indexed design of a version (kernel port `DesignSource`), cached.
+   * @throws Error when `version` does not exist.
+   */
   async get(version: number): Promise<DesignIndex> {
     return (await this.load(version)).index;
   }
 
+  /**
+   * A stored design version: number, name, canonical hash, the validated document and its creation time.
+   * Loaded once and cached (versions are immutable).
+   * @throws Error when `version` does not exist (callers pass versions read from the database).
+   */
   async version(version: number): Promise<DesignVersion> {
     return (await this.load(version)).version;
   }

@@ -1,5 +1,5 @@
 import { Body, Controller, Get, Post, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiConsumes, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { z } from 'zod';
 import { ZodPipe } from '../../infra/validation/zod-body.pipe';
 import { AdminOnly } from '../auth/decorators/admin-only.decorator';
@@ -18,7 +18,13 @@ export class DesignsController {
 
   @Post('designs')
   @AdminOnly()
+  @ApiConsumes('application/json', 'application/yaml', 'text/yaml', 'text/plain')
   @ApiOperation({ summary: 'Import a design (?format=native|erpsys|erpsys-flat) → {version, created, counts}' })
+  /**
+   * Imports a design (administrators). Native designs may be sent as JSON or as YAML text
+   * (`Content-Type: application/yaml`, `application/x-yaml`, `text/yaml` or `text/plain`).
+   * @throws ProblemException 403 for non-admins; 422 / 409 from `DesignsService.import`.
+   */
   import(
     @Query(new ZodPipe(ImportQuery)) q: { format: DesignFormat },
     @Body() body: unknown,
@@ -29,12 +35,14 @@ export class DesignsController {
 
   @Get('designs/current')
   @ApiOperation({ summary: 'The current design: services, events, instructions, rules, roles' })
+  /** The current design. @throws ProblemException 404 when none was imported. */
   current() {
     return this.designs.current();
   }
 
   @Get('entry-points')
   @ApiOperation({ summary: 'Services I may start by hand, optionally for one entity type' })
+  /** Services the operator may start by hand, optionally for one entity type ([] without a design). */
   entryPoints(
     @Query(new ZodPipe(EntryPointsQuery)) q: { entityType?: string },
     @CurrentOperator() op: AuthenticatedOperator,

@@ -3,6 +3,7 @@ import { DesignRegistry } from './design-registry.service';
 import { DesignsController } from './designs.controller';
 import { DesignsService } from './designs.service';
 
+/** Design import and lookup; exports the version registry (kernel `DesignSource`) and the service. */
 @Module({
   controllers: [DesignsController],
   providers: [DesignRegistry, DesignsService],

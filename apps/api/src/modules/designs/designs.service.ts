@@ -17,6 +17,12 @@ import { DesignRegistry } from './design-registry.service';
 /** Import formats: our native YAML/JSON document, the erpsys Django fixture, the erpsys flat rule set. */
 export type DesignFormat = 'native' | 'erpsys' | 'erpsys-flat';
 
+/**
+ * Key of the transaction-scoped advisory lock serializing design imports (any constant; it only has to be the
+ * same in every API process on the database, and differ from the migration lock).
+ */
+export const DESIGN_IMPORT_LOCK_KEY = 727_002;
+
 /** Result of an import: the version now current, whether the import created it, and element counts. */
 export type ImportResult = { version: number; created: boolean; hash: string; counts: Record<string, number> };
 
@@ -66,39 +72,57 @@ export class DesignsService {
     private readonly registry: DesignRegistry,
   ) {}
 
+  /**
+   * Imports a design document: parses `body` in `format` (native: a YAML/JSON string or a JSON value;
+   * erpsys / erpsys-flat: a JSON array of fixture rows), merges it into the current design (an erpsys-flat rule
+   * set replaces the rules), validates the result and stores it as a new version when its canonical hash
+   * differs from the current one; operators of the design are upserted (and mirrored as `Operator` entities).
+   *
+   * Concurrency: the whole read-current → merge → insert runs in ONE transaction holding
+   * `pg_advisory_xact_lock(DESIGN_IMPORT_LOCK_KEY)`, re-reading the current version inside it, so concurrent
+   * imports (also from other API replicas) are serialized and none is lost: the second merges onto the first.
+   *
+   * @returns `{ version, created, hash, counts }` — `created: false` and the current version when nothing changed.
+   * @throws ProblemException 422 for an unreadable or invalid design (`errors[]` name each failing path, e.g.
+   *   `events[0].expression`) or a non-array body for the erpsys formats (field `body`); 409 for an erpsys-flat
+   *   rule set without a current design.
+   */
   async import(format: DesignFormat, body: unknown, actor: string | null): Promise<ImportResult> {
-    const current = await this.registry.current();
-    let incoming: DesignDocument;
-    try {
-      if (format === 'native') {
-        incoming = parseNativeDesign(typeof body === 'string' ? body : JSON.stringify(body ?? null));
-      } else if (!Array.isArray(body)) {
-        throw ProblemException.unprocessable(`format ${format} expects a JSON array of fixture rows`, [
-          { field: 'body', message: 'must be an array' },
-        ]);
-      } else if (format === 'erpsys') {
-        incoming = importErpsysFixture(body);
-      } else {
-        if (!current)
-          throw ProblemException.conflict(
-            'an erpsys-flat rule set needs the erpsys design imported first (its services)',
-          );
-        incoming = importErpsysFlat(body, current.version.document);
+    const outcome = await this.db.transaction(async (em) => {
+      await em.query('SELECT pg_advisory_xact_lock($1)', [DESIGN_IMPORT_LOCK_KEY]);
+      // Read inside the lock: the version another import committed while we waited is the base to merge onto.
+      const currentVersion = (
+        await em.query<{ v: number | null }[]>('SELECT max(version) AS v FROM design_versions')
+      )[0]?.v;
+      const current = currentVersion != null ? await this.registry.version(currentVersion) : null;
+      let incoming: DesignDocument;
+      try {
+        if (format === 'native') {
+          incoming = parseNativeDesign(typeof body === 'string' ? body : JSON.stringify(body ?? null));
+        } else if (!Array.isArray(body)) {
+          throw ProblemException.unprocessable(`format ${format} expects a JSON array of fixture rows`, [
+            { field: 'body', message: 'must be an array' },
+          ]);
+        } else if (format === 'erpsys') {
+          incoming = importErpsysFixture(body);
+        } else {
+          if (!current)
+            throw ProblemException.conflict(
+              'an erpsys-flat rule set needs the erpsys design imported first (its services)',
+            );
+          incoming = importErpsysFlat(body, current.document);
+        }
+      } catch (e) {
+        problemFromDesignError(e);
       }
-    } catch (e) {
-      problemFromDesignError(e);
-    }
-    const merged = mergeDesigns(current?.version.document ?? null, incoming, {
-      replaceRules: format === 'erpsys-flat',
-    });
-    const checked = validateDesign(merged);
-    if (!checked.ok) problemFromDesignError(new DesignValidationError(checked.issues));
-    const design = checked.design;
-    const hash = designHash(design);
-    if (current && current.version.hash === hash) {
-      return { version: current.version.version, created: false, hash, counts: counts(design) };
-    }
-    const version = await this.db.transaction(async (em) => {
+      const merged = mergeDesigns(current?.document ?? null, incoming, { replaceRules: format === 'erpsys-flat' });
+      const checked = validateDesign(merged);
+      if (!checked.ok) problemFromDesignError(new DesignValidationError(checked.issues));
+      const design = checked.design;
+      const hash = designHash(design);
+      if (current && current.hash === hash) {
+        return { result: { version: current.version, created: false, hash, counts: counts(design) }, design };
+      }
       const rows = await em.query<{ version: number }[]>(
         'INSERT INTO design_versions (name, hash, document, format, created_by) VALUES ($1, $2, $3, $4, $5) RETURNING version',
         [design.name, hash, JSON.stringify(design), format, actor],
@@ -140,12 +164,19 @@ export class DesignsService {
           [op.key, op.label, JSON.stringify({ username: op.username, roles: op.roles })],
         );
       }
-      return rows[0]!.version;
+      return { result: { version: rows[0]!.version, created: true, hash, counts: counts(design) }, design };
     });
-    this.log.log(`design "${design.name}" imported as version ${version} (${format})`);
-    return { version, created: true, hash, counts: counts(design) };
+    if (outcome.result.created) {
+      this.log.log(`design "${outcome.design.name}" imported as version ${outcome.result.version} (${format})`);
+    }
+    return outcome.result;
   }
 
+  /**
+   * The current design for clients: version, name, hash, ISO-8601 creation time, and the document's services,
+   * events, instructions, rules, roles, entity types and work orders (operators are left out).
+   * @throws ProblemException 404 when no design has been imported yet.
+   */
   async current() {
     const c = await this.registry.current();
     if (!c) throw ProblemException.notFound('no design has been imported yet');

@@ -3,6 +3,7 @@ import { ApiOkResponse, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/s
 import { Public } from '../auth/decorators/public.decorator';
 import { HealthService, type HealthStatus } from './health.service';
 
+/** `GET /api/health` (public). */
 @ApiTags('health')
 @Controller('health')
 export class HealthController {

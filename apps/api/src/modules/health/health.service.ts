@@ -9,6 +9,7 @@ export type HealthStatus = { status: 'ok'; database: 'up'; queue: 'redis' | 'pos
 
 const DATABASE_TIMEOUT_MS = 2000;
 
+/** Health probe of the API: database reachability and the queue backend in use. */
 @Injectable()
 export class HealthService {
   constructor(

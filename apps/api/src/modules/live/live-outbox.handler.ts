@@ -14,6 +14,7 @@ export class LiveOutboxHandler implements OnModuleInit {
     private readonly gateway: LiveGateway,
   ) {}
 
+  /** Registers the `task.changed` handler: validates the payload and emits `change` to its rooms. */
   onModuleInit(): void {
     this.relay.register(TASK_CHANGED_TOPIC, (payload) => {
       const message = TaskChangedMessage.parse(payload);

@@ -11,6 +11,7 @@ import {
 import type { Namespace, Socket } from 'socket.io';
 import { z } from 'zod';
 import { OperatorDirectory } from '../auth/operator-directory.service';
+import type { AuthenticatedOperator } from '../auth/types/authenticated-operator.type';
 import { TokenService } from '../auth/token.service';
 import { LiveAccessPolicy } from './live-access.policy';
 import {
@@ -51,6 +52,7 @@ export class LiveGateway implements OnGatewayInit<LiveNamespace>, OnGatewayConne
     private readonly policy: LiveAccessPolicy,
   ) {}
 
+  /** Installs the handshake middleware: a connection without a valid token is refused ("unauthorized"). */
   afterInit(namespace: LiveNamespace): void {
     namespace.use((socket, next) => {
       this.authenticate(socket).then(
@@ -60,6 +62,7 @@ export class LiveGateway implements OnGatewayInit<LiveNamespace>, OnGatewayConne
     });
   }
 
+  /** Joins the new socket to its operator room, its role rooms and (administrators) `monitor`. */
   handleConnection(socket: LiveSocket): void {
     const operator = socket.data.operator;
     if (!operator) {
@@ -71,19 +74,30 @@ export class LiveGateway implements OnGatewayInit<LiveNamespace>, OnGatewayConne
     void socket.join(rooms);
   }
 
-  /** Joins a room the operator may see. */
+  /**
+   * Joins a room the operator may see. The operator (roles, admin, staff) is reloaded from the database for
+   * every request — by the token's username, which survives a re-key by a design import — so a revoked role
+   * or a deleted operator takes effect at once; a deleted operator is answered `unauthorized` and disconnected.
+   * @returns `{ ok: true }`, or `{ ok: false, error }` for a malformed request, an unknown room or a refusal.
+   */
   @SubscribeMessage('subscribe')
   async subscribe(@ConnectedSocket() socket: LiveSocket, @MessageBody() body: unknown): Promise<LiveAck> {
     const request = RoomRequest.safeParse(body);
     if (!request.success) return { ok: false, error: 'invalid request: expected { room: string }' };
     const { room } = request.data;
     if (!parseRoom(room)) return { ok: false, error: `unknown room "${room}"` };
-    if (!(await this.policy.canJoin(socket.data.operator, room))) return { ok: false, error: 'forbidden' };
+    const operator = await this.reload(socket);
+    if (!operator) {
+      // After the acknowledgement has been sent.
+      setImmediate(() => socket.disconnect(true));
+      return { ok: false, error: 'unauthorized' };
+    }
+    if (!(await this.policy.canJoin(operator, room))) return { ok: false, error: 'forbidden' };
     await socket.join(room);
     return { ok: true };
   }
 
-  /** Leaves a room. */
+  /** Leaves a room (always allowed). @returns `{ ok: true }`, or `{ ok: false, error }` for a malformed request. */
   @SubscribeMessage('unsubscribe')
   async unsubscribe(@ConnectedSocket() socket: LiveSocket, @MessageBody() body: unknown): Promise<LiveAck> {
     const request = RoomRequest.safeParse(body);
@@ -92,12 +106,22 @@ export class LiveGateway implements OnGatewayInit<LiveNamespace>, OnGatewayConne
     return { ok: true };
   }
 
-  /** Sends `event` once to every socket in any of `rooms`. */
+  /** Sends `event` once to every socket in any of `rooms` (across replicas with the Redis adapter); no-op for none. */
   emitToRooms<E extends LiveEventName>(rooms: string[], event: E, payload: LiveEventPayload<E>): void {
     if (rooms.length === 0) return;
     // The typed emit needs a tuple of the event's parameters.
     const args = [payload] as unknown as Parameters<ServerToClientEvents[E]>;
     this.server.to(rooms).emit(event, ...args);
+  }
+
+  /** The socket's operator as stored now (null when deleted); refreshes `socket.data.operator`. */
+  private async reload(socket: LiveSocket): Promise<AuthenticatedOperator | null> {
+    const known = socket.data.operator;
+    const fresh = known.username
+      ? await this.directory.findByUsername(known.username)
+      : await this.directory.findByKey(known.key);
+    if (fresh) socket.data.operator = fresh;
+    return fresh;
   }
 
   private async authenticate(socket: LiveSocket): Promise<void> {

@@ -16,6 +16,7 @@ import { OperatorView } from './dtos/operator-view.dto';
 import { SetPasswordBody } from './dtos/set-password.dto';
 import { OperatorsService } from './operators.service';
 
+/** Operator administration: list operators, set a password (administrators only). */
 @ApiTags('operators')
 @ApiBearerAuth()
 @AdminOnly()

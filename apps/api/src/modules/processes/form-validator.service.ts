@@ -17,6 +17,14 @@ export class FormValidator {
 
   constructor(private readonly designs: DesignRegistry) {}
 
+  /**
+   * Checks `form` against the JSON Schema of `service` in design version `designVersion` (every error, no
+   * coercion; formats such as `date` and `email` are checked).
+   * @returns field errors (`{ field: 'form.age', message }`; `form` for the root), empty when the form is valid
+   *   or the service has no form.
+   * @throws Error when the design version does not exist; Ajv's error for a schema it cannot compile.
+   * @example await forms.validate(3, 'xin_yu_yue', { age: 'x' }) // [{ field: 'form.age', message: 'must be integer' }]
+   */
   async validate(designVersion: number, service: string, form: Record<string, unknown>): Promise<FormError[]> {
     const key = `${designVersion}|${service}`;
     if (!this.compiled.has(key)) {

@@ -1,22 +1,67 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import type { Pcb } from '@opkernel/kernel';
+import type { AuthenticatedOperator } from '../auth/types/authenticated-operator.type';
 import { DesignRegistry } from '../designs/design-registry.service';
 import type { ListProcessesDto } from './dtos/process.dto';
 import { rowToPcb, type ProcessRow } from './persistence/process-row';
+import { ProcessReadPolicy, type ReadScope } from './process-read.policy';
 import { toProcessView, type ProcessView } from './process-view';
 
 type LabelledRow = ProcessRow & { entity_label: string | null };
 
-/** Read side of processes: lists, one process with its relations, audit trail, snapshots. Plain SQL, no locks. */
+/** Options of {@link ProcessQueries.select}. */
+export type SelectOptions = {
+  /** ORDER BY over `processes p`. @default 'p.pid' */
+  order?: string;
+  limit?: number;
+  offset?: number;
+  /** Keep only the rows this read scope may see ({@link ProcessReadPolicy}); omitted = no filter (internal use). */
+  scope?: ReadScope;
+};
+
+/** The short form of a related process in {@link ProcessWithRelations}. */
+export type ProcessBrief = Pick<ProcessView, 'pid' | 'service' | 'serviceLabel' | 'state' | 'kind' | 'assignee'>;
+
+/** A process with its parent, previous step and children (each null / left out when not readable). */
+export type ProcessWithRelations = ProcessView & {
+  parent: ProcessBrief | null;
+  previous: ProcessBrief | null;
+  children: ProcessBrief[];
+};
+
+/** One audit row of a process. Times are ISO-8601. */
+export type ProcessEventView = {
+  id: number;
+  actor: string | null;
+  action: string;
+  fromState: string | null;
+  toState: string | null;
+  cause: unknown;
+  details: unknown;
+  at: string;
+};
+
+/** One context snapshot: version, SHA-256 of the canonical content, the content, ISO-8601 creation time. */
+export type ProcessSnapshotView = { version: number; hash: string; content: unknown; createdAt: string };
+
+/** A page of processes. */
+export type ProcessPage = { items: ProcessView[]; total: number; page: number; pageSize: number };
+
+/**
+ * Read side of processes: lists, one process with its relations, audit trail, snapshots. Plain SQL, no locks.
+ * Every method that takes an operator applies {@link ProcessReadPolicy}: customers get a 403 problem; staff
+ * see only the processes the policy allows — an invisible process is answered like a missing one (null).
+ */
 @Injectable()
 export class ProcessQueries {
   constructor(
     private readonly db: DataSource,
     private readonly designs: DesignRegistry,
+    private readonly policy: ProcessReadPolicy,
   ) {}
 
-  /** Views with service and entity labels. */
+  /** Rows → views with the service label (of each row's design version) and the entity label. */
   async views(rows: LabelledRow[]): Promise<ProcessView[]> {
     const out: ProcessView[] = [];
     for (const r of rows) {
@@ -27,30 +72,40 @@ export class ProcessQueries {
     return out;
   }
 
+  /**
+   * The committed view of `pcb` (read back by pid, with labels); `toProcessView(pcb)` without labels when the
+   * row is not visible to this connection. No read policy: for answering a command the caller was allowed to run.
+   */
   async view(pcb: Pcb): Promise<ProcessView> {
     const rows = await this.select('p.pid = $1', [pcb.pid]);
     return rows[0] ?? toProcessView(pcb);
   }
 
-  /** Rows matching a WHERE clause over `processes p`, with entity labels, ordered as given. */
-  async select(
-    where: string,
-    params: unknown[],
-    order = 'p.pid',
-    limit?: number,
-    offset?: number,
-  ): Promise<ProcessView[]> {
-    const paging = limit !== undefined ? ` LIMIT ${Number(limit)} OFFSET ${Number(offset ?? 0)}` : '';
+  /**
+   * Rows matching `where` over `processes p` (with entity labels), in `options.order`, optionally paged and
+   * filtered by a read scope. `where` uses `$1…$n` for `params`; the scope's parameters are appended.
+   */
+  async select(where: string, params: unknown[], options: SelectOptions = {}): Promise<ProcessView[]> {
+    const all = [...params];
+    const visible = options.scope ? ` AND ${this.policy.where(options.scope, all)}` : '';
+    const paging =
+      options.limit !== undefined ? ` LIMIT ${Number(options.limit)} OFFSET ${Number(options.offset ?? 0)}` : '';
     const rows = await this.db.query<LabelledRow[]>(
       `SELECT p.*, e.label AS entity_label FROM processes p
        LEFT JOIN entities e ON e.type = p.entity_type AND e.id = p.entity_id
-       WHERE ${where} ORDER BY ${order}${paging}`,
-      params,
+       WHERE (${where})${visible} ORDER BY ${options.order ?? 'p.pid'}${paging}`,
+      all,
     );
     return this.views(rows);
   }
 
-  async list(q: ListProcessesDto): Promise<{ items: ProcessView[]; total: number; page: number; pageSize: number }> {
+  /**
+   * A page of the processes `operator` may read, newest first, filtered by state(s), service, entity and
+   * assignee; `total` counts the readable matches.
+   * @throws ProblemException 403 for customers (non-staff operators).
+   */
+  async list(q: ListProcessesDto, operator: AuthenticatedOperator): Promise<ProcessPage> {
+    const scope = await this.policy.scope(operator);
     const conds: string[] = [];
     const params: unknown[] = [];
     const add = (sql: string, v: unknown) => {
@@ -63,37 +118,79 @@ export class ProcessQueries {
     if (q.entityId) add('p.entity_id = ?', q.entityId);
     if (q.assignee) add('p.assignee = ?', q.assignee);
     const where = conds.length ? conds.join(' AND ') : 'TRUE';
+    const countParams = [...params];
+    const visible = this.policy.where(scope, countParams);
     const total = Number(
-      (await this.db.query<{ n: string }[]>(`SELECT count(*) AS n FROM processes p WHERE ${where}`, params))[0]!.n,
+      (
+        await this.db.query<{ n: string }[]>(
+          `SELECT count(*) AS n FROM processes p WHERE (${where}) AND ${visible}`,
+          countParams,
+        )
+      )[0]!.n,
     );
-    const items = await this.select(where, params, 'p.pid DESC', q.pageSize, (q.page - 1) * q.pageSize);
+    const items = await this.select(where, params, {
+      order: 'p.pid DESC',
+      limit: q.pageSize,
+      offset: (q.page - 1) * q.pageSize,
+      scope,
+    });
     return { items, total, page: q.page, pageSize: q.pageSize };
   }
 
-  async one(pid: number): Promise<ProcessView | null> {
+  /**
+   * Process `pid` as `operator` may see it.
+   * @returns the view, or null when it does not exist or is not readable (callers answer 404 for both).
+   * @throws ProblemException 403 for customers.
+   */
+  async one(pid: number, operator: AuthenticatedOperator): Promise<ProcessView | null> {
+    return (await this.select('p.pid = $1', [pid], { scope: await this.policy.scope(operator) }))[0] ?? null;
+  }
+
+  /**
+   * Process `pid` WITHOUT the read policy, or null. Internal (e.g. form validation before a command that the
+   * kernel authorizes); never answer a read request with it.
+   */
+  async find(pid: number): Promise<ProcessView | null> {
     return (await this.select('p.pid = $1', [pid]))[0] ?? null;
   }
 
-  /** A process with its parent, previous and children. */
-  async withRelations(pid: number) {
-    const p = await this.one(pid);
+  /**
+   * A process with its parent, previous step and children, each in brief; relations `operator` may not read
+   * are null (parent, previous) or left out (children).
+   * @returns null when the process does not exist or is not readable.
+   * @throws ProblemException 403 for customers.
+   */
+  async withRelations(pid: number, operator: AuthenticatedOperator): Promise<ProcessWithRelations | null> {
+    const scope = await this.policy.scope(operator);
+    const get = async (id: number) => (await this.select('p.pid = $1', [id], { scope }))[0] ?? null;
+    const p = await get(pid);
     if (!p) return null;
-    const parent = p.parentPid !== null ? await this.one(p.parentPid) : null;
-    const previous = p.previousPid !== null ? await this.one(p.previousPid) : null;
-    const children = await this.select('p.parent_pid = $1', [pid]);
-    const brief = (v: ProcessView | null) =>
-      v && {
-        pid: v.pid,
-        service: v.service,
-        serviceLabel: v.serviceLabel,
-        state: v.state,
-        kind: v.kind,
-        assignee: v.assignee,
-      };
-    return { ...p, parent: brief(parent), previous: brief(previous), children: children.map(brief) };
+    const parent = p.parentPid !== null ? await get(p.parentPid) : null;
+    const previous = p.previousPid !== null ? await get(p.previousPid) : null;
+    const children = await this.select('p.parent_pid = $1', [pid], { scope });
+    const brief = (v: ProcessView): ProcessBrief => ({
+      pid: v.pid,
+      service: v.service,
+      serviceLabel: v.serviceLabel,
+      state: v.state,
+      kind: v.kind,
+      assignee: v.assignee,
+    });
+    return {
+      ...p,
+      parent: parent && brief(parent),
+      previous: previous && brief(previous),
+      children: children.map(brief),
+    };
   }
 
-  async events(pid: number) {
+  /**
+   * The audit trail of process `pid`, oldest first.
+   * @returns null when the process does not exist or is not readable by `operator`.
+   * @throws ProblemException 403 for customers.
+   */
+  async events(pid: number, operator: AuthenticatedOperator): Promise<ProcessEventView[] | null> {
+    if (!(await this.one(pid, operator))) return null;
     const rows = await this.db.query<
       {
         id: string;
@@ -121,7 +218,13 @@ export class ProcessQueries {
     }));
   }
 
-  async snapshots(pid: number) {
+  /**
+   * The context snapshots of process `pid`, by version.
+   * @returns null when the process does not exist or is not readable by `operator`.
+   * @throws ProblemException 403 for customers.
+   */
+  async snapshots(pid: number, operator: AuthenticatedOperator): Promise<ProcessSnapshotView[] | null> {
+    if (!(await this.one(pid, operator))) return null;
     const rows = await this.db.query<{ version: number; content: unknown; hash: string; created_at: Date }[]>(
       'SELECT version, content, hash, created_at FROM process_snapshots WHERE pid = $1 ORDER BY version',
       [pid],

@@ -5,6 +5,12 @@ const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOStrin
 /** A PCB as the REST API shows it: ISO-8601 times, labels resolved. */
 export type ProcessView = ReturnType<typeof toProcessView>;
 
+/**
+ * PCB → the REST shape: every PCB field, epoch-ms times as ISO-8601 strings (null stays null), plus
+ * `serviceLabel` (the service key when no label is given) and the entity's `label` (null when unknown).
+ * Shows `formData`: answer only with views the caller may read (see `ProcessReadPolicy`).
+ * @example toProcessView(pcb, { service: '新预约', entity: '张三' }).entity // { type, id, label: '张三' }
+ */
 export function toProcessView(p: Pcb, labels: { service?: string; entity?: string | null } = {}) {
   return {
     pid: p.pid,

@@ -1,7 +1,8 @@
-import { Body, Controller, Get, HttpCode, Param, ParseIntPipe, Post, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiBody, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { Body, Controller, Get, HttpCode, Param, Post, Query, UseInterceptors } from '@nestjs/common';
+import { ApiBearerAuth, ApiBody, ApiHeader, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { zodToOpenApi } from '../../infra/validation/zod-openapi.util';
 import { ProblemException } from '../../infra/problem/problem.exception';
+import { SafeIdPipe } from '../../infra/validation/safe-id.pipe';
 import { ZodPipe } from '../../infra/validation/zod-body.pipe';
 import { CurrentOperator, type AuthenticatedOperator } from '../auth/current-operator.decorator';
 import {
@@ -13,132 +14,203 @@ import {
   type ListProcessesDto,
   type StartProcessDto,
 } from './dtos/process.dto';
+import { Idempotent, IdempotencyInterceptor } from './idempotency/idempotency.interceptor';
+import { IDEMPOTENCY_HEADER, type IdempotentRequest } from './idempotency/idempotency.service';
 import { ProcessQueries } from './process-queries.service';
 import { ProcessesService } from './processes.service';
 
-const pidPipe = new ParseIntPipe({
-  exceptionFactory: () =>
-    ProblemException.unprocessable('pid must be an integer', [{ field: 'pid', message: 'must be an integer' }]),
+const pidPipe = new SafeIdPipe('pid');
+const notFound = (pid: number) => ProblemException.notFound(`process ${pid} does not exist`);
+
+/** OpenAPI description of the optional `Idempotency-Key` header of the POST routes. */
+const IdempotencyHeader = ApiHeader({
+  name: IDEMPOTENCY_HEADER,
+  required: false,
+  description:
+    'Optional, 1–200 characters, scoped to the operator. A repeat with the same method, path and body gets the ' +
+    'first answer again without running twice (header Idempotent-Replayed: true); another request with the ' +
+    'same key is refused with 422.',
 });
 
-/** Processes: start, list, inspect, and the operator actions. Thin: validation pipes + one service call. */
+/**
+ * Processes: start, list, inspect, and the operator actions. Thin: validation pipes + one service call.
+ * Reads apply the process read policy (403 for customers, 404 for a process the operator may not read);
+ * the POST routes accept an `Idempotency-Key` header ({@link IdempotencyInterceptor}).
+ */
 @ApiTags('processes')
 @ApiBearerAuth()
 @Controller('v1/processes')
+@UseInterceptors(IdempotencyInterceptor)
 export class ProcessesController {
   constructor(
     private readonly processes: ProcessesService,
     private readonly queries: ProcessQueries,
   ) {}
 
+  /** Starts a journey (201 with the PCB and its cascade). Errors: see `ProcessesService.start`; 422 for a bad `Idempotency-Key`. */
   @Post()
+  @IdempotencyHeader
   @ApiOperation({ summary: 'Start a journey: {service, entity: {type, id} | {type, label}, priority?} → PCB' })
   @ApiBody({ schema: zodToOpenApi(StartProcessBody) })
-  start(@Body(new ZodPipe(StartProcessBody)) body: StartProcessDto, @CurrentOperator() op: AuthenticatedOperator) {
-    return this.processes.start(body, op);
+  start(
+    @Body(new ZodPipe(StartProcessBody)) body: StartProcessDto,
+    @CurrentOperator() op: AuthenticatedOperator,
+    @Idempotent() idem: IdempotentRequest | null,
+  ) {
+    return this.processes.start(body, op, idem);
   }
 
+  /** A page of the processes I may read. @throws ProblemException 403 for customers; 422 for bad filters. */
   @Get()
-  @ApiOperation({ summary: 'List processes (filters: state, service, entityType, entityId, assignee; page, pageSize)' })
-  list(@Query(new ZodPipe(ListProcessesQuery)) q: ListProcessesDto) {
-    return this.queries.list(q);
+  @ApiOperation({
+    summary: 'List the processes I may read (filters: state, service, entityType, entityId, assignee; page, pageSize)',
+  })
+  list(@Query(new ZodPipe(ListProcessesQuery)) q: ListProcessesDto, @CurrentOperator() op: AuthenticatedOperator) {
+    return this.queries.list(q, op);
   }
 
+  /** One readable process with parent, previous and children. @throws ProblemException 404 (missing or not readable), 403 for customers, 422 for a bad pid. */
   @Get(':pid')
   @ApiOperation({ summary: 'One process with parent, previous and children' })
-  async one(@Param('pid', pidPipe) pid: number) {
-    const p = await this.queries.withRelations(pid);
-    if (!p) throw ProblemException.notFound(`process ${pid} does not exist`);
-    return p;
+  async one(@Param('pid', pidPipe) pid: number, @CurrentOperator() op: AuthenticatedOperator) {
+    const found = await this.queries.withRelations(pid, op);
+    if (!found) throw notFound(pid);
+    return found;
   }
 
+  /** Audit trail of a readable process. @throws ProblemException 404 / 403 / 422 as for `GET /processes/{pid}`. */
   @Get(':pid/events')
   @ApiOperation({ summary: 'Audit trail of a process' })
-  async events(@Param('pid', pidPipe) pid: number) {
-    if (!(await this.queries.one(pid))) throw ProblemException.notFound(`process ${pid} does not exist`);
-    return this.queries.events(pid);
+  async events(@Param('pid', pidPipe) pid: number, @CurrentOperator() op: AuthenticatedOperator) {
+    const found = await this.queries.events(pid, op);
+    if (!found) throw notFound(pid);
+    return found;
   }
 
+  /** Context snapshots of a readable process. @throws ProblemException 404 / 403 / 422 as for `GET /processes/{pid}`. */
   @Get(':pid/snapshots')
   @ApiOperation({ summary: 'Context snapshots of a process (versioned, SHA-256 of the canonical content)' })
-  async snapshots(@Param('pid', pidPipe) pid: number) {
-    if (!(await this.queries.one(pid))) throw ProblemException.notFound(`process ${pid} does not exist`);
-    return this.queries.snapshots(pid);
+  async snapshots(@Param('pid', pidPipe) pid: number, @CurrentOperator() op: AuthenticatedOperator) {
+    const found = await this.queries.snapshots(pid, op);
+    if (!found) throw notFound(pid);
+    return found;
   }
 
+  /** Claims a pool task. Errors: see `ProcessesService.act` (409 ALREADY_CLAIMED …). */
   @Post(':pid/claim')
   @HttpCode(200)
-  claim(@Param('pid', pidPipe) pid: number, @CurrentOperator() op: AuthenticatedOperator) {
-    return this.processes.act(pid, 'claim', op);
+  @IdempotencyHeader
+  claim(
+    @Param('pid', pidPipe) pid: number,
+    @CurrentOperator() op: AuthenticatedOperator,
+    @Idempotent() idem: IdempotentRequest | null,
+  ) {
+    return this.processes.act(pid, 'claim', op, {}, idem);
   }
 
+  /** Returns my task to its pool. Errors: see `ProcessesService.act`. */
   @Post(':pid/unclaim')
   @HttpCode(200)
-  unclaim(@Param('pid', pidPipe) pid: number, @CurrentOperator() op: AuthenticatedOperator) {
-    return this.processes.act(pid, 'unclaim', op);
+  @IdempotencyHeader
+  unclaim(
+    @Param('pid', pidPipe) pid: number,
+    @CurrentOperator() op: AuthenticatedOperator,
+    @Idempotent() idem: IdempotentRequest | null,
+  ) {
+    return this.processes.act(pid, 'unclaim', op, {}, idem);
   }
 
+  /** Starts working on a task (RUNNING). Errors: see `ProcessesService.act`. */
   @Post(':pid/start')
   @HttpCode(200)
-  startTask(@Param('pid', pidPipe) pid: number, @CurrentOperator() op: AuthenticatedOperator) {
-    return this.processes.act(pid, 'start', op);
+  @IdempotencyHeader
+  startTask(
+    @Param('pid', pidPipe) pid: number,
+    @CurrentOperator() op: AuthenticatedOperator,
+    @Idempotent() idem: IdempotentRequest | null,
+  ) {
+    return this.processes.act(pid, 'start', op, {}, idem);
   }
 
+  /** Completes a task with its form; rules fire. Errors: see `ProcessesService.act` (422 `form.<field>`, 409). */
   @Post(':pid/complete')
   @HttpCode(200)
+  @IdempotencyHeader
   @ApiOperation({ summary: 'Complete a task with its form {form}; rules fire; 409 when already completed' })
   @ApiBody({ schema: zodToOpenApi(CompleteBody) })
   complete(
     @Param('pid', pidPipe) pid: number,
     @Body(new ZodPipe(CompleteBody)) body: { form: Record<string, unknown> },
     @CurrentOperator() op: AuthenticatedOperator,
+    @Idempotent() idem: IdempotentRequest | null,
   ) {
-    return this.processes.act(pid, 'complete', op, { form: body.form });
+    return this.processes.act(pid, 'complete', op, { form: body.form }, idem);
   }
 
+  /** Suspends a process with a reason. Errors: see `ProcessesService.act`. */
   @Post(':pid/suspend')
   @HttpCode(200)
+  @IdempotencyHeader
   @ApiBody({ schema: zodToOpenApi(ReasonBody) })
   suspend(
     @Param('pid', pidPipe) pid: number,
     @Body(new ZodPipe(ReasonBody)) body: { reason: string },
     @CurrentOperator() op: AuthenticatedOperator,
+    @Idempotent() idem: IdempotentRequest | null,
   ) {
-    return this.processes.act(pid, 'suspend', op, body);
+    return this.processes.act(pid, 'suspend', op, body, idem);
   }
 
+  /** Resumes a suspended process to the state it had. Errors: see `ProcessesService.act`. */
   @Post(':pid/resume')
   @HttpCode(200)
-  resume(@Param('pid', pidPipe) pid: number, @CurrentOperator() op: AuthenticatedOperator) {
-    return this.processes.act(pid, 'resume', op);
+  @IdempotencyHeader
+  resume(
+    @Param('pid', pidPipe) pid: number,
+    @CurrentOperator() op: AuthenticatedOperator,
+    @Idempotent() idem: IdempotentRequest | null,
+  ) {
+    return this.processes.act(pid, 'resume', op, {}, idem);
   }
 
+  /** Cancels a process with a reason (no rules fire). Errors: see `ProcessesService.act`. */
   @Post(':pid/cancel')
   @HttpCode(200)
+  @IdempotencyHeader
   @ApiBody({ schema: zodToOpenApi(ReasonBody) })
   cancel(
     @Param('pid', pidPipe) pid: number,
     @Body(new ZodPipe(ReasonBody)) body: { reason: string },
     @CurrentOperator() op: AuthenticatedOperator,
+    @Idempotent() idem: IdempotentRequest | null,
   ) {
-    return this.processes.act(pid, 'cancel', op, body);
+    return this.processes.act(pid, 'cancel', op, body, idem);
   }
 
+  /** Hands my task to another operator whose roles allow it (422 field `operator` otherwise). */
   @Post(':pid/transfer')
   @HttpCode(200)
+  @IdempotencyHeader
   @ApiBody({ schema: zodToOpenApi(TransferBody) })
   transfer(
     @Param('pid', pidPipe) pid: number,
     @Body(new ZodPipe(TransferBody)) body: { operator: string },
     @CurrentOperator() op: AuthenticatedOperator,
+    @Idempotent() idem: IdempotentRequest | null,
   ) {
-    return this.processes.act(pid, 'transfer', op, body);
+    return this.processes.act(pid, 'transfer', op, body, idem);
   }
 
+  /** Retries a process in ERROR (administrators). Errors: see `ProcessesService.act`. */
   @Post(':pid/retry')
   @HttpCode(200)
+  @IdempotencyHeader
   @ApiOperation({ summary: 'Retry a process in ERROR (admin)' })
-  retry(@Param('pid', pidPipe) pid: number, @CurrentOperator() op: AuthenticatedOperator) {
-    return this.processes.act(pid, 'retry', op);
+  retry(
+    @Param('pid', pidPipe) pid: number,
+    @CurrentOperator() op: AuthenticatedOperator,
+    @Idempotent() idem: IdempotentRequest | null,
+  ) {
+    return this.processes.act(pid, 'retry', op, {}, idem);
   }
 }

@@ -2,15 +2,27 @@ import { Module } from '@nestjs/common';
 import { OutboxModule } from '../../infra/outbox/outbox.module';
 import { DesignsModule } from '../designs/designs.module';
 import { FormValidator } from './form-validator.service';
+import { IdempotencyInterceptor } from './idempotency/idempotency.interceptor';
+import { IdempotencyService } from './idempotency/idempotency.service';
 import { ProcessCommands } from './process-commands.service';
 import { ProcessQueries } from './process-queries.service';
+import { ProcessReadPolicy } from './process-read.policy';
 import { ProcessesController } from './processes.controller';
 import { ProcessesService } from './processes.service';
 
+/** Process commands and queries, the read policy, and `Idempotency-Key` support for the commands. */
 @Module({
   imports: [DesignsModule, OutboxModule],
   controllers: [ProcessesController],
-  providers: [ProcessCommands, ProcessQueries, ProcessesService, FormValidator],
-  exports: [ProcessQueries, ProcessCommands],
+  providers: [
+    ProcessCommands,
+    ProcessQueries,
+    ProcessReadPolicy,
+    ProcessesService,
+    FormValidator,
+    IdempotencyService,
+    IdempotencyInterceptor,
+  ],
+  exports: [ProcessQueries, ProcessCommands, ProcessReadPolicy],
 })
 export class ProcessesModule {}

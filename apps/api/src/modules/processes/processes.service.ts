@@ -1,12 +1,13 @@
 import { Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
-import type { Actor, Changeset, EntityRef } from '@opkernel/kernel';
+import type { Actor, Changeset, EntityRef, Kernel } from '@opkernel/kernel';
 import { ProblemException } from '../../infra/problem/problem.exception';
 import { DesignRegistry } from '../designs/design-registry.service';
 import type { StartProcessDto } from './dtos/process.dto';
 import { FormValidator } from './form-validator.service';
+import { IdempotencyService, type IdempotentRequest } from './idempotency/idempotency.service';
 import type { SqlRunner } from './persistence/sql-runner';
-import { ProcessCommands } from './process-commands.service';
+import { ProcessCommands, type ExecuteOptions } from './process-commands.service';
 import { ProcessQueries } from './process-queries.service';
 import type { ProcessView } from './process-view';
 
@@ -21,6 +22,9 @@ export type CascadeItem = {
   assignee: string | null;
   candidateRoles: string[];
 };
+
+/** Answer of a command: the resulting process (read back after commit) and its cascade. */
+export type CommandAnswer = ProcessView & { cascade: CascadeItem[] };
 
 /** Operator actions on a process (the REST verbs under /processes/{pid}/…). */
 export type ProcessAction =
@@ -37,9 +41,22 @@ export class ProcessesService {
     private readonly queries: ProcessQueries,
     private readonly designs: DesignRegistry,
     private readonly forms: FormValidator,
+    private readonly idempotency: IdempotencyService,
   ) {}
 
-  private async respond(cs: Changeset): Promise<ProcessView & { cascade: CascadeItem[] }> {
+  /** The command options recording `idem` in the command's transaction (none without a key). */
+  private options(idem: IdempotentRequest | null): ExecuteOptions {
+    return idem ? { before: (tx) => this.idempotency.claim(tx, idem) } : {};
+  }
+
+  /** Inside the command's transaction: notes the answered pid on the pending idempotency key. */
+  private async noted(tx: SqlRunner, idem: IdempotentRequest | null, cs: Changeset): Promise<Changeset> {
+    if (idem) await this.idempotency.notePid(tx, idem, cs.result.pid);
+    return cs;
+  }
+
+  /** The committed view of the command's result with the cascade (other processes the command changed). */
+  private async respond(cs: Changeset): Promise<CommandAnswer> {
     const view = await this.queries.view(cs.result);
     const index = await this.designs.get(cs.result.designVersion);
     const cascade = cs.changes
@@ -88,8 +105,15 @@ export class ProcessesService {
     return { type: entity.type, id };
   }
 
-  /** Starts a journey by hand in the current design version. */
-  async start(body: StartProcessDto, actor: Actor) {
+  /**
+   * Starts a journey by hand in the current design version, for an existing entity (`{type, id}`) or a new
+   * one (`{type, label}`, created in the same transaction). With `idem`, the idempotency key is recorded in
+   * the command's transaction.
+   * @throws ProblemException 409 when no design is imported; 422 for an unknown service (field `service`), a
+   *   wrong entity type (`entity.type`) or a missing entity (`entity.id`); kernel errors (403 FORBIDDEN …);
+   *   IdempotencyKeyTaken when a concurrent request with the same key committed first.
+   */
+  async start(body: StartProcessDto, actor: Actor, idem: IdempotentRequest | null = null): Promise<CommandAnswer> {
     const current = await this.designs.current();
     if (!current) throw ProblemException.conflict('no design has been imported yet');
     const service = current.index.services.get(body.service);
@@ -100,7 +124,7 @@ export class ProcessesService {
     }
     const cs = await this.commands.execute(async (kernel, tx) => {
       const entity = await this.resolveEntity(tx, body.entity, service.entityType);
-      return kernel.startProcess({
+      const started = await kernel.startProcess({
         service: body.service,
         designVersion: current.version.version,
         entity,
@@ -109,46 +133,67 @@ export class ProcessesService {
         deadline: body.deadline ?? null,
         actor,
       });
-    });
+      return this.noted(tx, idem, started);
+    }, this.options(idem));
     return this.respond(cs);
   }
 
-  /** Runs one operator action. `payload` carries `form`, `reason` or `operator` as the action needs. */
+  /**
+   * Runs one operator action. `payload` carries `form`, `reason` or `operator` as the action needs; a
+   * completion's form is validated against the service's JSON Schema first. With `idem`, the idempotency key
+   * is recorded in the command's transaction.
+   * @throws ProblemException 422 with `form.<field>` errors; kernel errors mapped by the problem filter (404
+   *   PROCESS_NOT_FOUND, 409 ILLEGAL_TRANSITION / ALREADY_CLAIMED, 403 FORBIDDEN / NOT_ASSIGNEE, …);
+   *   IdempotencyKeyTaken when a concurrent request with the same key committed first.
+   */
   async act(
     pid: number,
     action: ProcessAction,
     actor: Actor,
     payload: { form?: Record<string, unknown>; reason?: string; operator?: string } = {},
-  ) {
+    idem: IdempotentRequest | null = null,
+  ): Promise<CommandAnswer> {
     if (action === 'complete') {
-      const p = await this.queries.one(pid);
+      const p = await this.queries.find(pid);
       if (p) {
         const errors = await this.forms.validate(p.designVersion, p.service, payload.form ?? {});
         if (errors.length > 0) throw ProblemException.unprocessable('the form has invalid fields', errors);
       }
     }
-    const cs = await this.commands.execute((kernel) => {
-      switch (action) {
-        case 'claim':
-          return kernel.claim(pid, actor);
-        case 'unclaim':
-          return kernel.unclaim(pid, actor);
-        case 'start':
-          return kernel.start(pid, actor);
-        case 'complete':
-          return kernel.complete(pid, actor, payload.form ?? {});
-        case 'suspend':
-          return kernel.suspend(pid, actor, payload.reason ?? '');
-        case 'resume':
-          return kernel.resume(pid, actor);
-        case 'cancel':
-          return kernel.cancel(pid, actor, payload.reason ?? '');
-        case 'transfer':
-          return kernel.transfer(pid, actor, payload.operator ?? '');
-        case 'retry':
-          return kernel.retry(pid, actor);
-      }
-    });
+    const cs = await this.commands.execute(
+      async (kernel, tx) => this.noted(tx, idem, await runAction(kernel, pid, action, actor, payload)),
+      this.options(idem),
+    );
     return this.respond(cs);
+  }
+}
+
+/** Runs `action` on `pid` with `kernel` (one switch over the REST verbs). */
+function runAction(
+  kernel: Kernel,
+  pid: number,
+  action: ProcessAction,
+  actor: Actor,
+  payload: { form?: Record<string, unknown>; reason?: string; operator?: string },
+): Promise<Changeset> {
+  switch (action) {
+    case 'claim':
+      return kernel.claim(pid, actor);
+    case 'unclaim':
+      return kernel.unclaim(pid, actor);
+    case 'start':
+      return kernel.start(pid, actor);
+    case 'complete':
+      return kernel.complete(pid, actor, payload.form ?? {});
+    case 'suspend':
+      return kernel.suspend(pid, actor, payload.reason ?? '');
+    case 'resume':
+      return kernel.resume(pid, actor);
+    case 'cancel':
+      return kernel.cancel(pid, actor, payload.reason ?? '');
+    case 'transfer':
+      return kernel.transfer(pid, actor, payload.operator ?? '');
+    case 'retry':
+      return kernel.retry(pid, actor);
   }
 }

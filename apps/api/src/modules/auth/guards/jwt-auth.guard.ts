@@ -20,6 +20,11 @@ export class JwtAuthGuard implements CanActivate {
     private readonly directory: OperatorDirectory,
   ) {}
 
+  /**
+   * Lets `@Public()` routes and non-HTTP contexts through; otherwise verifies the bearer token and loads its
+   * operator into `request.operator`.
+   * @throws ProblemException 401 for a missing or invalid token or a deleted operator.
+   */
   async canActivate(context: ExecutionContext): Promise<boolean> {
     if (context.getType() !== 'http') return true;
     const isPublic = this.reflector.getAllAndOverride<boolean>(IS_PUBLIC_KEY, [

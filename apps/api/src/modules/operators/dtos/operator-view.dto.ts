@@ -12,6 +12,7 @@ export const OperatorView = z.object({
 });
 export type OperatorView = z.infer<typeof OperatorView>;
 
+/** An `operators` row → {@link OperatorView} (roles `[]` when null; never the password hash). */
 export function toOperatorView(row: OperatorEntity): OperatorView {
   return {
     key: row.key,

@@ -1,11 +1,14 @@
 import { canonicalJson, frameHash, KernelError, type Changeset } from '@opkernel/kernel';
-import { roomsForProcessChange } from './live-rooms';
+import type { TaskChangedMessage } from '../../live/live-events.type';
+import { roomsForProcessChange } from '../../live/rooms';
 import { PROCESS_COLUMNS, pcbToParams } from './process-row';
 import type { SqlRunner } from './sql-runner';
 
 /** Labels for the live payload, so clients can show a changed row without reading it back. */
 export type ChangeLabels = {
+  /** Label of `service` in `designVersion` (the key when unknown). */
   service(designVersion: number, service: string): string;
+  /** Label of the entity, null when unknown. */
   entity(type: string, id: string): string | null;
 };
 
@@ -104,7 +107,7 @@ export async function writeChangeset(tx: SqlRunner, cs: Changeset, labels: Chang
           deadline: iso(pcbs.get(c.pid)?.deadline ?? null),
           at: c.at,
         },
-      }),
+      } satisfies TaskChangedMessage),
     ]);
     const values = cs.changes.map((_, i) => placeholders(i, 2)).join(', ');
     await tx.query(`INSERT INTO outbox (topic, payload) VALUES ${values}`, params);

@@ -10,6 +10,7 @@ import type { SqlRunner } from './sql-runner';
 export class PgProcessStore implements ProcessStore {
   constructor(private readonly tx: SqlRunner) {}
 
+  /** The process, locked `FOR UPDATE` until the transaction ends; null when missing. */
   async get(pid: number): Promise<Pcb | null> {
     const rows = await this.tx.query<ProcessRow[]>('SELECT * FROM processes WHERE pid = $1 FOR UPDATE', [pid]);
     return rows[0] ? rowToPcb(rows[0]) : null;
@@ -20,18 +21,22 @@ export class PgProcessStore implements ProcessStore {
     return rows.map(rowToPcb);
   }
 
+  /** Processes whose `parent_pid` is `pid`, by pid (no lock). */
   children(pid: number): Promise<Pcb[]> {
     return this.list('parent_pid = $1', pid);
   }
 
+  /** Members of the parallel/iteration join group of `callerPid` (`join_info.callerPid`), by pid (indexed). */
   joinGroup(callerPid: number): Promise<Pcb[]> {
     return this.list(`(join_info->>'callerPid')::bigint = $1`, callerPid);
   }
 
+  /** Processes called by `pid` (`caller_pid`), by pid (indexed). */
   callees(pid: number): Promise<Pcb[]> {
     return this.list('caller_pid = $1', pid);
   }
 
+  /** The current context frame of `pid`, null when it has none. */
   async frame(pid: number): Promise<ContextFrame | null> {
     const rows = await this.tx.query<{ frame: ContextFrame }[]>('SELECT frame FROM process_frames WHERE pid = $1', [
       pid,
@@ -39,6 +44,7 @@ export class PgProcessStore implements ProcessStore {
     return rows[0]?.frame ?? null;
   }
 
+  /** The business entity `ref` (type, id, label, attributes), null when missing. */
   async entity(ref: EntityRef): Promise<EntityView | null> {
     const rows = await this.tx.query<
       { type: string; id: string; label: string; attributes: Record<string, unknown> }[]
@@ -46,11 +52,13 @@ export class PgProcessStore implements ProcessStore {
     return rows[0] ?? null;
   }
 
+  /** The operator `key` (key, label, roles), null when missing. */
   async operator(key: string): Promise<OperatorView | null> {
     const rows = await this.tx.query<OperatorView[]>('SELECT key, label, roles FROM operators WHERE key = $1', [key]);
     return rows[0] ?? null;
   }
 
+  /** A fresh pid from `process_pid_seq` (gaps after rollbacks are expected). */
   async nextPid(): Promise<number> {
     const rows = await this.tx.query<{ pid: string }[]>(`SELECT nextval('process_pid_seq') AS pid`);
     return Number(rows[0]!.pid);

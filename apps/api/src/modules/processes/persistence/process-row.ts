@@ -36,7 +36,7 @@ const num = (v: string | null): number | null => (v === null ? null : Number(v))
 const ms = (v: Date | null): number | null => (v === null ? null : v.getTime());
 const date = (v: number | null): Date | null => (v === null ? null : new Date(v));
 
-/** Row → PCB (epoch-ms times, numeric pids). */
+/** Row → PCB: bigint pids as numbers, `timestamptz` as epoch ms, entity columns as `{ type, id }` or null. */
 export function rowToPcb(r: ProcessRow): Pcb {
   return {
     pid: Number(r.pid),
@@ -69,7 +69,7 @@ export function rowToPcb(r: ProcessRow): Pcb {
   };
 }
 
-/** Column names in insert order, and the PCB → parameter values for them. */
+/** Column names of `processes` in insert order (the order of {@link pcbToParams}). */
 export const PROCESS_COLUMNS = [
   'pid',
   'service',
@@ -101,6 +101,12 @@ export const PROCESS_COLUMNS = [
   'updated_at',
 ] as const;
 
+/**
+ * PCB → query parameters, one per {@link PROCESS_COLUMNS} entry in the same order: epoch-ms times as `Date`,
+ * `join` and `formData` as JSON text (for `jsonb`), the entity split into type and id, `null` kept as is.
+ * @returns an array of length `PROCESS_COLUMNS.length`.
+ * @example await tx.query(`INSERT INTO processes (${PROCESS_COLUMNS.join(', ')}) VALUES ($1, …)`, pcbToParams(pcb))
+ */
 export function pcbToParams(p: Pcb): unknown[] {
   return [
     p.pid,
