@@ -20,6 +20,9 @@ const KERNEL_BANNED_IMPORTS = [
 export default tseslint.config(
   {
     ignores: [
+      'apps/web/out/**',
+      'apps/web/.next/**',
+      'apps/web/next-env.d.ts',
       '**/node_modules/**',
       '**/dist/**',
       '.data/**',
@@ -48,6 +51,7 @@ export default tseslint.config(
             },
             { sourceTag: 'scope:design', onlyDependOnLibsWithTags: ['scope:design', 'scope:kernel'] },
             { sourceTag: 'scope:api', onlyDependOnLibsWithTags: ['scope:api', 'scope:design', 'scope:kernel'] },
+            { sourceTag: 'scope:web', onlyDependOnLibsWithTags: ['scope:web', 'scope:design', 'scope:kernel'] },
           ],
         },
       ],

@@ -1,0 +1,52 @@
+'use client';
+import { AppLink } from '../app-link';
+import { useSearchParams } from 'next/navigation';
+import { useTranslation } from 'react-i18next';
+import { serviceOf, useDesign } from '../../lib/design';
+import { routes } from '../../lib/routes';
+import { parsePid, useProcess } from '../../lib/use-process';
+import { useProcessHistory } from '../../lib/use-process-history';
+import { LoadError } from '../load-error';
+import { PageTitle } from '../page-title';
+import { AuditTrail } from '../process/audit-trail';
+import { ProcessRelations } from '../process/process-relations';
+import { ProcessSummary } from '../process/process-summary';
+import { SnapshotList } from '../process/snapshot-list';
+
+/** `/process/?pid=N`. */
+export function ProcessView() {
+  const { t } = useTranslation();
+  const pid = parsePid(useSearchParams().get('pid'));
+  if (pid === null) return <p className="load-error" role="alert">{t('common.missingParam', { name: 'pid' })}</p>;
+  return <ProcessPage key={pid} pid={pid} />;
+}
+
+function ProcessPage({ pid }: { pid: number }) {
+  const { t } = useTranslation();
+  const design = useDesign();
+  const { data: p, error, reload } = useProcess(pid);
+  const history = useProcessHistory(pid, p?.version);
+  if (!p) return <LoadError error={error} onRetry={() => void reload()} />;
+  const serviceLabel = (key: string) => serviceOf(design, key)?.label ?? key;
+  const roleLabel = (key: string) => design?.roles.find((r) => r.key === key)?.label ?? key;
+  return (
+    <article className="process-page" data-testid="process-page" data-state={p.state} data-pid={p.pid}>
+      <PageTitle title={t('process.title', { label: p.serviceLabel, pid: p.pid })}>
+        {p.kind === 'task' && (
+          <AppLink href={routes.task(p.pid)} className="btn btn-ghost" data-testid="link-task">
+            {t('process.taskLink')}
+          </AppLink>
+        )}
+      </PageTitle>
+      <LoadError error={error ?? history.error} onRetry={() => void reload()} />
+      <div className="process-layout">
+        <section className="card" aria-label={t('process.details')}>
+          <ProcessSummary p={p} serviceLabel={serviceLabel} roleLabel={roleLabel} />
+          <ProcessRelations p={p} />
+        </section>
+        <AuditTrail events={history.events} />
+        <SnapshotList snapshots={history.snapshots} />
+      </div>
+    </article>
+  );
+}

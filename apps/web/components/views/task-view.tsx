@@ -1,0 +1,181 @@
+'use client';
+import type { ErrorSchema } from '@rjsf/utils';
+import { AppLink } from '../app-link';
+import { useSearchParams } from 'next/navigation';
+import { useEffect, useId, useMemo, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { api, ApiProblem, errorMessage, seg } from '../../lib/api';
+import { serviceOf, useDesign } from '../../lib/design';
+import { toExtraErrors } from '../../lib/form-errors';
+import { formSchemaOf } from '../../lib/form-schema';
+import { routes } from '../../lib/routes';
+import { availableActions, type TaskAction } from '../../lib/task-actions';
+import type { Operator } from '../../lib/types/auth';
+import type { ActionAnswer } from '../../lib/types/process';
+import { parsePid, useProcess } from '../../lib/use-process';
+import { useMe, useViewer } from '../../lib/viewer';
+import { LoadError } from '../load-error';
+import { Notice, notice, type NoticeMessage } from '../notice';
+import { PageTitle } from '../page-title';
+import { CascadeList } from '../task/cascade-list';
+import { ReasonDialog } from '../task/reason-dialog';
+import { TaskActionBar } from '../task/task-action-bar';
+import { TaskForm } from '../task/task-form';
+import { TaskSummary } from '../task/task-summary';
+import { TransferDialog } from '../task/transfer-dialog';
+
+type DialogKind = 'suspend' | 'cancel' | 'transfer';
+
+/** `/task/?pid=N`. */
+export function TaskView() {
+  const { t } = useTranslation();
+  const pid = parsePid(useSearchParams().get('pid'));
+  if (pid === null) return <p className="load-error" role="alert">{t('common.missingParam', { name: 'pid' })}</p>;
+  return <TaskPage key={pid} pid={pid} />;
+}
+
+/** Admins pick transfer targets from GET /operators; others type a key. */
+function useTransferTargets(admin: boolean): Operator[] | null {
+  const [operators, setOperators] = useState<Operator[] | null>(null);
+  useEffect(() => {
+    if (!admin) return;
+    let alive = true;
+    api.get<Operator[]>('/v1/operators').then(
+      (all) => alive && setOperators(all.filter((o) => o.staff)),
+      () => undefined,
+    );
+    return () => {
+      alive = false;
+    };
+  }, [admin]);
+  return operators;
+}
+
+function TaskPage({ pid }: { pid: number }) {
+  const { t } = useTranslation();
+  const me = useMe();
+  const viewer = useViewer();
+  const design = useDesign();
+  const { data: p, error, reload } = useProcess(pid);
+  const operators = useTransferTargets(me.operator.admin);
+  const formId = useId();
+  const [message, setMessage] = useState<NoticeMessage | null>(null);
+  const [formError, setFormError] = useState<string | null>(null);
+  const [extraErrors, setExtraErrors] = useState<ErrorSchema | undefined>(undefined);
+  const [busy, setBusy] = useState<TaskAction | null>(null);
+  const [dialog, setDialog] = useState<DialogKind | null>(null);
+
+  const service = serviceOf(design, p?.service);
+  const schema = useMemo(() => formSchemaOf(service?.form), [service]);
+  const actions = useMemo(() => (p ? availableActions(p, viewer) : new Set<TaskAction>()), [p, viewer]);
+  const roleLabel = (key: string) => design?.roles.find((r) => r.key === key)?.label ?? key;
+
+  // Bring the first server-side field error into view.
+  useEffect(() => {
+    if (extraErrors) document.querySelector('.task-form .error-detail')?.scrollIntoView({ block: 'center' });
+  }, [extraErrors]);
+
+  const run = async (action: TaskAction, body?: Record<string, unknown>) => {
+    setBusy(action);
+    setFormError(null);
+    if (action === 'complete') setExtraErrors(undefined);
+    try {
+      const answer = await api.post<ActionAnswer>(`/v1/processes/${seg(pid)}/${action}`, body);
+      setDialog(null);
+      setMessage(
+        notice(
+          'success',
+          <>
+            <p>{t(`action.done.${action}`, { operator: String(body?.['operator'] ?? '') })}</p>
+            {action === 'complete' && <CascadeList cascade={answer.cascade} />}
+          </>,
+        ),
+      );
+      await reload();
+    } catch (e) {
+      setDialog(null);
+      if (action === 'complete' && e instanceof ApiProblem && e.status === 422 && e.fieldErrors.length > 0) {
+        const { extra, rest } = toExtraErrors(e.fieldErrors);
+        setExtraErrors(extra);
+        if (rest.length > 0 || !extra) setFormError(rest.map((r) => `${r.field}: ${r.message}`).join('; ') || errorMessage(e));
+      } else {
+        setFormError(errorMessage(e));
+      }
+    } finally {
+      setBusy(null);
+    }
+  };
+
+  const onAction = (action: TaskAction) => {
+    if (action === 'suspend' || action === 'cancel' || action === 'transfer') setDialog(action);
+    else if (action === 'complete') void run('complete', { form: {} });
+    else void run(action);
+  };
+
+  if (!p) return <LoadError error={error} onRetry={() => void reload()} />;
+
+  const label = p.serviceLabel;
+  return (
+    <article className="task-page" data-testid="task-page" data-state={p.state} data-pid={p.pid}>
+      <PageTitle title={t('task.title', { label, pid: p.pid })} testid="task-title">
+        {p.entity && (
+          <AppLink href={routes.entity(p.entity)} className="btn btn-ghost">
+            {t('task.entityLink')}
+          </AppLink>
+        )}
+      </PageTitle>
+      <Notice message={message} onClose={() => setMessage(null)} />
+      <LoadError error={error} onRetry={() => void reload()} />
+      <div className="task-layout">
+        <section className="card" aria-label={t('process.details')}>
+          <TaskSummary p={p} roleLabel={roleLabel} />
+          <TaskActionBar actions={actions} busy={busy} formId={schema ? formId : null} onAction={onAction} />
+          {formError && (
+            <p className="form-error" data-testid="form-error" role="alert">
+              {formError}
+            </p>
+          )}
+        </section>
+        <section className="card" aria-labelledby={`${formId}-title`}>
+          <h2 id={`${formId}-title`} className="card-title">
+            {t('task.form')}
+          </h2>
+          {schema ? (
+            <>
+              {!actions.has('complete') && p.state !== 'TERMINATED' && <p className="muted">{t('task.formLocked')}</p>}
+              <TaskForm
+                id={formId}
+                schema={schema}
+                initialData={p.formData ?? undefined}
+                disabled={!actions.has('complete') || busy !== null}
+                extraErrors={extraErrors}
+                onSubmit={(form) => void run('complete', { form })}
+              />
+            </>
+          ) : (
+            <p className="muted">{design ? t('task.noForm') : t('app.loading')}</p>
+          )}
+        </section>
+      </div>
+      {(dialog === 'suspend' || dialog === 'cancel') && (
+        <ReasonDialog
+          title={dialog === 'suspend' ? t('dialog.suspendTitle') : t('dialog.cancelTitle')}
+          confirmLabel={dialog === 'suspend' ? t('action.suspend') : t('action.cancel')}
+          warning={dialog === 'cancel' ? t('dialog.cancelWarning') : undefined}
+          danger={dialog === 'cancel'}
+          busy={busy !== null}
+          onConfirm={(reason) => void run(dialog, { reason })}
+          onClose={() => setDialog(null)}
+        />
+      )}
+      {dialog === 'transfer' && (
+        <TransferDialog
+          operators={operators}
+          busy={busy !== null}
+          onConfirm={(operator) => void run('transfer', { operator })}
+          onClose={() => setDialog(null)}
+        />
+      )}
+    </article>
+  );
+}
