@@ -9,7 +9,8 @@ const alias = {
   '@opkernel/migrations': path.resolve(__dirname, 'migrations/index.ts'),
 };
 
-// Two projects: pure unit tests (kernel, design) and integration tests against real PostgreSQL/Redis.
+// Three projects: pure unit tests (kernel, design), integration tests against real PostgreSQL/Redis, and browser
+// tests (e2e) against the served web app.
 export default defineConfig({
   plugins: [swc.vite({ module: { type: 'es6' } })],
   resolve: { alias },
@@ -38,6 +39,25 @@ export default defineConfig({
           sequence: { groupOrder: 1 },
           testTimeout: 60_000,
           hookTimeout: 60_000,
+        },
+      },
+      {
+        // Browser tests: Chromium (playwright-core) against the app started as `npm start` starts it (built web
+        // app served at /, fresh database) by e2e/global-setup.ts. One file at a time: they share that app.
+        plugins: [swc.vite({ module: { type: 'es6' } })],
+        resolve: { alias },
+        test: {
+          name: 'e2e',
+          include: ['e2e/**/*.e2e-spec.ts'],
+          environment: 'node',
+          globalSetup: ['e2e/global-setup.ts'],
+          pool: 'forks',
+          maxWorkers: 1,
+          fileParallelism: false,
+          // After the integration project.
+          sequence: { groupOrder: 2 },
+          testTimeout: 120_000,
+          hookTimeout: 120_000,
         },
       },
     ],

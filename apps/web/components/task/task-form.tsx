@@ -35,6 +35,8 @@ export function TaskForm({ id, schema, initialData, disabled, extraErrors, onSub
       formData={data}
       onChange={(e) => setData(e.formData)}
       onSubmit={(e) => onSubmit(e.formData ?? {})}
+      // The refusal is shown at the fields; without a handler rjsf would also console.error it.
+      onError={() => undefined}
       extraErrors={extraErrors}
       disabled={disabled}
       showErrorList={false}
