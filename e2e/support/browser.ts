@@ -85,7 +85,7 @@ export async function screenshot(page: Page, name: string): Promise<string> {
   mkdirSync(ARTIFACTS, { recursive: true });
   const file = path.join(ARTIFACTS, `${name.replace(/[^\p{L}\p{N}.-]+/gu, '_')}.png`);
   // Let list animations (inserts fade in) settle so the picture shows the final state.
-  await page.evaluate(() => Promise.all(document.getAnimations().map((a) => a.finished.catch(() => undefined))));
+  await page.evaluate('Promise.all(document.getAnimations().map((a) => a.finished.catch(() => undefined)))');
   await page.screenshot({ path: file, fullPage: true });
   return file;
 }

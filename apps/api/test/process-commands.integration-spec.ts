@@ -90,6 +90,11 @@ describe('process commands (real PostgreSQL)', () => {
     );
     expect(transfer.status).toBe(422);
     expect(transfer.problem.errors?.[0]?.field).toBe('operator');
+    // The picker offers exactly the staff whose roles allow the service (not the doctor, not the assignee).
+    const candidates = await c.fang.client.get<{ key: string }[]>(`/v1/processes/${booking.pid}/transfer-candidates`);
+    expect(candidates.map((o) => o.key)).toContain(c.jiang.key);
+    expect(candidates.map((o) => o.key)).not.toContain(c.chen.key);
+    expect(candidates.map((o) => o.key)).not.toContain(c.fang.key);
     const moved = await c.fang.client.post<ProcessDto>(`/v1/processes/${booking.pid}/transfer`, {
       operator: c.jiang.key,
     });

@@ -27,7 +27,12 @@ export function Header() {
     },
   ];
   if (me.operator.admin)
-    items.push({ href: routes.monitor, testid: 'nav-monitor', label: t('nav.monitor'), match: (p) => p === '/monitor/' });
+    items.push({
+      href: routes.monitor,
+      testid: 'nav-monitor',
+      label: t('nav.monitor'),
+      match: (p) => p === '/monitor/',
+    });
 
   const signOut = () => {
     logout();
@@ -43,11 +48,7 @@ export function Header() {
         <ul>
           {items.map((item) => (
             <li key={item.testid}>
-              <AppLink
-                href={item.href}
-                data-testid={item.testid}
-                aria-current={item.match(path) ? 'page' : undefined}
-              >
+              <AppLink href={item.href} data-testid={item.testid} aria-current={item.match(path) ? 'page' : undefined}>
                 {item.label}
               </AppLink>
             </li>

@@ -20,7 +20,13 @@ export function Timeline({ rows }: { rows: TaskRow[] }) {
       </h2>
       <ol className="timeline" data-testid="timeline" ref={listRef}>
         {items.map((e) => (
-          <li key={`${e.pid}-${e.id}`} className="timeline-item" data-testid="timeline-item" data-pid={e.pid} data-action={e.action}>
+          <li
+            key={`${e.pid}-${e.id}`}
+            className="timeline-item"
+            data-testid="timeline-item"
+            data-pid={e.pid}
+            data-action={e.action}
+          >
             <time dateTime={e.at}>{formatDateTime(e.at)}</time>
             <span className="timeline-what">
               <AppLink href={routes.process(e.pid)}>

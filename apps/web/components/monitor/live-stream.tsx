@@ -24,7 +24,13 @@ export function LiveStream() {
       </h2>
       <ol className="stream" data-testid="monitor-stream" ref={listRef} aria-live="off">
         {items.map((c) => (
-          <li key={`${c.pid}-${c.version}`} className="stream-item" data-testid="stream-item" data-pid={c.pid} data-state={c.state}>
+          <li
+            key={`${c.pid}-${c.version}`}
+            className="stream-item"
+            data-testid="stream-item"
+            data-pid={c.pid}
+            data-state={c.state}
+          >
             <time dateTime={new Date(c.at).toISOString()}>{formatTime(c.at)}</time>
             <AppLink href={routes.process(c.pid)}>
               {c.serviceLabel} #{c.pid}

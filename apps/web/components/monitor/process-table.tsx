@@ -34,7 +34,9 @@ export function ProcessTable({ rows, total }: { rows: TaskRow[]; total: number }
                   <AppLink href={routes.process(r.pid)}>#{r.pid}</AppLink>
                 </td>
                 <td>{r.serviceLabel}</td>
-                <td>{r.entity ? <AppLink href={routes.entity(r.entity)}>{r.entity.label ?? r.entity.id}</AppLink> : '—'}</td>
+                <td>
+                  {r.entity ? <AppLink href={routes.entity(r.entity)}>{r.entity.label ?? r.entity.id}</AppLink> : '—'}
+                </td>
                 <td>
                   <StateBadge state={r.state} />
                 </td>

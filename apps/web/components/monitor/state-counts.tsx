@@ -16,7 +16,12 @@ export function StateCounts({ rows }: { rows: TaskRow[] }) {
       <ul className="counts" data-testid="monitor-counts">
         {PROCESS_STATES.map((s) => (
           <li key={s} className={`count-cell state-${s.toLowerCase()}`}>
-            <span className="count-value" data-testid={`count-${s}`} data-count={counts.get(s) ?? 0} aria-describedby={`count-label-${s}`}>
+            <span
+              className="count-value"
+              data-testid={`count-${s}`}
+              data-count={counts.get(s) ?? 0}
+              aria-describedby={`count-label-${s}`}
+            >
               {counts.get(s) ?? 0}
             </span>
             <span className="count-label" id={`count-label-${s}`}>

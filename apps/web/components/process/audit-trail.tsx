@@ -4,7 +4,8 @@ import { formatDateTime, prettyJson } from '../../lib/format';
 import type { ProcessEvent } from '../../lib/types/process';
 import { StateChange } from '../state-change';
 
-const hasContent = (v: unknown) => v !== null && v !== undefined && !(typeof v === 'object' && Object.keys(v).length === 0);
+const hasContent = (v: unknown) =>
+  v !== null && v !== undefined && !(typeof v === 'object' && Object.keys(v).length === 0);
 
 /** The process's audit rows, oldest first. */
 export function AuditTrail({ events }: { events: ProcessEvent[] | null }) {

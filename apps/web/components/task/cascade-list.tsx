@@ -15,11 +15,18 @@ export function CascadeList({ cascade }: { cascade: CascadeItem[] }) {
       <ul className="cascade-list">
         {created.map((c) => (
           <li key={c.pid}>
-            <AppLink href={c.kind === 'task' ? routes.task(c.pid) : routes.process(c.pid)} data-testid="cascade-link" data-pid={c.pid}>
+            <AppLink
+              href={c.kind === 'task' ? routes.task(c.pid) : routes.process(c.pid)}
+              data-testid="cascade-link"
+              data-pid={c.pid}
+            >
               {c.serviceLabel} #{c.pid}
             </AppLink>{' '}
             <span className="muted">
-              → {c.kind === 'task' ? (c.assignee ?? `${t('action.pool')} [${c.candidateRoles.join(', ')}]`) : t('kind.program')}
+              →{' '}
+              {c.kind === 'task'
+                ? (c.assignee ?? `${t('action.pool')} [${c.candidateRoles.join(', ')}]`)
+                : t('kind.program')}
             </span>
           </li>
         ))}

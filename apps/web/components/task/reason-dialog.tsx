@@ -23,7 +23,14 @@ export function ReasonDialog({ title, confirmLabel, warning, danger, busy, onCon
     onConfirm(reason.trim());
   };
   return (
-    <ModalDialog title={title} confirmLabel={confirmLabel} danger={danger} busy={busy} onConfirm={confirm} onClose={onClose}>
+    <ModalDialog
+      title={title}
+      confirmLabel={confirmLabel}
+      danger={danger}
+      busy={busy}
+      onConfirm={confirm}
+      onClose={onClose}
+    >
       {warning && <p className="warning">{warning}</p>}
       <div className="field">
         <label htmlFor="reason-input">{t('dialog.reason')}</label>

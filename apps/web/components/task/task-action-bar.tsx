@@ -21,7 +21,17 @@ const STYLE: Record<TaskAction, string> = {
   cancel: 'btn btn-danger-outline',
   retry: 'btn',
 };
-const ORDER: TaskAction[] = ['claim', 'start', 'complete', 'resume', 'suspend', 'transfer', 'unclaim', 'cancel', 'retry'];
+const ORDER: TaskAction[] = [
+  'claim',
+  'start',
+  'complete',
+  'resume',
+  'suspend',
+  'transfer',
+  'unclaim',
+  'cancel',
+  'retry',
+];
 
 /** The task's action buttons (only those that apply). */
 export function TaskActionBar({ actions, busy, formId, onAction }: Props) {
@@ -31,7 +41,14 @@ export function TaskActionBar({ actions, busy, formId, onAction }: Props) {
     <div className="action-bar" role="group" aria-label={t('task.actions')}>
       {ORDER.filter((a) => actions.has(a)).map((a) =>
         a === 'complete' && formId ? (
-          <button key={a} type="submit" form={formId} className={STYLE[a]} data-testid="action-complete" disabled={busy !== null}>
+          <button
+            key={a}
+            type="submit"
+            form={formId}
+            className={STYLE[a]}
+            data-testid="action-complete"
+            disabled={busy !== null}
+          >
             {t('action.complete')}
           </button>
         ) : (

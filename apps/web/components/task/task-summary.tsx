@@ -16,7 +16,10 @@ export function TaskSummary({ p, roleLabel }: { p: ProcessView; roleLabel(key: s
         <dd>
           <StateBadge state={p.state} testid="task-state" />
           {p.suspendReason && p.state === 'SUSPENDED' && (
-            <span className="muted"> {t('task.suspendReason')}: {p.suspendReason}</span>
+            <span className="muted">
+              {' '}
+              {t('task.suspendReason')}: {p.suspendReason}
+            </span>
           )}
         </dd>
       </div>

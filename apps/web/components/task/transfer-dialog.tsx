@@ -5,8 +5,8 @@ import type { Operator } from '../../lib/types/auth';
 import { ModalDialog } from '../modal-dialog';
 
 type Props = {
-  /** Operators to pick from (admins); null → a free-text operator key. */
-  operators: Operator[] | null;
+  /** Operators to pick from (those whose roles allow the service); null → a free-text operator key. */
+  operators: Pick<Operator, 'key' | 'label'>[] | null;
   busy: boolean;
   onConfirm(operatorKey: string): void;
   onClose(): void;
@@ -26,7 +26,13 @@ export function TransferDialog({ operators, busy, onConfirm, onClose }: Props) {
     setMissing(false);
   };
   return (
-    <ModalDialog title={t('dialog.transferTitle')} confirmLabel={t('action.transfer')} busy={busy} onConfirm={confirm} onClose={onClose}>
+    <ModalDialog
+      title={t('dialog.transferTitle')}
+      confirmLabel={t('action.transfer')}
+      busy={busy}
+      onConfirm={confirm}
+      onClose={onClose}
+    >
       <div className="field">
         <label htmlFor="transfer-operator">{operators ? t('dialog.operator') : t('dialog.operatorKey')}</label>
         {operators ? (

@@ -40,7 +40,12 @@ export function TaskBoard({ testid, list, action }: Props) {
   }, [me.services, design, list.rows]);
 
   const groups = useMemo(
-    () => groupBySchedule(list.rows.filter((r) => matchesFilter(r, filter)), now, sort),
+    () =>
+      groupBySchedule(
+        list.rows.filter((r) => matchesFilter(r, filter)),
+        now,
+        sort,
+      ),
     [list.rows, filter, now, sort],
   );
 

@@ -33,7 +33,11 @@ export function TaskRowItem({ row, columns = [], action, hideEntity, processLink
       data-state={row.state}
     >
       <div className="task-row-main">
-        <AppLink href={routes.task(row.pid)} className="task-row-title" aria-label={t('row.open', { label: row.serviceLabel, pid: row.pid })}>
+        <AppLink
+          href={routes.task(row.pid)}
+          className="task-row-title"
+          aria-label={t('row.open', { label: row.serviceLabel, pid: row.pid })}
+        >
           <span className="task-row-service">{row.serviceLabel}</span>
           <span className="pid">#{row.pid}</span>
         </AppLink>

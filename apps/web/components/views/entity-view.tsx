@@ -25,9 +25,19 @@ export function EntityView() {
   const params = useSearchParams();
   const type = params.get('type');
   const id = params.get('id');
-  if (!type) return <p className="load-error" role="alert">{t('common.missingParam', { name: 'type' })}</p>;
+  if (!type)
+    return (
+      <p className="load-error" role="alert">
+        {t('common.missingParam', { name: 'type' })}
+      </p>
+    );
   if (params.get('new') === '1') return <NewEntityView type={type} />;
-  if (!id) return <p className="load-error" role="alert">{t('common.missingParam', { name: 'id' })}</p>;
+  if (!id)
+    return (
+      <p className="load-error" role="alert">
+        {t('common.missingParam', { name: 'id' })}
+      </p>
+    );
   return <EntityPage key={`${type}:${id}`} type={type} id={id} />;
 }
 

@@ -29,7 +29,10 @@ export function NewEntityView({ type }: { type: string }) {
     }
     setStarting(entry.service);
     try {
-      const answer = await api.post<ActionAnswer>('/v1/processes', { service: entry.service, entity: { type, label: name } });
+      const answer = await api.post<ActionAnswer>('/v1/processes', {
+        service: entry.service,
+        entity: { type, label: name },
+      });
       if (answer.entity) router.push(routes.entity(answer.entity));
       else router.push(routes.process(answer.pid));
     } catch (e) {

@@ -17,7 +17,12 @@ import { SnapshotList } from '../process/snapshot-list';
 export function ProcessView() {
   const { t } = useTranslation();
   const pid = parsePid(useSearchParams().get('pid'));
-  if (pid === null) return <p className="load-error" role="alert">{t('common.missingParam', { name: 'pid' })}</p>;
+  if (pid === null)
+    return (
+      <p className="load-error" role="alert">
+        {t('common.missingParam', { name: 'pid' })}
+      </p>
+    );
   return <ProcessPage key={pid} pid={pid} />;
 }
 

@@ -13,7 +13,7 @@ import { availableActions, type TaskAction } from '../../lib/task-actions';
 import type { Operator } from '../../lib/types/auth';
 import type { ActionAnswer } from '../../lib/types/process';
 import { parsePid, useProcess } from '../../lib/use-process';
-import { useMe, useViewer } from '../../lib/viewer';
+import { useViewer } from '../../lib/viewer';
 import { LoadError } from '../load-error';
 import { Notice, notice, type NoticeMessage } from '../notice';
 import { PageTitle } from '../page-title';
@@ -30,34 +30,40 @@ type DialogKind = 'suspend' | 'cancel' | 'transfer';
 export function TaskView() {
   const { t } = useTranslation();
   const pid = parsePid(useSearchParams().get('pid'));
-  if (pid === null) return <p className="load-error" role="alert">{t('common.missingParam', { name: 'pid' })}</p>;
+  if (pid === null)
+    return (
+      <p className="load-error" role="alert">
+        {t('common.missingParam', { name: 'pid' })}
+      </p>
+    );
   return <TaskPage key={pid} pid={pid} />;
 }
 
-/** Admins pick transfer targets from GET /operators; others type a key. */
-function useTransferTargets(admin: boolean): Operator[] | null {
-  const [operators, setOperators] = useState<Operator[] | null>(null);
+/** A transfer target: an operator whose roles allow the task's service. */
+type TransferCandidate = Pick<Operator, 'key' | 'label' | 'roles'>;
+
+/** Operators the task may go to (GET /processes/{pid}/transfer-candidates); null until loaded or on error (→ free text). */
+function useTransferTargets(pid: number): TransferCandidate[] | null {
+  const [operators, setOperators] = useState<TransferCandidate[] | null>(null);
   useEffect(() => {
-    if (!admin) return;
     let alive = true;
-    api.get<Operator[]>('/v1/operators').then(
-      (all) => alive && setOperators(all.filter((o) => o.staff)),
+    api.get<TransferCandidate[]>(`/v1/processes/${pid}/transfer-candidates`).then(
+      (all) => alive && setOperators(all),
       () => undefined,
     );
     return () => {
       alive = false;
     };
-  }, [admin]);
+  }, [pid]);
   return operators;
 }
 
 function TaskPage({ pid }: { pid: number }) {
   const { t } = useTranslation();
-  const me = useMe();
   const viewer = useViewer();
   const design = useDesign();
   const { data: p, error, reload } = useProcess(pid);
-  const operators = useTransferTargets(me.operator.admin);
+  const operators = useTransferTargets(pid);
   const formId = useId();
   const [message, setMessage] = useState<NoticeMessage | null>(null);
   const [formError, setFormError] = useState<string | null>(null);
@@ -97,7 +103,8 @@ function TaskPage({ pid }: { pid: number }) {
       if (action === 'complete' && e instanceof ApiProblem && e.status === 422 && e.fieldErrors.length > 0) {
         const { extra, rest } = toExtraErrors(e.fieldErrors);
         setExtraErrors(extra);
-        if (rest.length > 0 || !extra) setFormError(rest.map((r) => `${r.field}: ${r.message}`).join('; ') || errorMessage(e));
+        if (rest.length > 0 || !extra)
+          setFormError(rest.map((r) => `${r.field}: ${r.message}`).join('; ') || errorMessage(e));
       } else {
         setFormError(errorMessage(e));
       }

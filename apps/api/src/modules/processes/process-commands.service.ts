@@ -53,7 +53,11 @@ export class ProcessCommands {
     for (const p of [...cs.created, ...cs.updated.map((u) => u.pcb)]) {
       if (!versions.has(p.designVersion)) versions.set(p.designVersion, await this.designs.get(p.designVersion));
     }
-    const refs = [...new Map(cs.changes.filter((c) => c.entity).map((c) => [`${c.entity!.type}:${c.entity!.id}`, c.entity!])).values()];
+    const refs = [
+      ...new Map(
+        cs.changes.filter((c) => c.entity).map((c) => [`${c.entity!.type}:${c.entity!.id}`, c.entity!]),
+      ).values(),
+    ];
     const entities = new Map<string, string>();
     if (refs.length > 0) {
       const rows = await tx.query<{ type: string; id: string; label: string }[]>(
@@ -73,7 +77,10 @@ export class ProcessCommands {
    * @returns the committed changeset
    * @throws KernelError from the command (nothing is written); database errors after the retries are spent
    */
-  async execute(command: (kernel: Kernel, tx: SqlRunner) => Promise<Changeset>, options: ExecuteOptions = {}): Promise<Changeset> {
+  async execute(
+    command: (kernel: Kernel, tx: SqlRunner) => Promise<Changeset>,
+    options: ExecuteOptions = {},
+  ): Promise<Changeset> {
     for (let attempt = 1; ; attempt++) {
       if (attempt > 1) await new Promise((r) => setTimeout(r, Math.random() * BACKOFF_BASE_MS * 2 ** (attempt - 2)));
       try {

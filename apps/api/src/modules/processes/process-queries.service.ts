@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
+import { rolesAllowing } from '@opkernel/kernel';
 import type { Pcb } from '@opkernel/kernel';
 import type { AuthenticatedOperator } from '../auth/types/authenticated-operator.type';
 import { DesignRegistry } from '../designs/design-registry.service';
@@ -142,6 +143,24 @@ export class ProcessQueries {
    * @returns the view, or null when it does not exist or is not readable (callers answer 404 for both).
    * @throws ProblemException 403 for customers.
    */
+  /**
+   * Staff operators a visible process could be transferred to: those holding a role that allows its service in
+   * the process's design version (the current assignee excluded). Null when the process is not visible.
+   */
+  async transferCandidates(
+    pid: number,
+    operator: AuthenticatedOperator,
+  ): Promise<{ key: string; label: string; roles: string[] }[] | null> {
+    const p = await this.one(pid, operator);
+    if (!p) return null;
+    const allowed = rolesAllowing(await this.designs.get(p.designVersion), p.service);
+    const rows = await this.db.query<{ key: string; label: string; roles: string[] }[]>(
+      `SELECT key, label, roles FROM operators WHERE staff AND roles && $1::text[] AND key IS DISTINCT FROM $2 ORDER BY label, key`,
+      [allowed, p.assignee],
+    );
+    return rows;
+  }
+
   async one(pid: number, operator: AuthenticatedOperator): Promise<ProcessView | null> {
     return (await this.select('p.pid = $1', [pid], { scope: await this.policy.scope(operator) }))[0] ?? null;
   }

@@ -96,6 +96,15 @@ export class ProcessesController {
     return found;
   }
 
+  /** Operators the task may be transferred to (staff holding a role that allows its service). 404 when not visible. */
+  @Get(':pid/transfer-candidates')
+  @ApiOperation({ summary: 'Operators a task may be transferred to' })
+  async transferCandidates(@Param('pid', pidPipe) pid: number, @CurrentOperator() op: AuthenticatedOperator) {
+    const found = await this.queries.transferCandidates(pid, op);
+    if (!found) throw notFound(pid);
+    return found;
+  }
+
   /** Claims a pool task. Errors: see `ProcessesService.act` (409 ALREADY_CLAIMED …). */
   @Post(':pid/claim')
   @HttpCode(200)
