@@ -6,6 +6,7 @@ const alias = {
   '@opkernel/kernel/testing': path.resolve(__dirname, 'libs/kernel/src/testing/index.ts'),
   '@opkernel/kernel': path.resolve(__dirname, 'libs/kernel/src/index.ts'),
   '@opkernel/design': path.resolve(__dirname, 'libs/design/src/index.ts'),
+  '@opkernel/contracts': path.resolve(__dirname, 'libs/contracts/src/index.ts'),
   '@opkernel/migrations': path.resolve(__dirname, 'migrations/index.ts'),
 };
 

@@ -17,17 +17,16 @@
  *   npm run bench:live                 # embedded PostgreSQL (or DATABASE_URL when set)
  *   BENCH_LIVE_N=500 npm run bench:live
  */
+import { createBenchDatabase } from './support/bench-database';
 import { randomBytes } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { ConsoleLogger, Logger } from '@nestjs/common';
-import { Client } from 'pg';
 import type { Browser, Page } from 'playwright-core';
 import { Server } from 'socket.io';
 import { io as connect, type Socket } from 'socket.io-client';
 import { createApp } from '../apps/api/src/bootstrap/create-app';
 import { logLevelsUpTo, parseLogLevel } from '../apps/api/src/infra/config/app-config';
-import { startEmbeddedPostgres } from '../apps/api/src/infra/database/embedded-postgres';
 import { ApiClient } from '../apps/api/src/journey/api-client';
 import { launchBrowser, signIn } from '../e2e/support/browser';
 import { ensureWebBuild } from '../e2e/support/web-build';
@@ -172,16 +171,7 @@ async function main() {
   process.env.ADMIN_PASSWORD ??= `bench-${randomBytes(8).toString('hex')}`;
   await ensureWebBuild((line) => console.log(line));
 
-  let embedded: { url: string; stop(): Promise<void> } | null = null;
-  const serverUrl =
-    process.env.DATABASE_URL ??
-    (embedded = await startEmbeddedPostgres({ dataDir: '.data/pg-bench', port: 54331 })).url;
-  const dbName = `opkernel_livebench_${process.pid}`;
-  const admin = new Client({ connectionString: serverUrl });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE ${dbName}`);
-  const dbUrl = new URL(serverUrl);
-  dbUrl.pathname = `/${dbName}`;
+  const db = await createBenchDatabase('opkernel_livebench');
 
   let browser: Browser | null = null;
   let closeApp: (() => Promise<void>) | null = null;
@@ -190,7 +180,7 @@ async function main() {
   });
   const rawIo = new Server(rawHttp);
   try {
-    const app = await createApp({ databaseUrl: dbUrl.toString(), port: 0, seed: true });
+    const app = await createApp({ databaseUrl: db.url, port: 0, seed: true });
     closeApp = app.close;
     const url = app.url;
     const adminApi = await ApiClient.login(url, 'admin', process.env.ADMIN_PASSWORD);
@@ -309,9 +299,7 @@ async function main() {
     await browser?.close();
     rawIo.close();
     await closeApp?.();
-    await admin.query(`DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`);
-    await admin.end();
-    await embedded?.stop();
+    await db.drop();
   }
 }
 

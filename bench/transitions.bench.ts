@@ -7,12 +7,12 @@
  *   npm run bench                      # embedded PostgreSQL (or DATABASE_URL when set)
  *   BENCH_N=4000 BENCH_CONCURRENCY=8 npm run bench
  */
-import { Client, Pool } from 'pg';
+import { createBenchDatabase } from './support/bench-database';
+import { Pool } from 'pg';
 import type { Actor } from '@opkernel/kernel';
 import { createApp } from '../apps/api/src/bootstrap/create-app';
 import { ProcessCommands } from '../apps/api/src/modules/processes/process-commands.service';
 import { DesignsService } from '../apps/api/src/modules/designs/designs.service';
-import { startEmbeddedPostgres } from '../apps/api/src/infra/database/embedded-postgres';
 
 const N = Number(process.env.BENCH_N ?? 2000);
 const CONCURRENCY = [1, Number(process.env.BENCH_CONCURRENCY ?? 8)];
@@ -47,18 +47,9 @@ const pct = (xs: number[], p: number) => {
 };
 
 async function main() {
-  let embedded: { url: string; stop(): Promise<void> } | null = null;
-  const serverUrl =
-    process.env.DATABASE_URL ??
-    (embedded = await startEmbeddedPostgres({ dataDir: '.data/pg-bench', port: 54331 })).url;
-  const dbName = `opkernel_bench_${process.pid}`;
-  const admin = new Client({ connectionString: serverUrl });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE ${dbName}`);
-  const url = new URL(serverUrl);
-  url.pathname = `/${dbName}`;
-  const { app, close } = await createApp({ databaseUrl: url.toString(), port: 0, seed: false });
-  const raw = new Pool({ connectionString: url.toString(), max: Math.max(...CONCURRENCY) });
+  const db = await createBenchDatabase('opkernel_bench');
+  const { app, close } = await createApp({ databaseUrl: db.url, port: 0, seed: false });
+  const raw = new Pool({ connectionString: db.url, max: Math.max(...CONCURRENCY) });
   try {
     await app.get(DesignsService).import('native', design, 'admin');
     const commands = app.get(ProcessCommands);
@@ -121,9 +112,7 @@ async function main() {
   } finally {
     await raw.end();
     await close();
-    await admin.query(`DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`);
-    await admin.end();
-    await embedded?.stop();
+    await db.drop();
   }
 }
 

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
+import type { CascadeItem } from '../modules/processes/processes.service';
 import { ApiClient, ApiProblem } from './api-client';
 import { sampleForm } from './sample-form';
 
@@ -14,16 +15,7 @@ type Task = {
   candidateRoles: string[];
   suspendReason: string | null;
 };
-type Cascade = {
-  pid: number;
-  service: string;
-  serviceLabel: string;
-  kind: string;
-  state: string;
-  fromState: string | null;
-  assignee: string | null;
-  candidateRoles: string[];
-};
+type Cascade = CascadeItem;
 type Design = {
   services: { key: string; label: string; form: Record<string, unknown> | null }[];
   rules: { subject: string; event: string }[];

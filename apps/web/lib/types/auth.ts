@@ -1,12 +1,7 @@
-/** The signed-in operator (GET /api/v1/me `operator`). */
-export type Operator = {
-  key: string;
-  username: string | null;
-  label: string;
-  roles: string[];
-  admin: boolean;
-  staff: boolean;
-};
+import type { OperatorView } from '@opkernel/contracts';
+
+/** The signed-in operator (GET /api/v1/me `operator`; the wire contract in libs/contracts). */
+export type Operator = OperatorView;
 
 /** GET /api/v1/me. */
 export type MeResponse = {

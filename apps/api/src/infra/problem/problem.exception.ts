@@ -1,22 +1,9 @@
 /** Media type of every error response (RFC 9457). */
 export const PROBLEM_CONTENT_TYPE = 'application/problem+json';
 
-/** One failing input field; `field` is a dot path into the request body or query (`entity.type`, `items.0.qty`). */
-export type ProblemFieldError = { field: string; message: string };
+import type { ProblemDocument, ProblemFieldError } from '@opkernel/contracts';
 
-/**
- * An RFC 9457 problem document as sent to clients. `type` is a URI (`about:blank` for plain HTTP statuses,
- * `urn:opkernel:problem:<slug>` for ours); extension members (e.g. `constraint`, `code`) may be added.
- */
-export type ProblemDocument = {
-  type: string;
-  title: string;
-  status: number;
-  detail?: string;
-  instance?: string;
-  errors?: ProblemFieldError[];
-  [extension: string]: unknown;
-};
+export type { ProblemDocument, ProblemFieldError };
 
 /** Problem type URIs used by the API. */
 export const PROBLEM_TYPES = {

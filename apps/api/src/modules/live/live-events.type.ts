@@ -1,32 +1,12 @@
+import type { LiveTaskChange } from '@opkernel/contracts';
 import { z } from 'zod';
 import type { AuthenticatedOperator } from '../auth/types/authenticated-operator.type';
 
 /** socket.io namespace of the live channel. */
 export const LIVE_NAMESPACE = '/live';
 
-/**
- * A task (process) changed; sent after the change committed, at least once. Clients dedupe by
- * `(pid, version)` and ignore versions older than the one they hold. Times are epoch ms.
- */
-export type LiveTaskChange = {
-  pid: number;
-  version: number;
-  service: string;
-  /** The service's label in the process's design version (e.g. 新预约). */
-  serviceLabel: string;
-  state: string;
-  fromState: string | null;
-  assignee: string | null;
-  candidateRoles: string[];
-  entity: { type: string; id: string; label: string | null } | null;
-  kind: string;
-  priority: number;
-  /** ISO-8601 or null. */
-  scheduledAt: string | null;
-  /** ISO-8601 or null. */
-  deadline: string | null;
-  at: number;
-};
+/** The `task.changed` payload: the wire contract shared with the web app (`@opkernel/contracts`). */
+export type { LiveTaskChange };
 
 export const LiveTaskChangeSchema = z.object({
   pid: z.number().int(),

@@ -1,13 +1,7 @@
+import type { OperatorView } from '@opkernel/contracts';
+
 /** The operator behind a request or socket, loaded from `operators` for each request. */
-export type AuthenticatedOperator = {
-  key: string;
-  username: string | null;
-  label: string;
-  /** Role keys. */
-  roles: string[];
-  admin: boolean;
-  staff: boolean;
-};
+export type AuthenticatedOperator = OperatorView;
 
 /** The part of an HTTP request the auth guard reads and writes. */
 export type AuthenticatedRequest = {
