@@ -4,7 +4,15 @@ import { ApiProblem } from '../src/journey/api-client';
 import { setupClinic, type ProcessDto } from './utils/clinic';
 import { startTestApp, type TestApp } from './utils/test-app';
 
-type Change = { pid: number; version: number; service: string; serviceLabel: string; state: string; assignee: string | null; entity: { label: string | null } | null };
+type Change = {
+  pid: number;
+  version: number;
+  service: string;
+  serviceLabel: string;
+  state: string;
+  assignee: string | null;
+  entity: { label: string | null } | null;
+};
 
 describe('live task changes over socket.io /live (real PostgreSQL, real socket.io client)', () => {
   let t: TestApp;

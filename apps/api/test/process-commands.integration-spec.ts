@@ -2,16 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ApiProblem } from '../src/journey/api-client';
 import { setupClinic, type ProcessDto } from './utils/clinic';
 import { startTestApp, type TestApp } from './utils/test-app';
-
-async function problem(p: Promise<unknown>): Promise<ApiProblem> {
-  try {
-    await p;
-  } catch (e) {
-    if (e instanceof ApiProblem) return e;
-    throw e;
-  }
-  throw new Error('expected the request to fail');
-}
+import { problem } from './utils/problem';
 
 describe('process commands (real PostgreSQL)', () => {
   let t: TestApp;

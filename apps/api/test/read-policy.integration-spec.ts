@@ -1,25 +1,16 @@
 import { DataSource } from 'typeorm';
 import { io, type Socket } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ApiClient, ApiProblem } from '../src/journey/api-client';
+import { ApiClient } from '../src/journey/api-client';
 import type { LiveAck } from '../src/modules/live/live-events.type';
 import { setupClinic, type ProcessDto } from './utils/clinic';
 import { createOperator } from './utils/factories';
 import { startTestApp, type TestApp } from './utils/test-app';
+import { problem } from './utils/problem';
 
 type Brief = { pid: number; service: string };
 type ProcessWithRelations = ProcessDto & { formData: unknown; children: Brief[]; parent: Brief | null };
 type Groups = Record<'scheduled' | 'running' | 'paused' | 'done', ProcessDto[]> & { entity: { label: string | null } };
-
-async function problem(p: Promise<unknown>): Promise<ApiProblem> {
-  try {
-    await p;
-  } catch (e) {
-    if (e instanceof ApiProblem) return e;
-    throw e;
-  }
-  throw new Error('expected the request to fail');
-}
 
 describe('process read policy: REST and live rooms (real PostgreSQL)', () => {
   let t: TestApp;

@@ -1,10 +1,9 @@
 'use client';
 import { AppLink } from '../app-link';
-import { useSearchParams } from 'next/navigation';
 import { useTranslation } from 'react-i18next';
 import { serviceOf, useDesign } from '../../lib/design';
 import { routes } from '../../lib/routes';
-import { parsePid, useProcess } from '../../lib/use-process';
+import { useProcess } from '../../lib/use-process';
 import { useProcessHistory } from '../../lib/use-process-history';
 import { LoadError } from '../load-error';
 import { PageTitle } from '../page-title';
@@ -12,18 +11,11 @@ import { AuditTrail } from '../process/audit-trail';
 import { ProcessRelations } from '../process/process-relations';
 import { ProcessSummary } from '../process/process-summary';
 import { SnapshotList } from '../process/snapshot-list';
+import { WithPidParam } from '../pid-param';
 
 /** `/process/?pid=N`. */
 export function ProcessView() {
-  const { t } = useTranslation();
-  const pid = parsePid(useSearchParams().get('pid'));
-  if (pid === null)
-    return (
-      <p className="load-error" role="alert">
-        {t('common.missingParam', { name: 'pid' })}
-      </p>
-    );
-  return <ProcessPage key={pid} pid={pid} />;
+  return <WithPidParam page={(pid) => <ProcessPage key={pid} pid={pid} />} />;
 }
 
 function ProcessPage({ pid }: { pid: number }) {

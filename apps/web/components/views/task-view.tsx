@@ -1,7 +1,6 @@
 'use client';
 import type { ErrorSchema } from '@rjsf/utils';
 import { AppLink } from '../app-link';
-import { useSearchParams } from 'next/navigation';
 import { useEffect, useId, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api, ApiProblem, errorMessage, seg } from '../../lib/api';
@@ -12,7 +11,7 @@ import { routes } from '../../lib/routes';
 import { availableActions, type TaskAction } from '../../lib/task-actions';
 import type { Operator } from '../../lib/types/auth';
 import type { ActionAnswer } from '../../lib/types/process';
-import { parsePid, useProcess } from '../../lib/use-process';
+import { useProcess } from '../../lib/use-process';
 import { useViewer } from '../../lib/viewer';
 import { LoadError } from '../load-error';
 import { Notice, notice, type NoticeMessage } from '../notice';
@@ -23,20 +22,13 @@ import { TaskActionBar } from '../task/task-action-bar';
 import { TaskForm } from '../task/task-form';
 import { TaskSummary } from '../task/task-summary';
 import { TransferDialog } from '../task/transfer-dialog';
+import { WithPidParam } from '../pid-param';
 
 type DialogKind = 'suspend' | 'cancel' | 'transfer';
 
 /** `/task/?pid=N`. */
 export function TaskView() {
-  const { t } = useTranslation();
-  const pid = parsePid(useSearchParams().get('pid'));
-  if (pid === null)
-    return (
-      <p className="load-error" role="alert">
-        {t('common.missingParam', { name: 'pid' })}
-      </p>
-    );
-  return <TaskPage key={pid} pid={pid} />;
+  return <WithPidParam page={(pid) => <TaskPage key={pid} pid={pid} />} />;
 }
 
 /** A transfer target: an operator whose roles allow the task's service. */
