@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { inject } from 'vitest';
 import { ApiClient, ApiProblem } from '../../apps/api/src/journey/api-client';
 import { sampleForm } from '../../apps/api/src/journey/sample-form';
+import type { ProcessView } from '../../apps/api/src/modules/processes/process-view';
 
 export { ApiClient, ApiProblem };
 
@@ -21,22 +22,7 @@ export const staffPassword = (username: string) => `${username}-e2e-password-1`;
 export const uniqueLabel = (prefix: string) => `${prefix}-${Date.now().toString(36)}${randomBytes(2).toString('hex')}`;
 
 /** A process as the REST API answers it (the fields the tests read). */
-export type Task = {
-  pid: number;
-  service: string;
-  serviceLabel: string;
-  state: string;
-  kind: string;
-  assignee: string | null;
-  candidateRoles: string[];
-  entity: { type: string; id: string; label: string | null } | null;
-  suspendReason: string | null;
-  terminatedReason: string | null;
-  formData: Record<string, unknown> | null;
-  parentPid: number | null;
-  previousPid: number | null;
-  version: number;
-};
+export type Task = ProcessView;
 export type EntityTasks = { scheduled: Task[]; running: Task[]; paused: Task[]; done: Task[] };
 export type Journey = { root: Task; entity: { type: string; id: string }; label: string };
 type Design = {

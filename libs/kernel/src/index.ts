@@ -1,5 +1,6 @@
 export * from './pcb/pcb';
 export * from './pcb/state-machine';
+export { newPcb, type NewPcbInput } from './pcb/new-pcb';
 export * from './context/frame';
 export { newFrame, visibleVars, canonicalJson, frameHash } from './context/frames';
 export * from './design/kernel-design';

@@ -1,28 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import type { KernelDesign } from '../src';
+import { ruleDef, serviceDef } from '../src/testing';
 import { harness } from './harness';
 
 /** A small program: `batch` (composite) fans out `item`s, then on the join starts `wrap_up`, which returns. */
 function design(instruction: string, params: Record<string, unknown>): KernelDesign {
-  const svc = (key: string, kind: 'manual' | 'program' = 'manual', manualStart = false) => ({
-    key,
-    label: key,
-    kind,
-    entityType: null,
-    routeTo: null,
-    defaultPriority: 0,
-    manualStart,
-  });
-  const rule = (
-    key: string,
-    program: string,
-    order: number,
-    subject: string,
-    event: string,
-    ins: string | null,
-    operand: string | null,
-    pv = {},
-  ) => ({ key, label: key, program, order, subject, event, instruction: ins, operand, parameterValues: pv });
+  const svc = (key: string, kind: 'manual' | 'program' = 'manual', manualStart = false) =>
+    serviceDef(key, { kind, manualStart });
+  const rule = ruleDef;
   return {
     services: [svc('entry', 'program', true), svc('batch'), svc('item'), svc('wrap_up')],
     events: [

@@ -1,35 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { canTransition, IllegalTransitionError, PROCESS_STATES, transition, type Pcb } from '../src';
+import { canTransition, IllegalTransitionError, newPcb, PROCESS_STATES, transition, type Pcb } from '../src';
 
-const pcb = (state: Pcb['state']): Pcb => ({
-  pid: 1,
-  service: 's',
-  designVersion: 1,
-  kind: 'task',
-  state,
-  priority: 0,
-  parentPid: null,
-  previousPid: null,
-  program: null,
-  callerPid: null,
-  join: null,
-  entity: null,
-  assignee: null,
-  candidateRoles: [],
-  creator: null,
-  scheduledAt: null,
-  deadline: null,
-  startedAt: null,
-  endedAt: null,
-  waitReason: null,
-  suspendReason: null,
-  resumeState: null,
-  terminatedReason: null,
-  formData: null,
-  version: 1,
-  createdAt: 0,
-  updatedAt: 0,
-});
+const pcb = (state: Pcb['state']): Pcb => newPcb({ pid: 1, service: 's', designVersion: 1, kind: 'task', state });
 
 describe('PCB state machine', () => {
   it('walks NEW → READY → RUNNING → WAITING → RUNNING → TERMINATED', () => {

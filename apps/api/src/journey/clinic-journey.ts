@@ -2,19 +2,14 @@ import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { CascadeItem } from '../modules/processes/processes.service';
+import type { ProcessView } from '../modules/processes/process-view';
 import { ApiClient, ApiProblem } from './api-client';
 import { sampleForm } from './sample-form';
 
-type Task = {
-  pid: number;
-  service: string;
-  serviceLabel: string;
-  state: string;
-  kind: string;
-  assignee: string | null;
-  candidateRoles: string[];
-  suspendReason: string | null;
-};
+type Task = Pick<
+  ProcessView,
+  'pid' | 'service' | 'serviceLabel' | 'state' | 'kind' | 'assignee' | 'candidateRoles' | 'suspendReason'
+>;
 type Cascade = CascadeItem;
 type Design = {
   services: { key: string; label: string; form: Record<string, unknown> | null }[];

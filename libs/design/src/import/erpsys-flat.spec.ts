@@ -1,25 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import { loadErpsysFixture } from '../testing/erpsys-fixtures';
-import { DesignValidationError } from '../validation/design-issue';
 import { validateDesign } from '../validation/validate-design';
 import { importErpsysFixture } from './erpsys-fixture';
 import { importErpsysFlat } from './erpsys-flat';
 import { designHash } from './native';
+import { caught } from '../testing/caught';
 
 type Row = { model: string; pk: number; fields: Record<string, unknown> };
 const base = importErpsysFixture(loadErpsysFixture('backup.json'));
 const flatRows = () => loadErpsysFixture('business_define.json') as Row[];
 const flat = importErpsysFlat(flatRows(), base);
-
-function caught(fn: () => unknown): DesignValidationError {
-  try {
-    fn();
-  } catch (err) {
-    if (err instanceof DesignValidationError) return err;
-    throw err;
-  }
-  throw new Error('expected a DesignValidationError');
-}
 
 describe('importErpsysFlat (business_define.json)', () => {
   it('replaces the rules with the 19 flat rules in the two serviceprograms', () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { DesignValidationError } from '../validation/design-issue';
 import { canonicalJson, designHash, parseNativeDesign, serializeNativeDesign } from './native';
+import { caught } from '../testing/caught';
 
 const YAML_DOC = `
 schemaVersion: 1
@@ -17,16 +17,6 @@ instructions:
 rules:
   - { key: r1, label: r1, program: prog, order: 1, subject: step, event: done, instruction: start, operand: step }
 `;
-
-function caught(fn: () => unknown): DesignValidationError {
-  try {
-    fn();
-  } catch (err) {
-    if (err instanceof DesignValidationError) return err;
-    throw err;
-  }
-  throw new Error('expected a DesignValidationError');
-}
 
 describe('parseNativeDesign', () => {
   it('reads YAML and fills defaults', () => {

@@ -6,6 +6,7 @@ import { InstructionError } from '../errors/instruction-error';
 import { isKernelError, KernelError } from '../errors/kernel-error';
 import type { ErrorInfo } from '../context/frame';
 import type { EntityRef, JoinInfo, Pcb, ProcessKind, ProcessState } from '../pcb/pcb';
+import { newPcb } from '../pcb/new-pcb';
 import { transition, type TransitionEvent } from '../pcb/state-machine';
 import type { Clock, DesignSource, OperatorView, ProcessStore } from '../ports/ports';
 import { evaluateExpression } from '../rules/feel';
@@ -192,35 +193,25 @@ export class Run {
         ? 'system'
         : 'task';
     const pid = await this.store.nextPid();
-    const pcb: Pcb = {
-      pid,
-      service: service.key,
-      designVersion: input.designVersion,
-      kind,
-      state: 'NEW',
-      priority: input.priority ?? service.defaultPriority,
-      parentPid: input.parentPid,
-      previousPid: input.previousPid,
-      program: input.program,
-      callerPid: input.callerPid ?? null,
-      join: input.join ?? null,
-      entity: input.entity,
-      assignee: null,
-      candidateRoles: [],
-      creator: input.creator,
-      scheduledAt: input.scheduledAt ?? null,
-      deadline: input.deadline ?? null,
-      startedAt: null,
-      endedAt: null,
-      waitReason: null,
-      suspendReason: null,
-      resumeState: null,
-      terminatedReason: null,
-      formData: null,
-      version: 1,
-      createdAt: this.now,
-      updatedAt: this.now,
-    };
+    const pcb = newPcb(
+      {
+        pid,
+        service: service.key,
+        designVersion: input.designVersion,
+        kind,
+        priority: input.priority ?? service.defaultPriority,
+        parentPid: input.parentPid,
+        previousPid: input.previousPid,
+        program: input.program,
+        callerPid: input.callerPid ?? null,
+        join: input.join ?? null,
+        entity: input.entity,
+        creator: input.creator,
+        scheduledAt: input.scheduledAt ?? null,
+        deadline: input.deadline ?? null,
+      },
+      this.now,
+    );
     const parentFrame = input.parentPid !== null ? await this.uow.frame(input.parentPid) : null;
     this.uow.create(pcb, newFrame(pid, parentFrame, input.vars ?? {}));
     this.record(pcb, 'created', null, 'NEW', cause, { service: service.key, program: input.program });

@@ -1,20 +1,13 @@
-import type { KernelDesign, KernelRule } from '../design/kernel-design';
+import type { KernelDesign } from '../design/kernel-design';
+import { ruleDef, serviceDef } from './design-builders';
 
 /**
  * A hand-written mirror of the erpsys clinic design (reference/erpsys-original.md §8.3–§8.5: rules r59–r74,
  * nested programs 客户服务 → 客户接待 / 接诊) for kernel tests, which may not import the design library.
  * The role split is the §8.2 proposal. API tests import the real fixture instead.
  */
-const svc = (key: string, label: string, kind: 'manual' | 'system' | 'program' = 'manual', manualStart = false) => ({
-  key,
-  label,
-  kind,
-  entityType: 'Operator',
-  routeTo: null,
-  defaultPriority: 0,
-  manualStart,
-});
-
+const svc = (key: string, label: string, kind: 'manual' | 'system' | 'program' = 'manual', manualStart = false) =>
+  serviceDef(key, { label, kind, manualStart, entityType: 'Operator' });
 const rule = (
   key: string,
   program: string,
@@ -23,17 +16,7 @@ const rule = (
   event: string,
   instruction: string | null,
   operand: string | null,
-): KernelRule => ({
-  key,
-  label: key,
-  program,
-  order,
-  subject,
-  event,
-  instruction,
-  operand,
-  parameterValues: {},
-});
+) => ruleDef(key, program, order, subject, event, instruction, operand);
 
 export const CLINIC_SERVICES = {
   program: 'biao_zhun_fu_wu_cheng_xu',
