@@ -7,6 +7,8 @@ import { DatabaseModule } from './infra/database/database.module';
 import type { EmbeddedPostgresHandle } from './infra/database/embedded-postgres';
 import { OutboxModule } from './infra/outbox/outbox.module';
 import { ProblemModule } from './infra/problem/problem.module';
+import { RevocationModule } from './infra/revocation/revocation.module';
+import { ApiTokensModule } from './modules/api-tokens/api-tokens.module';
 import { AuthModule } from './modules/auth/auth.module';
 import { HealthModule } from './modules/health/health.module';
 import { LiveModule } from './modules/live/live.module';
@@ -47,8 +49,10 @@ export class AppModule {
         ConfigModule.forRoot(config),
         DatabaseModule,
         ProblemModule,
+        RevocationModule,
         OutboxModule,
         AuthModule,
+        ApiTokensModule,
         OperatorsModule,
         HealthModule,
         LiveModule,

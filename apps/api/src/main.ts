@@ -6,7 +6,7 @@ import { AdminBootstrapService, type AdminPasswordSource } from './modules/auth/
 const PASSWORD_HINTS: Record<AdminPasswordSource, string> = {
   env: 'the value of ADMIN_PASSWORD',
   generated: 'the one printed above (shown only once)',
-  existing: 'the one printed at first start (set ADMIN_PASSWORD and restart to reset it)',
+  existing: 'the one set at first start, or changed since (ADMIN_PASSWORD only applies when the account is created)',
 };
 
 async function main(): Promise<void> {

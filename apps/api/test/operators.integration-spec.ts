@@ -21,8 +21,26 @@ describe('operators (admin only)', () => {
     const response = await t.request('GET', '/v1/operators', { token: adminToken });
     expect(response.status).toBe(200);
     expect(await response.json()).toEqual([
-      { key: 'admin', username: 'admin', label: 'Administrator', roles: ['guan_li_yuan'], staff: true, admin: true },
-      { key: 'li_si', username: 'li_si', label: 'li_si', roles: ['hu_shi'], staff: true, admin: false },
+      {
+        key: 'admin',
+        username: 'admin',
+        label: 'Administrator',
+        roles: ['guan_li_yuan'],
+        staff: true,
+        admin: true,
+        locked: false,
+        hasPassword: true,
+      },
+      {
+        key: 'li_si',
+        username: 'li_si',
+        label: 'li_si',
+        roles: ['hu_shi'],
+        staff: true,
+        admin: false,
+        locked: false,
+        hasPassword: true,
+      },
     ]);
   });
 
@@ -43,7 +61,7 @@ describe('operators (admin only)', () => {
     expect((await t.request('GET', '/v1/operators')).status).toBe(401);
   });
 
-  it('rejects a password shorter than 8 characters with 422 naming `password`', async () => {
+  it('rejects a password shorter than 10 characters with 422 naming `password`', async () => {
     const response = await t.request('PUT', '/v1/operators/li_si/password', {
       token: adminToken,
       body: { password: 'short' },

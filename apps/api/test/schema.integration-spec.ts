@@ -131,9 +131,11 @@ describe('schema, migrations and the PCB mapper', () => {
     try {
       const before = await tables();
       expect(before).toEqual([
+        'api_tokens',
         'design_versions',
         'entities',
         'idempotency_keys',
+        'login_throttle',
         'migrations',
         'operators',
         'outbox',
@@ -141,6 +143,7 @@ describe('schema, migrations and the PCB mapper', () => {
         'process_frames',
         'process_snapshots',
         'processes',
+        'refresh_tokens',
       ]);
       for (let i = 0; i < MIGRATIONS.length; i++) await other.undoLastMigration({ transaction: 'each' });
       expect(await tables()).toEqual(['migrations']);

@@ -5,3 +5,13 @@
 export type { LiveTaskChange } from './live';
 export type { ProblemDocument, ProblemFieldError } from './problem';
 export type { OperatorView } from './operator';
+export type {
+  ApiTokenScope,
+  ApiTokenView,
+  ChangeMyPasswordBody,
+  CreateApiTokenBody,
+  CreatedApiToken,
+  SetRolesBody,
+  StaffView,
+  TokenPair,
+} from './auth';

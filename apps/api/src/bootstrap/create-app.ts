@@ -90,6 +90,7 @@ export async function createApp(options: CreateAppOptions = {}): Promise<Created
       logger,
       abortOnError: false,
     });
+    if (env.trustProxy !== null) app.set('trust proxy', env.trustProxy);
     app.useBodyParser('json', { limit: JSON_BODY_LIMIT });
     app.useBodyParser('text', { type: TEXT_BODY_TYPES, limit: TEXT_BODY_LIMIT });
     if (config.redisUrl) {

@@ -16,7 +16,11 @@ export type TestApp = {
   /** Logs in through `POST /api/v1/auth/login`; returns the access token. Throws on a non-200 answer. */
   login(username: string, password: string): Promise<string>;
   /** `fetch` of `/api<path>` with an optional bearer token and JSON body. */
-  request(method: string, path: string, options?: { token?: string; body?: unknown }): Promise<Response>;
+  request(
+    method: string,
+    path: string,
+    options?: { token?: string; body?: unknown; headers?: Record<string, string> },
+  ): Promise<Response>;
 };
 
 /**
@@ -28,6 +32,8 @@ export async function startTestApp(options: { seed?: boolean } = {}): Promise<Te
   process.env.ADMIN_PASSWORD = TEST_ADMIN_PASSWORD;
   process.env.JWT_SECRET ??= 'integration-tests-jwt-secret-0123456789';
   process.env.LOG_LEVEL ??= 'warn';
+  // Tests stand for several client addresses with X-Forwarded-For (login throttling is per address).
+  process.env.TRUST_PROXY ??= 'loopback';
   let started: Awaited<ReturnType<typeof createApp>>;
   try {
     // Tests import the designs they need; `seed: true` reproduces `npm start`'s first start.
@@ -44,6 +50,7 @@ export async function startTestApp(options: { seed?: boolean } = {}): Promise<Te
       headers: {
         ...(options.token ? { authorization: `Bearer ${options.token}` } : {}),
         ...(options.body !== undefined ? { 'content-type': 'application/json' } : {}),
+        ...options.headers,
       },
       body: options.body !== undefined ? JSON.stringify(options.body) : undefined,
     });

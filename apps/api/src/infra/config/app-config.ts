@@ -32,8 +32,13 @@ export const EnvSchema = z.object({
   HOST: z.preprocess(emptyToUndefined, z.string().min(1).default('127.0.0.1')),
   /** HS256 secret for access tokens; unset = generated (persisted in `.data/jwt-secret` in embedded mode). */
   JWT_SECRET: z.preprocess(emptyToUndefined, z.string().min(16, 'must be at least 16 characters').optional()),
-  /** Password of the `admin` operator; when set it is (re)applied at every start. */
-  ADMIN_PASSWORD: z.preprocess(emptyToUndefined, z.string().min(8, 'must be at least 8 characters').optional()),
+  /** Password of the `admin` operator when it is created (first start); never applied to an existing admin. */
+  ADMIN_PASSWORD: z.preprocess(emptyToUndefined, z.string().min(10, 'must be at least 10 characters').optional()),
+  /**
+   * Express `trust proxy` (which `X-Forwarded-For` hops to believe for the client address used by login
+   * throttling): a hop count, `true`, or addresses/subnets such as `loopback` or `10.0.0.0/8`. Unset = none.
+   */
+  TRUST_PROXY: z.preprocess(emptyToUndefined, z.string().max(500).optional()),
   /** Most verbose level that is logged. @default log */
   LOG_LEVEL: z.preprocess(emptyToUndefined, z.enum(LOG_LEVELS).default('log')),
 });
@@ -47,7 +52,17 @@ export type EnvConfig = {
   jwtSecret: string | null;
   adminPassword: string | null;
   logLevel: LogLevelName;
+  /** Express `trust proxy` value, null = trust no proxy. */
+  trustProxy: string | number | boolean | null;
 };
+
+/** `TRUST_PROXY` → Express's `trust proxy`: digits = hop count, `true`/`false`, else addresses as given. */
+export function parseTrustProxy(value: string | undefined): string | number | boolean | null {
+  if (value === undefined) return null;
+  if (/^\d+$/.test(value)) return Number(value);
+  if (value === 'true' || value === 'false') return value === 'true';
+  return value;
+}
 
 /** Thrown when the environment does not validate; the message lists every bad variable. */
 export class ConfigError extends Error {
@@ -74,6 +89,7 @@ export function loadEnvConfig(env: NodeJS.ProcessEnv = process.env): EnvConfig {
     jwtSecret: e.JWT_SECRET ?? null,
     adminPassword: e.ADMIN_PASSWORD ?? null,
     logLevel: e.LOG_LEVEL,
+    trustProxy: parseTrustProxy(e.TRUST_PROXY),
   };
 }
 

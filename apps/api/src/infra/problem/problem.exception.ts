@@ -14,6 +14,8 @@ export const PROBLEM_TYPES = {
   forbidden: 'urn:opkernel:problem:forbidden',
   notFound: 'urn:opkernel:problem:not-found',
   kernel: 'urn:opkernel:problem:kernel',
+  throttled: 'urn:opkernel:problem:too-many-requests',
+  unsupportedMedia: 'urn:opkernel:problem:unsupported-media-type',
   unavailable: 'urn:opkernel:problem:service-unavailable',
   internal: 'urn:opkernel:problem:internal',
 } as const;

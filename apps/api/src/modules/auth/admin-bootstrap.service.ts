@@ -5,14 +5,15 @@ import type { Repository } from 'typeorm';
 import { AppConfig } from '../../infra/config/app-config';
 import { OperatorEntity } from '../../infra/database/entities/operator.entity';
 import { PasswordHasher } from './password-hasher.service';
+import { PasswordPolicy } from './password-policy.service';
 
 /** Where the `admin` password comes from, for the start-up banner. */
 export type AdminPasswordSource =
-  /** `ADMIN_PASSWORD` (applied at this start). */
+  /** `ADMIN_PASSWORD` (used to create the account at this start). */
   | 'env'
   /** Generated at this start and printed once on stdout. */
   | 'generated'
-  /** Set earlier (generated at first start, or changed since); unknown to this process. */
+  /** Set earlier (at first start, or changed since); unknown to this process. `ADMIN_PASSWORD` is not applied. */
   | 'existing';
 
 /** Username, key and role of the operator created at first start. */
@@ -22,8 +23,8 @@ export const ADMIN_ROLE = 'guan_li_yuan';
 /**
  * Ensures an administrator can log in: creates operator `admin` (label Administrator, role `guan_li_yuan`,
  * admin, staff) when no operator has username `admin`. Its password is `ADMIN_PASSWORD`, or else a generated
- * one that is printed once on stdout; only the argon2 hash is stored. When the admin exists and
- * `ADMIN_PASSWORD` is set, the hash is updated to it.
+ * one that is printed once on stdout; only the argon2 hash is stored. `ADMIN_PASSWORD` only ever creates the
+ * account: once it exists, a password changed later (Admin › Staff, `PUT /me/password`) is never overwritten.
  */
 @Injectable()
 export class AdminBootstrapService implements OnApplicationBootstrap {
@@ -33,6 +34,7 @@ export class AdminBootstrapService implements OnApplicationBootstrap {
   constructor(
     private readonly config: AppConfig,
     private readonly hasher: PasswordHasher,
+    private readonly policy: PasswordPolicy,
     @InjectRepository(OperatorEntity) private readonly operators: Repository<OperatorEntity>,
   ) {}
 
@@ -41,26 +43,18 @@ export class AdminBootstrapService implements OnApplicationBootstrap {
     return this.source;
   }
 
-  /** Creates the `admin` operator when missing, or applies `ADMIN_PASSWORD` to it (see the class comment). */
+  /** Creates the `admin` operator when missing (see the class comment). */
   async onApplicationBootstrap(): Promise<void> {
     const existing = await this.operators.findOne({ where: { username: ADMIN_USERNAME } });
     if (existing) {
       if (this.config.adminPassword) {
-        const same =
-          existing.passwordHash !== null &&
-          (await this.hasher.verify(existing.passwordHash, this.config.adminPassword));
-        if (!same) {
-          await this.operators.update(
-            { key: existing.key },
-            { passwordHash: await this.hasher.hash(this.config.adminPassword) },
-          );
-          this.logger.log('Applied ADMIN_PASSWORD to operator admin');
-        }
-        this.source = 'env';
+        this.logger.log('Operator admin exists: ADMIN_PASSWORD is only used to create it and was not applied');
       }
       return;
     }
 
+    const weak = this.config.adminPassword ? this.policy.assess(this.config.adminPassword, [ADMIN_USERNAME]) : null;
+    if (weak) throw new Error(`ADMIN_PASSWORD ${weak}`);
     const generated = this.config.adminPassword ? null : randomBytes(12).toString('base64url');
     const password = this.config.adminPassword ?? (generated as string);
     const result = await this.operators
@@ -94,7 +88,7 @@ function printGeneratedPassword(password: string): void {
     `  username: ${ADMIN_USERNAME}`,
     `  password: ${password}`,
     'This password is shown only once (only its hash is stored).',
-    'Set ADMIN_PASSWORD and restart to choose another one.',
+    'Change it after signing in (Change my password).',
   ];
   const width = Math.max(...lines.map((line) => line.length));
   const rule = `+${'-'.repeat(width + 2)}+`;

@@ -4,18 +4,25 @@ import { JwtModule } from '@nestjs/jwt';
 import { AppConfig } from '../../infra/config/app-config';
 import { DatabaseModule } from '../../infra/database/database.module';
 import { AdminBootstrapService } from './admin-bootstrap.service';
+import { ApiTokenAuthenticator } from './api-token-authenticator.service';
 import { AuthController } from './auth.controller';
 import { AuthService } from './auth.service';
 import { AdminGuard } from './guards/admin.guard';
 import { JwtAuthGuard } from './guards/jwt-auth.guard';
 import { DesignsModule } from '../designs/designs.module';
+import { LoginThrottle } from './login-throttle.service';
 import { DesignMeDirectory, MeDirectory } from './me-directory';
 import { MeController } from './me.controller';
 import { OperatorDirectory } from './operator-directory.service';
 import { PasswordHasher } from './password-hasher.service';
+import { PasswordPolicy } from './password-policy.service';
+import { SessionsService } from './sessions.service';
 import { ACCESS_TOKEN_TTL_SECONDS, TokenService } from './token.service';
 
-/** Login, access tokens, the global auth guard, `@AdminOnly()`, `GET /v1/me` and the admin bootstrap. */
+/**
+ * Login, refresh and logout, access tokens, integrator API tokens, the global auth guard, `@AdminOnly()`,
+ * `@RequireScope()`, `GET /v1/me`, `PUT /v1/me/password`, the password policy and the admin bootstrap.
+ */
 @Module({
   imports: [
     DatabaseModule,
@@ -33,6 +40,10 @@ import { ACCESS_TOKEN_TTL_SECONDS, TokenService } from './token.service';
   providers: [
     AuthService,
     TokenService,
+    SessionsService,
+    LoginThrottle,
+    PasswordPolicy,
+    ApiTokenAuthenticator,
     OperatorDirectory,
     PasswordHasher,
     AdminGuard,
@@ -40,6 +51,14 @@ import { ACCESS_TOKEN_TTL_SECONDS, TokenService } from './token.service';
     { provide: MeDirectory, useClass: DesignMeDirectory },
     { provide: APP_GUARD, useClass: JwtAuthGuard },
   ],
-  exports: [TokenService, OperatorDirectory, PasswordHasher, AdminGuard],
+  exports: [
+    TokenService,
+    ApiTokenAuthenticator,
+    OperatorDirectory,
+    PasswordHasher,
+    PasswordPolicy,
+    SessionsService,
+    AdminGuard,
+  ],
 })
 export class AuthModule {}

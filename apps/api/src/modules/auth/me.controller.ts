@@ -1,20 +1,29 @@
-import { Controller, Get } from '@nestjs/common';
-import { ApiBearerAuth, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { Body, Controller, Get, HttpCode, Put, Req } from '@nestjs/common';
+import { ApiBearerAuth, ApiBody, ApiOkResponse, ApiTags, ApiUnprocessableEntityResponse } from '@nestjs/swagger';
+import { ZodPipe } from '../../infra/validation/zod-body.pipe';
 import { zodToOpenApi } from '../../infra/validation/zod-openapi.util';
+import { clientAddress, type ClientRequest } from './auth.controller';
+import { AuthService } from './auth.service';
 import { CurrentOperator } from './current-operator.decorator';
+import { RequireScope } from './decorators/scope.decorator';
+import { ChangeMyPasswordBody, LoginResponse } from './dtos/login.dto';
 import { MeResponse } from './dtos/me.dto';
 import { MeDirectory } from './me-directory';
 import type { AuthenticatedOperator } from './types/authenticated-operator.type';
 
-/** `GET /api/v1/me`: the current operator, role labels and allowed services. */
+/** `GET /api/v1/me` (the current operator, role labels, allowed services) and `PUT /api/v1/me/password`. */
 @ApiTags('auth')
 @ApiBearerAuth()
 @Controller('v1/me')
 export class MeController {
-  constructor(private readonly directory: MeDirectory) {}
+  constructor(
+    private readonly directory: MeDirectory,
+    private readonly auth: AuthService,
+  ) {}
 
-  /** The current operator, its roles (with labels) and the services it may work on. */
+  /** The current operator (an API token: its integration actor), its roles (with labels) and services. */
   @Get()
+  @RequireScope('any')
   @ApiOkResponse({ schema: zodToOpenApi(MeResponse, 'output') })
   async me(@CurrentOperator() operator: AuthenticatedOperator): Promise<MeResponse> {
     const [roles, services] = await Promise.all([
@@ -22,5 +31,21 @@ export class MeController {
       this.directory.allowedServices(operator),
     ]);
     return { operator, roles, services };
+  }
+
+  /** Changes my password (the current one is checked); my other sessions are revoked, this one gets new tokens. */
+  @Put('password')
+  @HttpCode(200)
+  @ApiBody({ schema: zodToOpenApi(ChangeMyPasswordBody) })
+  @ApiOkResponse({ schema: zodToOpenApi(LoginResponse, 'output') })
+  @ApiUnprocessableEntityResponse({
+    description: 'currentPassword is wrong, or newPassword is too weak (problem+json naming the field and the reason)',
+  })
+  changePassword(
+    @CurrentOperator() operator: AuthenticatedOperator,
+    @Body(new ZodPipe(ChangeMyPasswordBody)) body: ChangeMyPasswordBody,
+    @Req() req: ClientRequest,
+  ): Promise<LoginResponse> {
+    return this.auth.changeMyPassword(operator, body, clientAddress(req));
   }
 }

@@ -4,7 +4,15 @@ import type { Repository } from 'typeorm';
 import { OperatorEntity } from '../../infra/database/entities/operator.entity';
 import type { AuthenticatedOperator } from './types/authenticated-operator.type';
 
-/** Looks operators up for authentication. No caching: role and admin changes apply to the next request. */
+/** An operator with what authentication checks: token version, lock and (for logins) the password hash. */
+export type OperatorCredentials = {
+  operator: AuthenticatedOperator;
+  tokenVersion: number;
+  locked: boolean;
+  passwordHash: string | null;
+};
+
+/** Looks operators up for authentication. No caching: role, lock and token-version changes apply at once. */
 @Injectable()
 export class OperatorDirectory {
   constructor(@InjectRepository(OperatorEntity) private readonly operators: Repository<OperatorEntity>) {}
@@ -17,15 +25,29 @@ export class OperatorDirectory {
 
   /** The operator with this login name (the access token's subject), or null. */
   async findByUsername(username: string): Promise<AuthenticatedOperator | null> {
-    const row = await this.operators.findOne({ where: { username } });
-    return row ? toAuthenticatedOperator(row) : null;
+    return (await this.credentials(username))?.operator ?? null;
   }
 
-  /** The operator with this login name (exact match) with its password hash, or null. */
-  async findLogin(username: string): Promise<{ operator: AuthenticatedOperator; passwordHash: string | null } | null> {
+  /** The operator with this login name (exact match) with token version, lock and password hash, or null. */
+  async credentials(username: string): Promise<OperatorCredentials | null> {
     const row = await this.operators.findOne({ where: { username } });
-    return row ? { operator: toAuthenticatedOperator(row), passwordHash: row.passwordHash } : null;
+    return row ? toCredentials(row) : null;
   }
+
+  /** Like {@link credentials}, by operator key. */
+  async credentialsByKey(key: string): Promise<OperatorCredentials | null> {
+    const row = await this.operators.findOne({ where: { key } });
+    return row ? toCredentials(row) : null;
+  }
+}
+
+function toCredentials(row: OperatorEntity): OperatorCredentials {
+  return {
+    operator: toAuthenticatedOperator(row),
+    tokenVersion: row.tokenVersion,
+    locked: row.lockedAt !== null,
+    passwordHash: row.passwordHash,
+  };
 }
 
 /**

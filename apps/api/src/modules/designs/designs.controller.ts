@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { ZodPipe } from '../../infra/validation/zod-body.pipe';
 import { AdminOnly } from '../auth/decorators/admin-only.decorator';
 import { CurrentOperator, type AuthenticatedOperator } from '../auth/current-operator.decorator';
+import { RequireScope } from '../auth/decorators/scope.decorator';
 import { DesignsService, type DesignFormat } from './designs.service';
 
 const ImportQuery = z.object({ format: z.enum(['native', 'erpsys', 'erpsys-flat']).default('native') }).strict();
@@ -17,6 +18,7 @@ export class DesignsController {
   constructor(private readonly designs: DesignsService) {}
 
   @Post('designs')
+  @RequireScope('designs:write')
   @AdminOnly()
   @ApiConsumes('application/json', 'application/yaml', 'text/yaml', 'text/plain')
   @ApiOperation({ summary: 'Import a design (?format=native|erpsys|erpsys-flat) → {version, created, counts}' })
@@ -34,6 +36,7 @@ export class DesignsController {
   }
 
   @Get('designs/current')
+  @RequireScope('processes:read')
   @ApiOperation({ summary: 'The current design: services, events, instructions, rules, roles' })
   /** The current design. @throws ProblemException 404 when none was imported. */
   current() {
@@ -41,6 +44,7 @@ export class DesignsController {
   }
 
   @Get('entry-points')
+  @RequireScope('processes:read')
   @ApiOperation({ summary: 'Services I may start by hand, optionally for one entity type' })
   /** Services the operator may start by hand, optionally for one entity type ([] without a design). */
   entryPoints(

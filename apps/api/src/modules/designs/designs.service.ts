@@ -12,6 +12,7 @@ import {
 } from '@opkernel/design';
 import { allowedServices, entryPoints, mayWorkOn, type Actor } from '@opkernel/kernel';
 import { ProblemException } from '../../infra/problem/problem.exception';
+import { RevocationBus, revokeTokens } from '../../infra/revocation/revocation.bus';
 import { DesignRegistry } from './design-registry.service';
 
 /** Import formats: our native YAML/JSON document, the erpsys Django fixture, the erpsys flat rule set. */
@@ -70,6 +71,7 @@ export class DesignsService {
   constructor(
     private readonly db: DataSource,
     private readonly registry: DesignRegistry,
+    private readonly revocations: RevocationBus,
   ) {}
 
   /**
@@ -121,13 +123,25 @@ export class DesignsService {
       const design = checked.design;
       const hash = designHash(design);
       if (current && current.hash === hash) {
-        return { result: { version: current.version, created: false, hash, counts: counts(design) }, design };
+        return {
+          result: { version: current.version, created: false, hash, counts: counts(design) },
+          design,
+          revoked: [],
+        };
       }
       const rows = await em.query<{ version: number }[]>(
         'INSERT INTO design_versions (name, hash, document, format, created_by) VALUES ($1, $2, $3, $4, $5) RETURNING version',
         [design.name, hash, JSON.stringify(design), format, actor],
       );
+      const revoked: string[] = [];
       for (const op of design.operators) {
+        const before = await em.query<{ key: string; roles: string[]; staff: boolean }[]>(
+          'SELECT key, roles, staff FROM operators WHERE ($1::text IS NOT NULL AND username = $1) OR key = $2',
+          [op.username, op.key],
+        );
+        const changed = before.some(
+          (b) => b.staff !== op.staff || [...b.roles].sort().join('\u0000') !== [...op.roles].sort().join('\u0000'),
+        );
         const params = [
           op.key,
           op.username,
@@ -163,9 +177,13 @@ export class DesignsService {
            ON CONFLICT (type, id) DO UPDATE SET label = EXCLUDED.label`,
           [op.key, op.label, JSON.stringify({ username: op.username, roles: op.roles })],
         );
+        if (changed) revoked.push(op.key);
       }
-      return { result: { version: rows[0]!.version, created: true, hash, counts: counts(design) }, design };
+      // An operator whose roles or staff flag changed signs in again (their tokens carried the old grants).
+      await revokeTokens(em, revoked);
+      return { result: { version: rows[0]!.version, created: true, hash, counts: counts(design) }, design, revoked };
     });
+    this.revocations.revoked(outcome.revoked);
     if (outcome.result.created) {
       this.log.log(`design "${outcome.design.name}" imported as version ${outcome.result.version} (${format})`);
     }

@@ -1,6 +1,7 @@
 import type { LiveTaskChange } from '@opkernel/contracts';
 import { z } from 'zod';
 import type { AuthenticatedOperator } from '../auth/types/authenticated-operator.type';
+import type { ReadScope } from '../processes/process-read.policy';
 
 /** socket.io namespace of the live channel. */
 export const LIVE_NAMESPACE = '/live';
@@ -25,8 +26,19 @@ export const LiveTaskChangeSchema = z.object({
   at: z.number(),
 }) satisfies z.ZodType<LiveTaskChange>;
 
-/** Payload of an outbox row with topic `task.changed` (written by the process services). */
-export const TaskChangedMessage = z.object({ rooms: z.array(z.string().min(1)), change: LiveTaskChangeSchema });
+/** What the read policy needs of a changed process beyond the change itself (never sent to clients). */
+export const ChangeAudience = z.object({ designVersion: z.number().int(), creator: z.string().nullable() });
+
+/**
+ * Payload of an outbox row with topic `task.changed` (written by the changeset writer): the rooms, the change as
+ * clients get it, and the audience facts the per-recipient read check uses.
+ */
+export const TaskChangedMessage = z.object({
+  rooms: z.array(z.string().min(1)),
+  change: LiveTaskChangeSchema,
+  /** Absent in rows written before it existed: then only assignee, pool and program grants apply. */
+  audience: ChangeAudience.default({ designVersion: 0, creator: null }),
+});
 export type TaskChangedMessage = z.infer<typeof TaskChangedMessage>;
 
 /** Answer to `subscribe` / `unsubscribe`. */
@@ -45,7 +57,17 @@ export type ClientToServerEvents = {
 };
 
 /** What the gateway keeps on each socket. */
-export type LiveSocketData = { operator: AuthenticatedOperator };
+export type LiveSocketData = {
+  operator: AuthenticatedOperator;
+  /** Token version of the access token the socket connected with (0 for API tokens). */
+  tokenVersion: number;
+  /** Expiry of that access token, epoch ms; null for an API token (checked on every subscribe instead). */
+  expiresAt: number | null;
+  /** The integrator API token, when the socket authenticated with one. */
+  apiToken?: string;
+  /** The read scope of the operator, resolved at the first delivery (reset on reload). */
+  scope?: ReadScope;
+};
 
 /** Server → client event names with their payload type. */
 export type LiveEventName = keyof ServerToClientEvents;

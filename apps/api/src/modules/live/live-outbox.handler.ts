@@ -6,7 +6,7 @@ import { LiveGateway } from './live.gateway';
 /** Outbox topic announcing a task change; payload {@link TaskChangedMessage} `{ rooms, change }`. */
 export const TASK_CHANGED_TOPIC = 'task.changed';
 
-/** Delivers `task.changed` outbox rows to their rooms through {@link LiveGateway}. */
+/** Delivers `task.changed` outbox rows to the readers in their rooms through {@link LiveGateway}. */
 @Injectable()
 export class LiveOutboxHandler implements OnModuleInit {
   constructor(
@@ -14,11 +14,10 @@ export class LiveOutboxHandler implements OnModuleInit {
     private readonly gateway: LiveGateway,
   ) {}
 
-  /** Registers the `task.changed` handler: validates the payload and emits `change` to its rooms. */
+  /** Registers the `task.changed` handler: validates the payload and delivers it to the readers in its rooms. */
   onModuleInit(): void {
     this.relay.register(TASK_CHANGED_TOPIC, (payload) => {
-      const message = TaskChangedMessage.parse(payload);
-      this.gateway.emitToRooms(message.rooms, 'task.changed', message.change);
+      return this.gateway.deliver(TaskChangedMessage.parse(payload));
     });
   }
 }

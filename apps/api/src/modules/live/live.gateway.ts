@@ -1,8 +1,9 @@
-import { Logger } from '@nestjs/common';
+import { Logger, OnModuleDestroy } from '@nestjs/common';
 import {
   ConnectedSocket,
   MessageBody,
   OnGatewayConnection,
+  OnGatewayDisconnect,
   OnGatewayInit,
   SubscribeMessage,
   WebSocketGateway,
@@ -10,18 +11,20 @@ import {
 } from '@nestjs/websockets';
 import type { Namespace, Socket } from 'socket.io';
 import { z } from 'zod';
+import { AppConfig } from '../../infra/config/app-config';
+import { RevocationBus } from '../../infra/revocation/revocation.bus';
+import { API_TOKEN_PREFIX, ApiTokenAuthenticator } from '../auth/api-token-authenticator.service';
 import { OperatorDirectory } from '../auth/operator-directory.service';
-import type { AuthenticatedOperator } from '../auth/types/authenticated-operator.type';
 import { TokenService } from '../auth/token.service';
+import { ProcessReadPolicy } from '../processes/process-read.policy';
 import { LiveAccessPolicy } from './live-access.policy';
 import {
   LIVE_NAMESPACE,
   type ClientToServerEvents,
   type LiveAck,
-  type LiveEventName,
-  type LiveEventPayload,
   type LiveSocketData,
   type ServerToClientEvents,
+  type TaskChangedMessage,
 } from './live-events.type';
 import { MONITOR_ROOM, operatorRoom, parseRoom, roleRoom } from './rooms';
 
@@ -30,18 +33,37 @@ type LiveSocket = Socket<ClientToServerEvents, ServerToClientEvents, Record<stri
 
 const RoomRequest = z.object({ room: z.string().min(1).max(500) });
 
+/** Server-to-server event (Redis adapter) carrying a `task.changed` outbox message to every replica. */
+const SERVER_TASK_CHANGED = 'opkernel:task.changed';
+
+/** Longest a socket timer may be set for (setTimeout's 32-bit limit), ms. */
+const MAX_TIMER_MS = 2 ** 31 - 1;
+
 /**
  * socket.io gateway on namespace `/live`.
  *
- * Handshake: the access token as `auth: { token }` (or an `Authorization: Bearer` header); without a valid
- * token the connection is refused (`connect_error` "unauthorized"). On connect the socket joins
- * `operator:<key>`, `role:<r>` for each role, and `monitor` for administrators.
+ * Handshake: the access token as `auth: { token }` (or an `Authorization: Bearer` header) — a person's JWT
+ * (refused when expired, revoked by a newer token version, or the operator is locked) or an integrator API token
+ * with `processes:read`. On connect the socket joins `operator:<key>`, `role:<r>` for each role, and `monitor`
+ * for administrators. The socket is disconnected when its access token expires (the client reconnects with a
+ * fresh one) and at once when the operator's tokens are revoked (password or role change, lock, logout), on every
+ * replica (socket.io's Redis adapter).
  * Messages: `subscribe` / `unsubscribe` `{ room }`, acknowledged with `{ ok, error? }` (see `LiveAccessPolicy`).
  * Server events: `task.changed` ({@link LiveTaskChange}), delivered at least once — dedupe by (pid, version).
+ * A room membership is not a read grant: each change is sent only to the sockets of the rooms whose operator may
+ * read that process under the process read policy.
  */
 @WebSocketGateway({ namespace: LIVE_NAMESPACE, cors: { origin: true } })
-export class LiveGateway implements OnGatewayInit<LiveNamespace>, OnGatewayConnection<LiveSocket> {
+export class LiveGateway
+  implements
+    OnGatewayInit<LiveNamespace>,
+    OnGatewayConnection<LiveSocket>,
+    OnGatewayDisconnect<LiveSocket>,
+    OnModuleDestroy
+{
   private readonly logger = new Logger('LiveGateway');
+  private readonly expiryTimers = new Map<string, NodeJS.Timeout>();
+  private unsubscribeRevocations: (() => void) | null = null;
 
   @WebSocketServer()
   private readonly server!: LiveNamespace;
@@ -49,10 +71,17 @@ export class LiveGateway implements OnGatewayInit<LiveNamespace>, OnGatewayConne
   constructor(
     private readonly tokens: TokenService,
     private readonly directory: OperatorDirectory,
+    private readonly apiTokens: ApiTokenAuthenticator,
     private readonly policy: LiveAccessPolicy,
+    private readonly readPolicy: ProcessReadPolicy,
+    private readonly revocations: RevocationBus,
+    private readonly config: AppConfig,
   ) {}
 
-  /** Installs the handshake middleware: a connection without a valid token is refused ("unauthorized"). */
+  /**
+   * Installs the handshake middleware (a connection without a valid token is refused, "unauthorized"), the
+   * replica-to-replica delivery of changes, and the revocation listener.
+   */
   afterInit(namespace: LiveNamespace): void {
     namespace.use((socket, next) => {
       this.authenticate(socket).then(
@@ -60,11 +89,25 @@ export class LiveGateway implements OnGatewayInit<LiveNamespace>, OnGatewayConne
         (error: unknown) => next(error instanceof Error ? error : new Error('unauthorized')),
       );
     });
+    (namespace as unknown as { on(event: string, listener: (message: TaskChangedMessage) => void): void }).on(
+      SERVER_TASK_CHANGED,
+      (message) => void this.deliverLocally(message),
+    );
+    this.unsubscribeRevocations = this.revocations.subscribe((keys) => {
+      for (const key of keys) this.server.in(operatorRoom(key)).disconnectSockets(true);
+    });
   }
 
-  /** Joins the new socket to its operator room, its role rooms and (administrators) `monitor`. */
+  /** Stops listening for revocations and clears the expiry timers. */
+  onModuleDestroy(): void {
+    this.unsubscribeRevocations?.();
+    for (const timer of this.expiryTimers.values()) clearTimeout(timer);
+    this.expiryTimers.clear();
+  }
+
+  /** Joins the new socket to its operator room, its role rooms and (administrators) `monitor`; arms its expiry. */
   handleConnection(socket: LiveSocket): void {
-    const operator = socket.data.operator;
+    const { operator, expiresAt } = socket.data;
     if (!operator) {
       socket.disconnect(true);
       return;
@@ -72,12 +115,26 @@ export class LiveGateway implements OnGatewayInit<LiveNamespace>, OnGatewayConne
     const rooms = [operatorRoom(operator.key), ...operator.roles.map(roleRoom)];
     if (operator.admin) rooms.push(MONITOR_ROOM);
     void socket.join(rooms);
+    if (expiresAt !== null) {
+      const timer = setTimeout(
+        () => socket.disconnect(true),
+        Math.min(MAX_TIMER_MS, Math.max(0, expiresAt - Date.now())),
+      );
+      timer.unref();
+      this.expiryTimers.set(socket.id, timer);
+    }
+  }
+
+  /** Clears the socket's expiry timer. */
+  handleDisconnect(socket: LiveSocket): void {
+    clearTimeout(this.expiryTimers.get(socket.id));
+    this.expiryTimers.delete(socket.id);
   }
 
   /**
-   * Joins a room the operator may see. The operator (roles, admin, staff) is reloaded from the database for
-   * every request — by the token's username, which survives a re-key by a design import — so a revoked role
-   * or a deleted operator takes effect at once; a deleted operator is answered `unauthorized` and disconnected.
+   * Joins a room the operator may see. The operator (roles, admin, staff, lock, token version) is reloaded from the
+   * database for every request, so a revoked role or a deleted operator takes effect at once; a deleted, locked or
+   * revoked operator is answered `unauthorized` and disconnected.
    * @returns `{ ok: true }`, or `{ ok: false, error }` for a malformed request, an unknown room or a refusal.
    */
   @SubscribeMessage('subscribe')
@@ -86,13 +143,12 @@ export class LiveGateway implements OnGatewayInit<LiveNamespace>, OnGatewayConne
     if (!request.success) return { ok: false, error: 'invalid request: expected { room: string }' };
     const { room } = request.data;
     if (!parseRoom(room)) return { ok: false, error: `unknown room "${room}"` };
-    const operator = await this.reload(socket);
-    if (!operator) {
+    if (!(await this.reload(socket))) {
       // After the acknowledgement has been sent.
       setImmediate(() => socket.disconnect(true));
       return { ok: false, error: 'unauthorized' };
     }
-    if (!(await this.policy.canJoin(operator, room))) return { ok: false, error: 'forbidden' };
+    if (!(await this.policy.canJoin(socket.data.operator, room))) return { ok: false, error: 'forbidden' };
     await socket.join(room);
     return { ok: true };
   }
@@ -106,22 +162,46 @@ export class LiveGateway implements OnGatewayInit<LiveNamespace>, OnGatewayConne
     return { ok: true };
   }
 
-  /** Sends `event` once to every socket in any of `rooms` (across replicas with the Redis adapter); no-op for none. */
-  emitToRooms<E extends LiveEventName>(rooms: string[], event: E, payload: LiveEventPayload<E>): void {
-    if (rooms.length === 0) return;
-    // The typed emit needs a tuple of the event's parameters.
-    const args = [payload] as unknown as Parameters<ServerToClientEvents[E]>;
-    this.server.to(rooms).emit(event, ...args);
+  /**
+   * Delivers one committed `task.changed` message: to this replica's sockets here, and to the other replicas'
+   * through the Redis adapter (each filters its own sockets).
+   */
+  async deliver(message: TaskChangedMessage): Promise<void> {
+    if (this.config.redisUrl) this.server.serverSideEmit(SERVER_TASK_CHANGED as never, message as never);
+    await this.deliverLocally(message);
   }
 
-  /** The socket's operator as stored now (null when deleted); refreshes `socket.data.operator`. */
-  private async reload(socket: LiveSocket): Promise<AuthenticatedOperator | null> {
+  /**
+   * Sends `message.change` once to every local socket in any of its rooms whose operator may read the process
+   * (process read policy, judged on the change's facts; the reader's scope is resolved once per socket).
+   */
+  private async deliverLocally(message: TaskChangedMessage): Promise<void> {
+    const ids = new Set<string>();
+    for (const room of message.rooms) for (const id of this.server.adapter.rooms.get(room) ?? []) ids.add(id);
+    const facts = { ...message.change, ...message.audience };
+    for (const id of ids) {
+      const socket = this.server.sockets.get(id);
+      if (!socket?.connected) continue;
+      try {
+        socket.data.scope ??= await this.readPolicy.scope(socket.data.operator);
+        if (await this.readPolicy.mayRead(socket.data.scope, facts)) socket.emit('task.changed', message.change);
+      } catch {
+        // A customer (no read scope) gets no process changes.
+      }
+    }
+  }
+
+  /** Re-reads the socket's operator; false when it is gone, locked or its token was revoked (then disconnect). */
+  private async reload(socket: LiveSocket): Promise<boolean> {
     const known = socket.data.operator;
+    if (socket.data.apiToken) return (await this.apiTokens.authenticate(socket.data.apiToken)) !== null;
     const fresh = known.username
-      ? await this.directory.findByUsername(known.username)
-      : await this.directory.findByKey(known.key);
-    if (fresh) socket.data.operator = fresh;
-    return fresh;
+      ? await this.directory.credentials(known.username)
+      : await this.directory.credentialsByKey(known.key);
+    if (!fresh || fresh.locked || fresh.tokenVersion !== socket.data.tokenVersion) return false;
+    socket.data.operator = fresh.operator;
+    socket.data.scope = undefined;
+    return true;
   }
 
   private async authenticate(socket: LiveSocket): Promise<void> {
@@ -129,12 +209,25 @@ export class LiveGateway implements OnGatewayInit<LiveNamespace>, OnGatewayConne
     const token =
       (typeof auth?.token === 'string' && auth.token.replace(/^Bearer\s+/i, '')) ||
       TokenService.fromAuthorizationHeader(socket.handshake.headers.authorization);
-    const key = token ? await this.tokens.verify(token) : null;
-    const operator = key ? await this.directory.findByUsername(key) : null;
-    if (!operator) {
+    const refuse = (): never => {
       this.logger.debug(`Refused live connection from ${socket.handshake.address}`);
       throw new Error('unauthorized');
+    };
+    if (!token) refuse();
+    if (token!.startsWith(API_TOKEN_PREFIX)) {
+      const identity = await this.apiTokens.authenticate(token!);
+      if (!identity || !identity.principal.scopes.includes('processes:read')) refuse();
+      socket.data.operator = identity!.operator;
+      socket.data.apiToken = token!;
+      socket.data.tokenVersion = 0;
+      socket.data.expiresAt = null;
+      return;
     }
-    socket.data.operator = operator;
+    const subject = await this.tokens.verify(token!);
+    const found = subject ? await this.directory.credentials(subject.username) : null;
+    if (!subject || !found || found.locked || found.tokenVersion !== subject.tokenVersion) refuse();
+    socket.data.operator = found!.operator;
+    socket.data.tokenVersion = subject!.tokenVersion;
+    socket.data.expiresAt = subject!.expiresAt * 1000;
   }
 }

@@ -6,6 +6,7 @@ import type { AuthenticatedOperator } from '../auth/types/authenticated-operator
 import { DesignRegistry } from '../designs/design-registry.service';
 import type { ListProcessesDto } from './dtos/process.dto';
 import { rowToPcb, type ProcessRow } from './persistence/process-row';
+import { redactForm, redactFrame } from './form-redaction';
 import { ProcessReadPolicy, type ReadScope } from './process-read.policy';
 import { toProcessView, type ProcessView } from './process-view';
 
@@ -62,24 +63,38 @@ export class ProcessQueries {
     private readonly policy: ProcessReadPolicy,
   ) {}
 
-  /** Rows → views with the service label (of each row's design version) and the entity label. */
-  async views(rows: LabelledRow[]): Promise<ProcessView[]> {
+  /**
+   * Rows → views with the service label (of each row's design version) and the entity label; with a read scope,
+   * form data of services the reader's roles do not allow is redacted ({@link ProcessReadPolicy}).
+   */
+  async views(rows: LabelledRow[], scope?: ReadScope): Promise<ProcessView[]> {
     const out: ProcessView[] = [];
     for (const r of rows) {
       const pcb = rowToPcb(r);
       const index = await this.designs.get(pcb.designVersion);
-      out.push(toProcessView(pcb, { service: index.services.get(pcb.service)?.label, entity: r.entity_label }));
+      const view = toProcessView(pcb, { service: index.services.get(pcb.service)?.label, entity: r.entity_label });
+      out.push(scope ? await this.redacted(view, scope) : view);
     }
     return out;
   }
 
+  /** `view` with its form data redacted unless `scope` may see forms of its service. */
+  async redacted(view: ProcessView, scope: ReadScope): Promise<ProcessView> {
+    if (view.formData === null || (await this.policy.formVisibility(scope, view.designVersion)).sees(view.service)) {
+      return view;
+    }
+    return { ...view, formData: redactForm(view.formData) as Record<string, unknown> };
+  }
+
   /**
    * The committed view of `pcb` (read back by pid, with labels); `toProcessView(pcb)` without labels when the
-   * row is not visible to this connection. No read policy: for answering a command the caller was allowed to run.
+   * row is not visible to this connection. Not filtered (the caller was allowed to run the command), but with a
+   * scope its form data is redacted like any read.
    */
-  async view(pcb: Pcb): Promise<ProcessView> {
+  async view(pcb: Pcb, scope?: ReadScope): Promise<ProcessView> {
     const rows = await this.select('p.pid = $1', [pcb.pid]);
-    return rows[0] ?? toProcessView(pcb);
+    const view = rows[0] ?? toProcessView(pcb);
+    return scope ? this.redacted(view, scope) : view;
   }
 
   /**
@@ -97,7 +112,7 @@ export class ProcessQueries {
        WHERE (${where})${visible} ORDER BY ${options.order ?? 'p.pid'}${paging}`,
       all,
     );
-    return this.views(rows);
+    return this.views(rows, options.scope);
   }
 
   /**
@@ -238,12 +253,16 @@ export class ProcessQueries {
   }
 
   /**
-   * The context snapshots of process `pid`, by version.
+   * The context snapshots of process `pid`, by version; forms the reader may not see are redacted
+   * ({@link ProcessReadPolicy}; `hash` stays that of the stored, unredacted content).
    * @returns null when the process does not exist or is not readable by `operator`.
    * @throws ProblemException 403 for customers.
    */
   async snapshots(pid: number, operator: AuthenticatedOperator): Promise<ProcessSnapshotView[] | null> {
-    if (!(await this.one(pid, operator))) return null;
+    const scope = await this.policy.scope(operator);
+    const p = (await this.select('p.pid = $1', [pid], { scope }))[0];
+    if (!p) return null;
+    const visible = await this.policy.formVisibility(scope, p.designVersion);
     const rows = await this.db.query<{ version: number; content: unknown; hash: string; created_at: Date }[]>(
       'SELECT version, content, hash, created_at FROM process_snapshots WHERE pid = $1 ORDER BY version',
       [pid],
@@ -251,7 +270,7 @@ export class ProcessQueries {
     return rows.map((r) => ({
       version: r.version,
       hash: r.hash,
-      content: r.content,
+      content: redactFrame(r.content, p.service, visible),
       createdAt: r.created_at.toISOString(),
     }));
   }

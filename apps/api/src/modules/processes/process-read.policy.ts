@@ -6,27 +6,47 @@ import type { AuthenticatedOperator } from '../auth/types/authenticated-operator
 import { DesignRegistry } from '../designs/design-registry.service';
 
 /**
- * What one operator may read, resolved once per request:
- * - `all`: administrators see every process;
+ * What one operator may read, resolved once per request (or per live socket):
+ * - `all`: administrators (and integrator API tokens) see every process and every form;
  * - `staff`: the staff rule of {@link ProcessReadPolicy}, with the (design version, service) pairs their roles
  *   allow in every stored design version (parallel arrays, for `unnest`).
  */
 export type ReadScope =
   { kind: 'all' } | { kind: 'staff'; operator: string; roles: string[]; versions: number[]; services: string[] };
 
+/** The fields of a process the read policy looks at (a PCB, a row view or a live change all have them). */
+export type ProcessFacts = {
+  kind: string;
+  service: string;
+  designVersion: number;
+  assignee: string | null;
+  creator: string | null;
+  candidateRoles: readonly string[];
+};
+
+/** Whose form data (in one design version) the reader may see: every service's (`all`), or those `sees` accepts. */
+export type FormVisibility = { all: boolean; sees(service: string): boolean };
+
+const SEES_ALL: FormVisibility = { all: true, sees: () => true };
+const SEES_NONE: FormVisibility = { all: false, sees: () => false };
+
 /**
- * The one read policy for processes, over REST (`ProcessQueries`, the tasks controller) and the live channel:
+ * The one read policy for processes, used by every reader — REST reads and lists (`ProcessQueries`, the tasks
+ * controller), every command (404 before any other check), every live push (filtered per recipient) and the
+ * live rooms:
  *
  * - administrators read everything;
  * - operators that are not staff (customers) read no process and no entity (403 problem); on the live
  *   channel they only have their own `operator:<key>` room;
- * - staff read a process when ONE of these holds:
- *   its service is allowed by one of their roles in the process's own design version (kernel
- *   `allowedServices`, the same grant `mayWorkOn` checks for commands), they are its assignee, they created
- *   it, one of their roles is a candidate role, or it is a program instance (`kind = 'program'`: it carries
- *   no form data).
+ * - staff read a process when ONE of these holds: its service is allowed by one of their roles in the
+ *   process's own design version (kernel `allowedServices`, the grant `mayWorkOn` checks for commands), they
+ *   are its assignee, they created it, one of their roles is a candidate role, or it is a program instance;
+ * - of a process they may read, staff see form data (the process's `formData`, and the forms inside frames,
+ *   snapshots and return values) only of services their roles allow in that design version; other forms are
+ *   redacted — keys kept, values replaced by `REDACTED` (see `form-redaction.ts`).
  *
- * Lists filter in SQL ({@link ProcessReadPolicy.where}); a single process that exists but is not readable is
+ * Lists filter in SQL ({@link ProcessReadPolicy.where}); single facts are judged in memory by
+ * {@link ProcessReadPolicy.mayRead}, which states the same rule. A process that exists but is not readable is
  * reported like a missing one (404), so existence is not revealed.
  */
 @Injectable()
@@ -81,6 +101,27 @@ export class ProcessReadPolicy {
       OR ${alias}.creator = ${me}
       OR ${alias}.candidate_roles && ${$(scope.roles)}::text[]
       OR (${alias}.design_version, ${alias}.service) IN (SELECT * FROM unnest(${$(scope.versions)}::int[], ${$(scope.services)}::text[])))`;
+  }
+
+  /**
+   * The in-memory form of {@link where}: true when `scope` may read a process with these facts. The service grant
+   * is looked up in the process's design version directly, so versions imported after the scope was resolved
+   * (a long-lived socket) count too.
+   */
+  async mayRead(scope: ReadScope, p: ProcessFacts): Promise<boolean> {
+    if (scope.kind === 'all') return true;
+    if (p.kind === 'program' || p.assignee === scope.operator || p.creator === scope.operator) return true;
+    if (p.candidateRoles.some((r) => scope.roles.includes(r))) return true;
+    return (await this.formVisibility(scope, p.designVersion)).sees(p.service);
+  }
+
+  /** Which services' form data `scope` may see in design version `designVersion` (every one for `all`). */
+  async formVisibility(scope: ReadScope, designVersion: number): Promise<FormVisibility> {
+    if (scope.kind === 'all') return SEES_ALL;
+    const index = await this.designs.get(designVersion).catch(() => null);
+    if (!index) return SEES_NONE;
+    const allowed = new Set(allowedServices(index, scope.roles));
+    return { all: false, sees: (service) => allowed.has(service) };
   }
 
   /**

@@ -5,6 +5,7 @@ import { ProblemException } from '../../infra/problem/problem.exception';
 import { SafeIdPipe } from '../../infra/validation/safe-id.pipe';
 import { ZodPipe } from '../../infra/validation/zod-body.pipe';
 import { CurrentOperator, type AuthenticatedOperator } from '../auth/current-operator.decorator';
+import { RequireScope } from '../auth/decorators/scope.decorator';
 import {
   CompleteBody,
   ListProcessesQuery,
@@ -48,6 +49,7 @@ export class ProcessesController {
   ) {}
 
   /** Starts a journey (201 with the PCB and its cascade). Errors: see `ProcessesService.start`; 422 for a bad `Idempotency-Key`. */
+  @RequireScope('processes:write')
   @Post()
   @IdempotencyHeader
   @ApiOperation({ summary: 'Start a journey: {service, entity: {type, id} | {type, label}, priority?} → PCB' })
@@ -61,6 +63,7 @@ export class ProcessesController {
   }
 
   /** A page of the processes I may read. @throws ProblemException 403 for customers; 422 for bad filters. */
+  @RequireScope('processes:read')
   @Get()
   @ApiOperation({
     summary: 'List the processes I may read (filters: state, service, entityType, entityId, assignee; page, pageSize)',
@@ -70,6 +73,7 @@ export class ProcessesController {
   }
 
   /** One readable process with parent, previous and children. @throws ProblemException 404 (missing or not readable), 403 for customers, 422 for a bad pid. */
+  @RequireScope('processes:read')
   @Get(':pid')
   @ApiOperation({ summary: 'One process with parent, previous and children' })
   async one(@Param('pid', pidPipe) pid: number, @CurrentOperator() op: AuthenticatedOperator) {
@@ -79,6 +83,7 @@ export class ProcessesController {
   }
 
   /** Audit trail of a readable process. @throws ProblemException 404 / 403 / 422 as for `GET /processes/{pid}`. */
+  @RequireScope('processes:read')
   @Get(':pid/events')
   @ApiOperation({ summary: 'Audit trail of a process' })
   async events(@Param('pid', pidPipe) pid: number, @CurrentOperator() op: AuthenticatedOperator) {
@@ -88,6 +93,7 @@ export class ProcessesController {
   }
 
   /** Context snapshots of a readable process. @throws ProblemException 404 / 403 / 422 as for `GET /processes/{pid}`. */
+  @RequireScope('processes:read')
   @Get(':pid/snapshots')
   @ApiOperation({ summary: 'Context snapshots of a process (versioned, SHA-256 of the canonical content)' })
   async snapshots(@Param('pid', pidPipe) pid: number, @CurrentOperator() op: AuthenticatedOperator) {
@@ -97,6 +103,7 @@ export class ProcessesController {
   }
 
   /** Operators the task may be transferred to (staff holding a role that allows its service). 404 when not visible. */
+  @RequireScope('processes:read')
   @Get(':pid/transfer-candidates')
   @ApiOperation({ summary: 'Operators a task may be transferred to' })
   async transferCandidates(@Param('pid', pidPipe) pid: number, @CurrentOperator() op: AuthenticatedOperator) {
@@ -106,6 +113,7 @@ export class ProcessesController {
   }
 
   /** Claims a pool task. Errors: see `ProcessesService.act` (409 ALREADY_CLAIMED …). */
+  @RequireScope('processes:write')
   @Post(':pid/claim')
   @HttpCode(200)
   @IdempotencyHeader
@@ -118,6 +126,7 @@ export class ProcessesController {
   }
 
   /** Returns my task to its pool. Errors: see `ProcessesService.act`. */
+  @RequireScope('processes:write')
   @Post(':pid/unclaim')
   @HttpCode(200)
   @IdempotencyHeader
@@ -130,6 +139,7 @@ export class ProcessesController {
   }
 
   /** Starts working on a task (RUNNING). Errors: see `ProcessesService.act`. */
+  @RequireScope('processes:write')
   @Post(':pid/start')
   @HttpCode(200)
   @IdempotencyHeader
@@ -142,6 +152,7 @@ export class ProcessesController {
   }
 
   /** Completes a task with its form; rules fire. Errors: see `ProcessesService.act` (422 `form.<field>`, 409). */
+  @RequireScope('processes:write')
   @Post(':pid/complete')
   @HttpCode(200)
   @IdempotencyHeader
@@ -157,6 +168,7 @@ export class ProcessesController {
   }
 
   /** Suspends a process with a reason. Errors: see `ProcessesService.act`. */
+  @RequireScope('processes:write')
   @Post(':pid/suspend')
   @HttpCode(200)
   @IdempotencyHeader
@@ -171,6 +183,7 @@ export class ProcessesController {
   }
 
   /** Resumes a suspended process to the state it had. Errors: see `ProcessesService.act`. */
+  @RequireScope('processes:write')
   @Post(':pid/resume')
   @HttpCode(200)
   @IdempotencyHeader
@@ -183,6 +196,7 @@ export class ProcessesController {
   }
 
   /** Cancels a process with a reason (no rules fire). Errors: see `ProcessesService.act`. */
+  @RequireScope('processes:write')
   @Post(':pid/cancel')
   @HttpCode(200)
   @IdempotencyHeader
@@ -197,6 +211,7 @@ export class ProcessesController {
   }
 
   /** Hands my task to another operator whose roles allow it (422 field `operator` otherwise). */
+  @RequireScope('processes:write')
   @Post(':pid/transfer')
   @HttpCode(200)
   @IdempotencyHeader
@@ -211,6 +226,7 @@ export class ProcessesController {
   }
 
   /** Retries a process in ERROR (administrators). Errors: see `ProcessesService.act`. */
+  @RequireScope('processes:write')
   @Post(':pid/retry')
   @HttpCode(200)
   @IdempotencyHeader

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import type { Actor, Changeset, EntityRef, Kernel } from '@opkernel/kernel';
+import type { AuthenticatedOperator } from '../auth/types/authenticated-operator.type';
 import { ProblemException } from '../../infra/problem/problem.exception';
 import { DesignRegistry } from '../designs/design-registry.service';
 import type { StartProcessDto } from './dtos/process.dto';
@@ -9,6 +10,7 @@ import { IdempotencyService, type IdempotentRequest } from './idempotency/idempo
 import type { SqlRunner } from './persistence/sql-runner';
 import { ProcessCommands, type ExecuteOptions } from './process-commands.service';
 import { ProcessQueries } from './process-queries.service';
+import { ProcessReadPolicy, type ReadScope } from './process-read.policy';
 import type { ProcessView } from './process-view';
 
 /** A process changed by a command's cascade, as reported to the caller. */
@@ -42,6 +44,7 @@ export class ProcessesService {
     private readonly designs: DesignRegistry,
     private readonly forms: FormValidator,
     private readonly idempotency: IdempotencyService,
+    private readonly policy: ProcessReadPolicy,
   ) {}
 
   /** The command options recording `idem` in the command's transaction (none without a key). */
@@ -55,22 +58,29 @@ export class ProcessesService {
     return cs;
   }
 
-  /** The committed view of the command's result with the cascade (other processes the command changed). */
-  private async respond(cs: Changeset): Promise<CommandAnswer> {
-    const view = await this.queries.view(cs.result);
+  /**
+   * The committed view of the command's result with the cascade (the other processes the command changed), both
+   * through the read policy: forms redacted as for a GET, and only the cascade entries the caller may read.
+   */
+  private async respond(cs: Changeset, scope: ReadScope): Promise<CommandAnswer> {
+    const view = await this.queries.view(cs.result, scope);
     const index = await this.designs.get(cs.result.designVersion);
-    const cascade = cs.changes
-      .filter((c) => c.pid !== cs.result.pid)
-      .map((c) => ({
-        pid: c.pid,
-        service: c.service,
-        serviceLabel: index.services.get(c.service)?.label ?? c.service,
-        kind: c.kind,
-        state: c.state,
-        fromState: c.fromState,
-        assignee: c.assignee,
-        candidateRoles: c.candidateRoles,
-      }));
+    const pcbs = new Map([...cs.created, ...cs.updated.map((u) => u.pcb)].map((p) => [p.pid, p]));
+    const readable: typeof cs.changes = [];
+    for (const c of cs.changes) {
+      const pcb = pcbs.get(c.pid);
+      if (c.pid !== cs.result.pid && pcb && (await this.policy.mayRead(scope, pcb))) readable.push(c);
+    }
+    const cascade = readable.map((c) => ({
+      pid: c.pid,
+      service: c.service,
+      serviceLabel: index.services.get(c.service)?.label ?? c.service,
+      kind: c.kind,
+      state: c.state,
+      fromState: c.fromState,
+      assignee: c.assignee,
+      candidateRoles: c.candidateRoles,
+    }));
     return { ...view, cascade };
   }
 
@@ -113,7 +123,12 @@ export class ProcessesService {
    *   wrong entity type (`entity.type`) or a missing entity (`entity.id`); kernel errors (403 FORBIDDEN …);
    *   IdempotencyKeyTaken when a concurrent request with the same key committed first.
    */
-  async start(body: StartProcessDto, actor: Actor, idem: IdempotentRequest | null = null): Promise<CommandAnswer> {
+  async start(
+    body: StartProcessDto,
+    actor: AuthenticatedOperator,
+    idem: IdempotentRequest | null = null,
+  ): Promise<CommandAnswer> {
+    const scope = await this.policy.scope(actor);
     const current = await this.designs.current();
     if (!current) throw ProblemException.conflict('no design has been imported yet');
     const service = current.index.services.get(body.service);
@@ -135,36 +150,37 @@ export class ProcessesService {
       });
       return this.noted(tx, idem, started);
     }, this.options(idem));
-    return this.respond(cs);
+    return this.respond(cs, scope);
   }
 
   /**
    * Runs one operator action. `payload` carries `form`, `reason` or `operator` as the action needs; a
    * completion's form is validated against the service's JSON Schema first. With `idem`, the idempotency key
-   * is recorded in the command's transaction.
-   * @throws ProblemException 422 with `form.<field>` errors; kernel errors mapped by the problem filter (404
+   * is recorded in the command's transaction. The read policy comes first: a process the caller may not read
+   * answers 404 exactly like a missing one, before any other check (so no error names its service or assignee).
+   * @throws ProblemException 404 (missing or not readable), 403 for customers; 422 with `form.<field>` errors; kernel errors mapped by the problem filter (404
    *   PROCESS_NOT_FOUND, 409 ILLEGAL_TRANSITION / ALREADY_CLAIMED, 403 FORBIDDEN / NOT_ASSIGNEE, …);
    *   IdempotencyKeyTaken when a concurrent request with the same key committed first.
    */
   async act(
     pid: number,
     action: ProcessAction,
-    actor: Actor,
+    actor: AuthenticatedOperator,
     payload: { form?: Record<string, unknown>; reason?: string; operator?: string } = {},
     idem: IdempotentRequest | null = null,
   ): Promise<CommandAnswer> {
+    const scope = await this.policy.scope(actor);
+    const p = (await this.queries.select('p.pid = $1', [pid], { scope }))[0];
+    if (!p) throw ProblemException.notFound(`process ${pid} does not exist`);
     if (action === 'complete') {
-      const p = await this.queries.find(pid);
-      if (p) {
-        const errors = await this.forms.validate(p.designVersion, p.service, payload.form ?? {});
-        if (errors.length > 0) throw ProblemException.unprocessable('the form has invalid fields', errors);
-      }
+      const errors = await this.forms.validate(p.designVersion, p.service, payload.form ?? {});
+      if (errors.length > 0) throw ProblemException.unprocessable('the form has invalid fields', errors);
     }
     const cs = await this.commands.execute(
       async (kernel, tx) => this.noted(tx, idem, await runAction(kernel, pid, action, actor, payload)),
       this.options(idem),
     );
-    return this.respond(cs);
+    return this.respond(cs, scope);
   }
 }
 

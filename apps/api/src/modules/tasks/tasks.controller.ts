@@ -1,6 +1,7 @@
 import { Controller, Get, Param } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { CurrentOperator, type AuthenticatedOperator } from '../auth/current-operator.decorator';
+import { RequireScope } from '../auth/decorators/scope.decorator';
 import { ProcessQueries } from '../processes/process-queries.service';
 import { ProcessReadPolicy } from '../processes/process-read.policy';
 import type { ProcessView } from '../processes/process-view';
@@ -24,6 +25,7 @@ export type EntityTaskGroups = {
  */
 @ApiTags('tasks')
 @ApiBearerAuth()
+@RequireScope('processes:read')
 @Controller('v1')
 export class TasksController {
   constructor(

@@ -33,6 +33,14 @@ export class OperatorEntity {
   @Column({ name: 'password_hash', type: 'text', nullable: true })
   passwordHash!: string | null;
 
+  /** Bumped to revoke every token of the operator at once (password or role change, lock, logout). */
+  @Column({ name: 'token_version', type: 'int', default: 0 })
+  tokenVersion!: number;
+
+  /** Set while the operator is locked: no login, every token refused. */
+  @Column({ name: 'locked_at', type: 'timestamptz', nullable: true })
+  lockedAt!: Date | null;
+
   /** Foreign-system references (design `ExternalRef`). */
   @Column({ name: 'external', type: 'jsonb', nullable: true })
   external!: Record<string, unknown> | null;

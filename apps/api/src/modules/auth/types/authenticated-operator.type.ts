@@ -1,11 +1,17 @@
+import type { ApiTokenScope } from '@opkernel/contracts';
 import type { OperatorView } from '@opkernel/contracts';
 
 /** The operator behind a request or socket, loaded from `operators` for each request. */
 export type AuthenticatedOperator = OperatorView;
+
+/** The integrator API token a request authenticated with (absent for a person's login). */
+export type ApiTokenPrincipal = { id: string; name: string; scopes: ApiTokenScope[] };
 
 /** The part of an HTTP request the auth guard reads and writes. */
 export type AuthenticatedRequest = {
   headers: Record<string, string | string[] | undefined>;
   /** Set by `JwtAuthGuard` on protected routes. */
   operator?: AuthenticatedOperator;
+  /** Set by `JwtAuthGuard` when the bearer token is an integrator API token. */
+  apiToken?: ApiTokenPrincipal;
 };

@@ -107,6 +107,10 @@ export async function writeChangeset(tx: SqlRunner, cs: Changeset, labels: Chang
           deadline: iso(pcbs.get(c.pid)?.deadline ?? null),
           at: c.at,
         },
+        audience: {
+          designVersion: pcbs.get(c.pid)?.designVersion ?? 0,
+          creator: pcbs.get(c.pid)?.creator ?? null,
+        },
       } satisfies TaskChangedMessage),
     ]);
     const values = cs.changes.map((_, i) => placeholders(i, 2)).join(', ');
