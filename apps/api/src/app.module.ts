@@ -1,4 +1,14 @@
-import { DynamicModule, Inject, Injectable, Logger, Module, OnApplicationShutdown } from '@nestjs/common';
+import {
+  DynamicModule,
+  Inject,
+  Injectable,
+  Logger,
+  MiddlewareConsumer,
+  Module,
+  NestModule,
+  OnApplicationShutdown,
+  RequestMethod,
+} from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
 import { AppConfig } from './infra/config/app-config';
@@ -8,7 +18,9 @@ import type { EmbeddedPostgresHandle } from './infra/database/embedded-postgres'
 import { OutboxModule } from './infra/outbox/outbox.module';
 import { ProblemModule } from './infra/problem/problem.module';
 import { RevocationModule } from './infra/revocation/revocation.module';
+import { InputSafetyMiddleware } from './infra/validation/input-safety.middleware';
 import { ApiTokensModule } from './modules/api-tokens/api-tokens.module';
+import { AuditModule } from './modules/audit/audit.module';
 import { AuthModule } from './modules/auth/auth.module';
 import { HealthModule } from './modules/health/health.module';
 import { LiveModule } from './modules/live/live.module';
@@ -40,7 +52,12 @@ class EmbeddedPostgresLifecycle implements OnApplicationShutdown {
 
 /** Root module; built by `createApp` once the configuration is resolved. */
 @Module({})
-export class AppModule {
+export class AppModule implements NestModule {
+  /** The global input rule ({@link InputSafetyMiddleware}) on every route under `/api`. */
+  configure(consumer: MiddlewareConsumer): void {
+    consumer.apply(InputSafetyMiddleware).forRoutes({ path: '*path', method: RequestMethod.ALL });
+  }
+
   /** The application module for `config`, owning `embedded` (null with an external `DATABASE_URL`). */
   static forRoot(config: AppConfig, embedded: EmbeddedPostgresHandle | null): DynamicModule {
     return {
@@ -53,6 +70,7 @@ export class AppModule {
         OutboxModule,
         AuthModule,
         ApiTokensModule,
+        AuditModule,
         OperatorsModule,
         HealthModule,
         LiveModule,

@@ -10,6 +10,7 @@ import { ephemeralJwtSecret, readOrCreateJwtSecret } from '../infra/config/jwt-s
 import { defaultDataDir } from '../infra/config/repo-root.util';
 import { startEmbeddedPostgres, type EmbeddedPostgresHandle } from '../infra/database/embedded-postgres';
 import { RedisIoAdapter } from '../modules/live/redis-io.adapter';
+import { answerClientErrorsWithProblems } from './client-error';
 import { seedIfEmpty } from './seed';
 import { setupSwagger } from './swagger';
 
@@ -105,6 +106,7 @@ export async function createApp(options: CreateAppOptions = {}): Promise<Created
     setupSwagger(app);
     await app.init();
     if (options.seed !== false) await seedIfEmpty(app);
+    answerClientErrorsWithProblems(app.getHttpServer());
     await app.listen(config.port, config.host);
   } catch (error) {
     if (app) await app.close().catch(() => undefined);

@@ -1,41 +1,29 @@
 import { createHash } from 'node:crypto';
+import canonicalize from 'canonicalize';
 import { DesignDocument } from '../model';
 
-function normalise(value: unknown, seen: Set<object>): unknown {
-  if (value === null || typeof value === 'string' || typeof value === 'boolean') return value;
-  if (typeof value === 'number') return Number.isFinite(value) ? value : null;
-  if (typeof value === 'bigint' || typeof value === 'function' || typeof value === 'symbol') {
-    throw new TypeError(`canonicalJson: a ${typeof value} cannot be represented in JSON`);
-  }
-  if (value === undefined) return undefined;
-  const obj = value as { toJSON?: () => unknown };
-  if (typeof obj.toJSON === 'function') return normalise(obj.toJSON(), seen);
-  if (seen.has(value as object)) throw new TypeError('canonicalJson: circular structure');
-  seen.add(value as object);
-  try {
-    if (Array.isArray(value)) return value.map((item) => normalise(item, seen) ?? null);
-    const out: Record<string, unknown> = {};
-    for (const key of Object.keys(value as object).sort()) {
-      const item = normalise((value as Record<string, unknown>)[key], seen);
-      if (item !== undefined) Object.defineProperty(out, key, { value: item, enumerable: true, writable: true });
-    }
-    return out;
-  } finally {
-    seen.delete(value as object);
-  }
+/** @throws {TypeError} when `value` contains itself (the canonicaliser would recurse forever). */
+function assertAcyclic(value: unknown, path: Set<object> = new Set()): void {
+  if (value === null || typeof value !== 'object') return;
+  if (path.has(value)) throw new TypeError('canonicalJson: circular structure');
+  path.add(value);
+  for (const child of Object.values(value)) assertAcyclic(child, path);
+  path.delete(value);
 }
 
 /**
- * Canonical JSON: object keys sorted (by UTF-16 code units, `Array.prototype.sort` default), no whitespace,
- * `undefined` members dropped (in arrays → `null`), non-finite numbers → `null`, `toJSON()` honoured.
- * Two structurally equal values give the same string regardless of key insertion order.
+ * Canonical JSON — RFC 8785 (JSON Canonicalization Scheme) through the `canonicalize` library, the same one the
+ * kernel uses for context snapshots and the audit hash chain: object keys sorted by UTF-16 code units, no
+ * whitespace, `undefined` members dropped (in arrays → `null`), `toJSON()` honoured. Two structurally equal values
+ * give the same string regardless of key insertion order.
  *
  * @param value any JSON-like value.
  * @returns the canonical JSON text, e.g. `canonicalJson({ b: 1, a: [true] })` → `{"a":[true],"b":1}`.
- * @throws {TypeError} for bigint/function/symbol values and circular structures.
+ * @throws {TypeError} for bigint values and circular structures; Error for NaN and infinite numbers.
  */
 export function canonicalJson(value: unknown): string {
-  return JSON.stringify(normalise(value, new Set())) ?? 'null';
+  assertAcyclic(value);
+  return canonicalize(value ?? null) ?? 'null';
 }
 
 /**

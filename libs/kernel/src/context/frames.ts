@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import canonicalize from 'canonicalize';
 import type { ContextFrame } from './frame';
 
 /** A new frame for `pid`. `parent` is the caller's frame (the program instance), whose visible variables are inherited. */
@@ -23,14 +24,14 @@ export function visibleVars(frame: ContextFrame): Record<string, unknown> {
   return { ...frame.inherited, ...frame.localVars };
 }
 
-/** JSON with object keys sorted at every level: the canonical form that snapshot hashes are taken over. */
+/**
+ * The canonical JSON of `value` — RFC 8785 (JSON Canonicalization Scheme: keys sorted by UTF-16 code units at
+ * every level, ECMAScript number and string serialisation), through the `canonicalize` library — the one form
+ * that snapshot hashes and the audit hash chain are taken over. `undefined` members are left out (as JSON does).
+ * @throws Error for NaN or an infinite number (not representable in JSON)
+ */
 export function canonicalJson(value: unknown): string {
-  if (value === null || typeof value !== 'object') return JSON.stringify(value ?? null);
-  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
-  const entries = Object.entries(value as Record<string, unknown>)
-    .filter(([, v]) => v !== undefined)
-    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-  return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
+  return canonicalize(value ?? null) ?? 'null';
 }
 
 /** SHA-256 (hex, 64 chars) over the canonical JSON of a frame's content. A snapshot is written only when it changes. */

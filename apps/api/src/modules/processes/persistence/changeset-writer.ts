@@ -1,4 +1,5 @@
 import { canonicalJson, frameHash, KernelError, type Changeset } from '@opkernel/kernel';
+import { auditHash } from '../../audit/audit-chain';
 import type { TaskChangedMessage } from '../../live/live-events.type';
 import { roomsForProcessChange } from '../../live/rooms';
 import { PROCESS_COLUMNS, pcbToParams } from './process-row';
@@ -27,7 +28,7 @@ const UPDATE_SET = UPDATE_COLUMNS.map((c, i) => (c === 'pid' ? null : `${c} = $$
 
 /**
  * Writes a kernel {@link Changeset} inside the caller's transaction: new processes, updates guarded by their
- * expected version (optimistic locking), the audit rows, changed context frames with a new snapshot version
+ * expected version (optimistic locking), the audit rows (each chained to its process's previous row by SHA-256), changed context frames with a new snapshot version
  * only when the frame's SHA-256 changed, and one outbox row per changed process (`task.changed`, pushed to
  * socket.io after commit by the outbox relay).
  * @throws KernelError VERSION_CONFLICT when a process changed since it was read (the transaction must roll back)
@@ -53,19 +54,43 @@ export async function writeChangeset(tx: SqlRunner, cs: Changeset, labels: Chang
     }
   }
   if (cs.audit.length > 0) {
-    const params = cs.audit.flatMap((a) => [
-      a.pid,
-      a.actor,
-      a.action,
-      a.fromState,
-      a.toState,
-      a.cause === null ? null : JSON.stringify(a.cause),
-      a.details === null ? null : JSON.stringify(a.details),
-      new Date(a.at),
-    ]);
-    const values = cs.audit.map((_, i) => placeholders(i, 8)).join(', ');
+    // Each process's audit rows form a hash chain; its last hash is read here (the process is locked by the command).
+    const pids = [...new Set(cs.audit.map((a) => a.pid))];
+    const heads = await tx.query<{ pid: string; hash: string | null }[]>(
+      `SELECT DISTINCT ON (pid) pid, hash FROM process_events WHERE pid = ANY($1::bigint[]) ORDER BY pid, id DESC`,
+      [pids],
+    );
+    const last = new Map<number, string | null>(heads.map((h) => [Number(h.pid), h.hash]));
+    const params = cs.audit.flatMap((a) => {
+      const at = new Date(a.at);
+      const prev = last.get(a.pid) ?? null;
+      const hash = auditHash(prev, {
+        pid: a.pid,
+        actor: a.actor,
+        action: a.action,
+        fromState: a.fromState,
+        toState: a.toState,
+        cause: a.cause,
+        details: a.details,
+        at: at.toISOString(),
+      });
+      last.set(a.pid, hash);
+      return [
+        a.pid,
+        a.actor,
+        a.action,
+        a.fromState,
+        a.toState,
+        a.cause === null ? null : JSON.stringify(a.cause),
+        a.details === null ? null : JSON.stringify(a.details),
+        at,
+        prev,
+        hash,
+      ];
+    });
+    const values = cs.audit.map((_, i) => placeholders(i, 10)).join(', ');
     await tx.query(
-      `INSERT INTO process_events (pid, actor, action, from_state, to_state, cause, details, at) VALUES ${values}`,
+      `INSERT INTO process_events (pid, actor, action, from_state, to_state, cause, details, at, prev_hash, hash) VALUES ${values}`,
       params,
     );
   }
