@@ -7,7 +7,13 @@ import { CurrentOperator, type AuthenticatedOperator } from '../auth/current-ope
 import { RequireScope } from '../auth/decorators/scope.decorator';
 import { DesignsService, type DesignFormat } from './designs.service';
 
-const ImportQuery = z.object({ format: z.enum(['native', 'erpsys', 'erpsys-flat']).default('native') }).strict();
+const flag = z
+  .enum(['true', 'false'])
+  .default('false')
+  .transform((v) => v === 'true');
+const ImportQuery = z
+  .object({ format: z.enum(['native', 'erpsys', 'erpsys-flat']).default('native'), force: flag, dryRun: flag })
+  .strict();
 const EntryPointsQuery = z.object({ entityType: z.string().min(1).optional() }).strict();
 
 /** Design import (admins) and lookup. */
@@ -21,18 +27,24 @@ export class DesignsController {
   @RequireScope('designs:write')
   @AdminOnly()
   @ApiConsumes('application/json', 'application/yaml', 'text/yaml', 'text/plain')
-  @ApiOperation({ summary: 'Import a design (?format=native|erpsys|erpsys-flat) → {version, created, counts}' })
+  @ApiOperation({
+    summary:
+      'Import a design (?format=native|erpsys|erpsys-flat&dryRun=true|false&force=true|false) → {version, created, counts, changes, refusals}',
+    description:
+      'Refused with 422 when it would remove every rule or the entry point of a running journey, unless force=true. ' +
+      'dryRun=true stores nothing and answers with what the import would add, change and remove.',
+  })
   /**
    * Imports a design (administrators). Native designs may be sent as JSON or as YAML text
    * (`Content-Type: application/yaml`, `application/x-yaml`, `text/yaml` or `text/plain`).
    * @throws ProblemException 403 for non-admins; 422 / 409 from `DesignsService.import`.
    */
   import(
-    @Query(new ZodPipe(ImportQuery)) q: { format: DesignFormat },
+    @Query(new ZodPipe(ImportQuery)) q: { format: DesignFormat; force: boolean; dryRun: boolean },
     @Body() body: unknown,
     @CurrentOperator() op: AuthenticatedOperator,
   ) {
-    return this.designs.import(q.format, body, op.key);
+    return this.designs.import(q.format, body, op.key, { force: q.force, dryRun: q.dryRun });
   }
 
   @Get('designs/current')

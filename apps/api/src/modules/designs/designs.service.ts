@@ -10,9 +10,10 @@ import {
   validateDesign,
   type DesignDocument,
 } from '@opkernel/design';
-import { allowedServices, entryPoints, mayWorkOn, type Actor } from '@opkernel/kernel';
+import { allowedServices, entryPoints, indexDesign, mayWorkOn, type Actor } from '@opkernel/kernel';
 import { ProblemException } from '../../infra/problem/problem.exception';
 import { RevocationBus, revokeTokens } from '../../infra/revocation/revocation.bus';
+import { diffDesigns, type DesignDiff } from './design-diff';
 import { DesignRegistry } from './design-registry.service';
 
 /** Import formats: our native YAML/JSON document, the erpsys Django fixture, the erpsys flat rule set. */
@@ -24,8 +25,33 @@ export type DesignFormat = 'native' | 'erpsys' | 'erpsys-flat';
  */
 export const DESIGN_IMPORT_LOCK_KEY = 727_002;
 
-/** Result of an import: the version now current, whether the import created it, and element counts. */
-export type ImportResult = { version: number; created: boolean; hash: string; counts: Record<string, number> };
+/** Options of {@link DesignsService.import}. */
+export type ImportOptions = {
+  /** Store the import even when it removes every rule or the entry points of running journeys. */
+  force?: boolean;
+  /** Check and summarise only: nothing is stored (`created` is false, `version` the current one). */
+  dryRun?: boolean;
+};
+
+/** Result of an import: the version now current, whether the import created it, counts and what it changes. */
+export type ImportResult = {
+  version: number;
+  created: boolean;
+  hash: string;
+  counts: Record<string, number>;
+  dryRun: boolean;
+  /** What the import adds, changes and removes, per collection. */
+  changes: DesignDiff;
+  /** Why the import would be refused without `force` (empty when it is safe). */
+  refusals: { field: string; message: string }[];
+};
+
+/** Thrown inside the import transaction to roll a dry run back after computing its answer. */
+class DryRunDone extends Error {
+  constructor(readonly result: ImportResult) {
+    super('dry run');
+  }
+}
 
 const counts = (d: DesignDocument): Record<string, number> => ({
   services: d.services.length,
@@ -84,12 +110,63 @@ export class DesignsService {
    * `pg_advisory_xact_lock(DESIGN_IMPORT_LOCK_KEY)`, re-reading the current version inside it, so concurrent
    * imports (also from other API replicas) are serialized and none is lost: the second merges onto the first.
    *
-   * @returns `{ version, created, hash, counts }` — `created: false` and the current version when nothing changed.
+   * Safety: an import that would remove every rule, or the entry point of a journey still running, is refused
+   * (422 naming `rules` / `services`) unless `options.force`; `options.dryRun` stores nothing and answers with the
+   * same summary (`changes`: keys added, changed, removed per collection; `refusals`).
+   *
+   * @returns `{ version, created, hash, counts, dryRun, changes, refusals }` — `created: false` and the current
+   *   version when nothing changed or on a dry run.
    * @throws ProblemException 422 for an unreadable or invalid design (`errors[]` name each failing path, e.g.
    *   `events[0].expression`) or a non-array body for the erpsys formats (field `body`); 409 for an erpsys-flat
    *   rule set without a current design.
    */
-  async import(format: DesignFormat, body: unknown, actor: string | null): Promise<ImportResult> {
+  async import(
+    format: DesignFormat,
+    body: unknown,
+    actor: string | null,
+    options: ImportOptions = {},
+  ): Promise<ImportResult> {
+    try {
+      return await this.importOrRollBack(format, body, actor, options);
+    } catch (e) {
+      if (e instanceof DryRunDone) return e.result;
+      throw e;
+    }
+  }
+
+  /**
+   * Why storing `design` would hurt running work: it has no rule left while the current design has some, or it
+   * drops the entry point (a manually started service) of a journey that is still running.
+   */
+  private async refusals(
+    em: { query<T>(sql: string, params?: unknown[]): Promise<T> },
+    current: DesignDocument | null,
+    design: DesignDocument,
+  ): Promise<{ field: string; message: string }[]> {
+    const out: { field: string; message: string }[] = [];
+    if (design.rules.length === 0 && (current?.rules.length ?? 0) > 0) {
+      out.push({ field: 'rules', message: `the import would remove all ${current!.rules.length} rules` });
+    }
+    const running = await em.query<{ service: string }[]>(
+      `SELECT DISTINCT service FROM processes WHERE parent_pid IS NULL AND state <> 'TERMINATED' ORDER BY service`,
+    );
+    const entries = new Set(entryPoints(indexDesign(0, design)).map((e) => e.service));
+    const lost = running.map((r) => r.service).filter((s) => !entries.has(s));
+    if (lost.length > 0) {
+      out.push({
+        field: 'services',
+        message: `the import would remove the entry point of running journeys: ${lost.join(', ')}`,
+      });
+    }
+    return out;
+  }
+
+  private async importOrRollBack(
+    format: DesignFormat,
+    body: unknown,
+    actor: string | null,
+    options: ImportOptions,
+  ): Promise<ImportResult> {
     const outcome = await this.db.transaction(async (em) => {
       await em.query('SELECT pg_advisory_xact_lock($1)', [DESIGN_IMPORT_LOCK_KEY]);
       // Read inside the lock: the version another import committed while we waited is the base to merge onto.
@@ -122,12 +199,22 @@ export class DesignsService {
       if (!checked.ok) problemFromDesignError(new DesignValidationError(checked.issues));
       const design = checked.design;
       const hash = designHash(design);
-      if (current && current.hash === hash) {
-        return {
-          result: { version: current.version, created: false, hash, counts: counts(design) },
-          design,
-          revoked: [],
-        };
+      const changes = diffDesigns(current?.document ?? null, design);
+      const unchanged = current !== null && current.hash === hash;
+      const refusals = unchanged ? [] : await this.refusals(em, current?.document ?? null, design);
+      const base = { hash, counts: counts(design), dryRun: options.dryRun === true, changes, refusals };
+      if (options.dryRun) {
+        throw new DryRunDone({ ...base, version: current?.version ?? 0, created: false });
+      }
+      if (unchanged) {
+        return { result: { ...base, version: current.version, created: false }, design, revoked: [] as string[] };
+      }
+      if (refusals.length > 0 && !options.force) {
+        throw ProblemException.unprocessable(
+          `the import was refused: ${refusals.map((r) => r.message).join('; ')} ` +
+            '(check it with ?dryRun=true, or store it anyway with ?force=true)',
+          refusals,
+        );
       }
       const rows = await em.query<{ version: number }[]>(
         'INSERT INTO design_versions (name, hash, document, format, created_by) VALUES ($1, $2, $3, $4, $5) RETURNING version',
@@ -181,7 +268,7 @@ export class DesignsService {
       }
       // An operator whose roles or staff flag changed signs in again (their tokens carried the old grants).
       await revokeTokens(em, revoked);
-      return { result: { version: rows[0]!.version, created: true, hash, counts: counts(design) }, design, revoked };
+      return { result: { ...base, version: rows[0]!.version, created: true }, design, revoked };
     });
     this.revocations.revoked(outcome.revoked);
     if (outcome.result.created) {
