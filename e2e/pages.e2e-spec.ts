@@ -1,6 +1,7 @@
 /**
  * Every page of apps/web/TESTIDS.md renders for the right user without console errors (screenshots in
- * e2e/artifacts/page-*.png); a reload keeps the session; a zh-CN browser gets the Chinese UI.
+ * e2e/artifacts/page-*.png) — the account and admin pages included; a reload keeps the session; a zh-CN
+ * browser gets the Chinese UI.
  */
 import type { Page } from 'playwright-core';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -14,9 +15,10 @@ const CJK = /[\u4e00-\u9fff]/;
 
 /** The signed-in header every page carries. */
 async function header(page: Page, options: { admin?: boolean } = {}) {
-  for (const id of ['me-name', 'me-roles', 'sign-out', 'nav-mine', 'nav-pool'])
+  for (const id of ['me-name', 'me-roles', 'sign-out', 'nav-mine', 'nav-pool', 'nav-account'])
     await page.getByTestId(id).waitFor({ state: 'visible' });
-  expect(await page.getByTestId('nav-monitor').isVisible()).toBe(options.admin ?? false);
+  for (const id of ['nav-monitor', 'nav-staff', 'nav-api-tokens'])
+    expect(await page.getByTestId(id).isVisible()).toBe(options.admin ?? false);
   await waitLive(page);
 }
 
@@ -172,11 +174,57 @@ describe('pages', () => {
     await screenshot(page, 'page-monitor');
   });
 
+  it('my password (小方): the change-password form', async () => {
+    const { page } = await e2e.login('fang');
+    await page.getByTestId('nav-account').click();
+    await page.waitForURL(/\/account\/password\/$/);
+    await header(page);
+    for (const id of ['password-current', 'password-new', 'password-repeat', 'password-submit'])
+      await page.getByTestId(id).waitFor({ state: 'visible' });
+    await screenshot(page, 'page-account-password');
+    await page.reload();
+    await page.getByTestId('password-current').waitFor({ state: 'visible' });
+  });
+
+  it('admin › staff (admin): operators with roles, flags and lock state', async () => {
+    const { page } = await e2e.loginAdmin();
+    await page.getByTestId('nav-staff').click();
+    await page.getByTestId('staff-page').waitFor();
+    await header(page, { admin: true });
+    const row = page.locator('[data-testid="staff-row"][data-key="xiao_fang"]');
+    await row.waitFor({ state: 'visible' });
+    expect(await row.getAttribute('data-locked')).toBe('false');
+    await page.getByTestId('staff-roles-xiao_fang').waitFor({ state: 'visible' });
+    await page.getByTestId('staff-lock-xiao_fang').waitFor({ state: 'visible' });
+    await page.getByTestId('staff-show-customers').check();
+    await until(async () => (await page.getByTestId('staff-row').count()) > 3, true);
+    await screenshot(page, 'page-admin-staff');
+  });
+
+  it('admin › API tokens (admin): list and create form', async () => {
+    const { page } = await e2e.loginAdmin();
+    await page.getByTestId('nav-api-tokens').click();
+    await page.getByTestId('api-tokens-page').waitFor();
+    await header(page, { admin: true });
+    for (const id of ['api-token-name', 'api-token-scope-processes:read', 'api-token-create'])
+      await page.getByTestId(id).waitFor({ state: 'visible' });
+    await screenshot(page, 'page-admin-api-tokens');
+  });
+
   it('a zh-CN browser gets the Chinese UI; en-US the English one', async () => {
     const zh = await e2e.login('fang', { locale: 'zh-CN' });
     await header(zh.page);
-    for (const id of ['nav-mine', 'nav-pool']) expect(await zh.page.getByTestId(id).innerText()).toMatch(CJK);
+    for (const id of ['nav-mine', 'nav-pool', 'nav-account'])
+      expect(await zh.page.getByTestId(id).innerText()).toMatch(CJK);
     await screenshot(zh.page, 'page-mine-zh');
+    await zh.page.getByTestId('nav-account').click();
+    await zh.page.getByTestId('password-submit').waitFor({ state: 'visible' });
+    expect(await zh.page.getByTestId('password-submit').innerText()).toMatch(CJK);
+    const admin = await e2e.loginAdmin({ locale: 'zh-CN' });
+    for (const id of ['nav-staff', 'nav-api-tokens']) expect(await admin.page.getByTestId(id).innerText()).toMatch(CJK);
+    await admin.page.getByTestId('nav-staff').click();
+    await admin.page.getByTestId('staff-page').waitFor();
+    await screenshot(admin.page, 'page-admin-staff-zh');
     const { page } = await e2e.browser.newContext('anonymous-zh', { locale: 'zh-CN' });
     await page.goto('/login/');
     expect(await page.getByTestId('login-submit').innerText()).toMatch(CJK);

@@ -6,6 +6,9 @@ import { ARTIFACTS } from './paths';
 /** Debian's Chromium (apt-get install chromium); override with CHROMIUM_PATH. */
 export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
+/** How long a failed test's screenshot of one page may take. */
+const FAILURE_SCREENSHOT_TIMEOUT_MS = 10_000;
+
 /** Headless, sandbox-less (CI runs as root), no background traffic. */
 export const CHROMIUM_ARGS = [
   '--headless',
@@ -144,7 +147,11 @@ export class E2EBrowser {
       for (const { label, context } of this.contexts) {
         let i = 0;
         for (const page of context.pages()) {
-          await screenshot(page, `FAILED-${testName}-${label}-${++i}`).catch(() => undefined);
+          // Bounded: a page that is busy navigating (e.g. just signed out) must not hang the hook.
+          await Promise.race([
+            screenshot(page, `FAILED-${testName}-${label}-${++i}`).catch(() => undefined),
+            new Promise((resolve) => setTimeout(resolve, FAILURE_SCREENSHOT_TIMEOUT_MS)),
+          ]);
         }
       }
     }

@@ -71,6 +71,7 @@ const MATRIX: Record<string, Row> = {
     body: { operator: 'admin' },
   }),
   'POST /api/v1/processes/{pid}/retry': row(401, 403, 404, 403, 403, 'pass', 'pass'),
+  'POST /api/v1/processes/{pid}/reopen': row(401, 403, 404, 403, 403, 'pass', 'pass'),
   'GET /api/v1/tasks/mine': row(401, 403, 200, 200, 200, 200, 200),
   'GET /api/v1/tasks/pool': row(401, 403, 200, 200, 200, 200, 200),
   'GET /api/v1/entities/{type}/{id}/tasks': row(401, 403, 200, 200, 200, 200, 200),

@@ -38,7 +38,7 @@ describe('live task changes over socket.io /live (real PostgreSQL, real socket.i
     s.on('task.changed', (ch: Change) => seen.push(ch));
     return { s, seen };
   };
-  const until = async (cond: () => boolean, ms = 5000) => {
+  const until = async (cond: () => boolean, ms = 15_000) => {
     const end = Date.now() + ms;
     while (!cond()) {
       if (Date.now() > end) throw new Error('timed out waiting for a live event');

@@ -27,16 +27,19 @@ export function Header() {
     },
   ];
   if (me.operator.admin)
-    items.push({
-      href: routes.monitor,
-      testid: 'nav-monitor',
-      label: t('nav.monitor'),
-      match: (p) => p === '/monitor/',
-    });
+    items.push(
+      { href: routes.monitor, testid: 'nav-monitor', label: t('nav.monitor'), match: (p) => p === routes.monitor },
+      { href: routes.staff, testid: 'nav-staff', label: t('nav.staff'), match: (p) => p === routes.staff },
+      {
+        href: routes.apiTokens,
+        testid: 'nav-api-tokens',
+        label: t('nav.apiTokens'),
+        match: (p) => p === routes.apiTokens,
+      },
+    );
 
   const signOut = () => {
-    logout();
-    router.replace(routes.login);
+    void logout().then(() => router.replace(routes.login));
   };
 
   return (
@@ -65,6 +68,14 @@ export function Header() {
             {me.roles.map((r) => r.label).join(', ')}
           </span>
         </span>
+        <AppLink
+          href={routes.accountPassword}
+          className="btn btn-ghost"
+          data-testid="nav-account"
+          aria-current={path === routes.accountPassword ? 'page' : undefined}
+        >
+          {t('nav.account')}
+        </AppLink>
         <button type="button" className="btn btn-ghost" data-testid="sign-out" onClick={signOut}>
           {t('header.signOut')}
         </button>

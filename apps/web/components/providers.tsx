@@ -5,14 +5,17 @@ import { currentLanguage, i18n } from '../lib/i18n';
 import { live } from '../lib/live';
 import { SessionProvider, useSession } from '../lib/session';
 
-/** Opens the live channel while signed in, closes it on sign-out. */
+/**
+ * Opens the live channel while signed in (once per operator: a token refresh keeps the connection), closes it
+ * on sign-out.
+ */
 function LiveConnector() {
   const { session } = useSession();
-  const token = session?.token ?? null;
+  const operator = session?.me.operator.key ?? null;
   useEffect(() => {
-    if (token) live.connect(token);
+    if (operator) live.connect(operator);
     else live.disconnect();
-  }, [token]);
+  }, [operator]);
   return null;
 }
 

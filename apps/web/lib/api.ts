@@ -1,4 +1,5 @@
-import { clearSession, readToken } from './session-store';
+import { clearSession } from './session-store';
+import { freshAccessToken, refreshAccessToken } from './token-refresh';
 import type { ProblemDocument, ProblemFieldError } from './types/problem';
 
 /** Where the REST API lives (same origin). */
@@ -12,6 +13,8 @@ export class ApiProblem extends Error {
   constructor(
     readonly status: number,
     readonly problem: ProblemDocument,
+    /** Seconds from the `Retry-After` header (429, 503), or null. */
+    readonly retryAfter: number | null = null,
   ) {
     super(problem.detail ?? problem.title);
   }
@@ -23,10 +26,19 @@ export class ApiProblem extends Error {
 }
 
 /** Options of {@link apiRequest}. `token: null` sends no token (login); undefined uses the session's. */
-export type ApiOptions = { method?: 'GET' | 'POST' | 'PUT' | 'DELETE'; body?: unknown; token?: string | null; signal?: AbortSignal };
+export type ApiOptions = {
+  method?: 'GET' | 'POST' | 'PUT' | 'DELETE';
+  body?: unknown;
+  token?: string | null;
+  signal?: AbortSignal;
+};
 
 async function readProblem(res: Response): Promise<ProblemDocument> {
-  const fallback: ProblemDocument = { type: 'about:blank', title: res.statusText || `HTTP ${res.status}`, status: res.status };
+  const fallback: ProblemDocument = {
+    type: 'about:blank',
+    title: res.statusText || `HTTP ${res.status}`,
+    status: res.status,
+  };
   try {
     const body: unknown = await res.json();
     if (body && typeof body === 'object' && 'title' in body) return { ...fallback, ...(body as ProblemDocument) };
@@ -36,30 +48,50 @@ async function readProblem(res: Response): Promise<ProblemDocument> {
   }
 }
 
-/** Signed out by the server (expired or revoked token): drop the session and go to the login page. */
-function signedOut(): void {
+/** `Retry-After` in seconds (delta-seconds or an HTTP date), or null. */
+function retryAfterOf(res: Response, now = Date.now()): number | null {
+  const raw = res.headers.get('retry-after')?.trim();
+  if (!raw) return null;
+  if (/^\d+$/.test(raw)) return Number(raw);
+  const at = Date.parse(raw);
+  return Number.isNaN(at) ? null : Math.max(0, Math.ceil((at - now) / 1000));
+}
+
+/** Signed out by the server (expired or revoked session): drop the session and go to the login page. */
+export function signedOut(): void {
   clearSession();
   if (typeof window !== 'undefined' && window.location.pathname !== LOGIN_PATH) window.location.replace(LOGIN_PATH);
 }
 
-/**
- * Calls `/api<path>` with JSON and the bearer token.
- * @throws ApiProblem for any non-2xx answer (after a 401 with a token the session is cleared first)
- */
-export async function apiRequest<T>(path: string, options: ApiOptions = {}): Promise<T> {
-  const token = options.token === undefined ? readToken() : options.token;
+function send(path: string, options: ApiOptions, token: string | null): Promise<Response> {
   const headers: Record<string, string> = { accept: 'application/json, application/problem+json' };
   if (options.body !== undefined) headers['content-type'] = 'application/json';
   if (token) headers['authorization'] = `Bearer ${token}`;
-  const res = await fetch(`${API_BASE}${path}`, {
+  return fetch(`${API_BASE}${path}`, {
     method: options.method ?? 'GET',
     headers,
     body: options.body === undefined ? undefined : JSON.stringify(options.body),
     signal: options.signal,
     cache: 'no-store',
   });
-  if (res.status === 401 && token) signedOut();
-  if (!res.ok) throw new ApiProblem(res.status, await readProblem(res));
+}
+
+/**
+ * Calls `/api<path>` with JSON and the bearer token. With the session's token (no `token` option) an access
+ * token about to expire is refreshed first, and a 401 refreshes it once (shared with concurrent requests) and
+ * retries the request once; when the session cannot be refreshed, it is cleared and the login page shown.
+ * @throws ApiProblem for any non-2xx answer
+ */
+export async function apiRequest<T>(path: string, options: ApiOptions = {}): Promise<T> {
+  const ownSession = options.token === undefined;
+  const token = ownSession ? await freshAccessToken() : (options.token ?? null);
+  let res = await send(path, options, token);
+  if (res.status === 401 && token) {
+    const fresh = ownSession ? await refreshAccessToken(token).catch(() => undefined) : null;
+    if (fresh) res = await send(path, options, fresh);
+    if (fresh === null || (fresh && res.status === 401)) signedOut();
+  }
+  if (!res.ok) throw new ApiProblem(res.status, await readProblem(res), retryAfterOf(res));
   const text = res.status === 204 ? '' : await res.text();
   return (text ? JSON.parse(text) : undefined) as T;
 }
@@ -69,6 +101,7 @@ export const api = {
   get: <T>(path: string, signal?: AbortSignal) => apiRequest<T>(path, { signal }),
   post: <T>(path: string, body?: unknown) => apiRequest<T>(path, { method: 'POST', body: body ?? {} }),
   put: <T>(path: string, body?: unknown) => apiRequest<T>(path, { method: 'PUT', body }),
+  delete: <T = void>(path: string) => apiRequest<T>(path, { method: 'DELETE' }),
 };
 
 /** Message of any error for display. */

@@ -1,6 +1,8 @@
 'use client';
 import { useEffect, useSyncExternalStore } from 'react';
 import { io, type Socket } from 'socket.io-client';
+import { signedOut } from './api';
+import { freshAccessToken, refreshAccessToken } from './token-refresh';
 import type { LiveState, LiveTaskChange } from './types/live';
 import { useLatest } from './use-latest';
 
@@ -8,6 +10,8 @@ import { useLatest } from './use-latest';
 export const LIVE_NAMESPACE = '/live';
 const ACK_TIMEOUT_MS = 3000;
 const RETRY_AFTER_REFUSAL_MS = 5000;
+/** At most one refresh-and-reconnect per this period (a server refusing fresh tokens must not spin). */
+const RECOVERY_INTERVAL_MS = 10_000;
 
 type Listener<T> = (value: T) => void;
 
@@ -15,15 +19,21 @@ type Listener<T> = (value: T) => void;
 export type RoomLease = { ready: Promise<void>; release(): void };
 
 /**
- * The one live connection of this tab: socket.io namespace `/live` with `auth: { token }`.
+ * The one live connection of this tab: socket.io namespace `/live` with `auth: { token }`, the session's
+ * current access token read anew for every (re)connect.
  * - `task.changed` events are deduped by (pid, version): a version not newer than the last seen is dropped;
  * - rooms are reference-counted and re-joined after every (re)connect;
  * - after every connect (the first included, so nothing between a list's first load and the subscription is
- *   lost) and when the tab becomes visible again after a disconnect, `resync` listeners reload from REST.
+ *   lost) and when the tab becomes visible again after a disconnect, `resync` listeners reload from REST;
+ * - when the server refuses the handshake or disconnects the socket (revoked tokens), the session is refreshed
+ *   and the socket reconnected; when it cannot be refreshed, the tab signs out.
  */
 class LiveChannel {
   private socket: Socket | null = null;
-  private token: string | null = null;
+  private identity: string | null = null;
+  /** The access token sent in the latest handshake. */
+  private handshakeToken: string | null = null;
+  private lastRecovery = 0;
   private state: LiveState = 'idle';
   private retryTimer: ReturnType<typeof setTimeout> | null = null;
   private missedWhileHidden = false;
@@ -36,27 +46,41 @@ class LiveChannel {
 
   getState = (): LiveState => this.state;
 
-  /** Opens the connection for `token` (no-op when already open for it). */
-  connect(token: string): void {
-    if (this.socket && this.token === token) return;
+  /**
+   * Opens the connection for the signed-in operator `identity` (no-op when already open for them; a token
+   * refresh does not reconnect).
+   */
+  connect(identity: string): void {
+    if (this.socket && this.identity === identity) return;
     this.disconnect();
-    this.token = token;
+    this.identity = identity;
     this.bindVisibility();
-    const socket = io(LIVE_NAMESPACE, { auth: { token }, transports: ['websocket', 'polling'], tryAllTransports: true });
+    const socket = io(LIVE_NAMESPACE, {
+      auth: (cb) => {
+        void freshAccessToken().then((token) => {
+          this.handshakeToken = token;
+          cb({ token });
+        });
+      },
+      transports: ['websocket', 'polling'],
+      tryAllTransports: true,
+    });
     this.socket = socket;
     this.setState('connecting');
     socket.on('connect', () => {
       this.setState('connected');
       void Promise.all([...this.rooms.keys()].map((room) => this.join(room))).then(() => this.resync());
     });
-    socket.on('disconnect', () => {
+    socket.on('disconnect', (reason) => {
       this.setState('disconnected');
       if (typeof document !== 'undefined' && document.visibilityState === 'hidden') this.missedWhileHidden = true;
+      // The server closed it (tokens revoked, operator gone): socket.io does not reconnect by itself.
+      if (reason === 'io server disconnect') void this.recover(socket);
     });
     socket.on('connect_error', () => {
       this.setState('disconnected');
       // A refusal by the server's middleware is not retried by socket.io itself.
-      if (!socket.active) this.scheduleRetry();
+      if (!socket.active) void this.recover(socket);
     });
     socket.on('task.changed', (change: LiveTaskChange) => this.receive(change));
   }
@@ -68,7 +92,8 @@ class LiveChannel {
     this.socket?.removeAllListeners();
     this.socket?.disconnect();
     this.socket = null;
-    this.token = null;
+    this.identity = null;
+    this.handshakeToken = null;
     this.versions.clear();
     this.setState('idle');
   }
@@ -134,6 +159,31 @@ class LiveChannel {
     if (this.state === state) return;
     this.state = state;
     this.stateListeners.forEach((l) => l());
+  }
+
+  /**
+   * After a refusal or a server-side disconnect: refreshes the token the handshake used and reconnects; signs
+   * out when the session cannot be refreshed; retries later when the refresh could not be tried or a recovery
+   * just happened.
+   */
+  private async recover(socket: Socket): Promise<void> {
+    const used = this.handshakeToken;
+    const now = Date.now();
+    if (!used || now - this.lastRecovery < RECOVERY_INTERVAL_MS) return this.scheduleRetry();
+    this.lastRecovery = now;
+    let fresh: string | null;
+    try {
+      fresh = await refreshAccessToken(used);
+    } catch {
+      return this.scheduleRetry();
+    }
+    if (this.socket !== socket) return; // signed out or switched meanwhile
+    if (fresh === null) {
+      this.disconnect();
+      signedOut();
+      return;
+    }
+    socket.connect();
   }
 
   private scheduleRetry(): void {

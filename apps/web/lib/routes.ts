@@ -6,9 +6,13 @@ export const routes = {
   mine: '/',
   pool: '/pool/',
   monitor: '/monitor/',
+  accountPassword: '/account/password/',
+  staff: '/admin/staff/',
+  apiTokens: '/admin/api-tokens/',
   task: (pid: number) => `/task/?pid=${pid}`,
   process: (pid: number) => `/process/?pid=${pid}`,
-  entity: (e: Pick<EntityRef, 'type' | 'id'>) => `/entity/?type=${encodeURIComponent(e.type)}&id=${encodeURIComponent(e.id)}`,
+  entity: (e: Pick<EntityRef, 'type' | 'id'>) =>
+    `/entity/?type=${encodeURIComponent(e.type)}&id=${encodeURIComponent(e.id)}`,
   newEntity: (type: string) => `/entity/?type=${encodeURIComponent(type)}&new=1`,
 };
 

@@ -164,8 +164,9 @@ describe('the clinic journey (nested programs, reference §3.7 / §8.5)', () => 
     });
     await exec(kernel.resume(booking.pid, ops.fang!));
     expect(store.pcbs.get(booking.pid)!.state).toBe('RUNNING');
-    await expect(kernel.cancel(root.pid, ops.fang!, 'x')).rejects.toMatchObject({ code: 'FORBIDDEN' });
-    await exec(kernel.cancel(root.pid, ops.manager!, 'customer left'));
+    // Only an admin or the operator who started the journey (roles allowing it) may cancel it.
+    await expect(kernel.cancel(root.pid, ops.chen!, 'x')).rejects.toMatchObject({ code: 'FORBIDDEN' });
+    await exec(kernel.cancel(root.pid, ops.fang!, 'customer left'));
     expect(store.pcbs.get(booking.pid)).toMatchObject({ state: 'TERMINATED', terminatedReason: 'cancelled' });
     expect(store.byService('dao_zhen_ti_xing')).toHaveLength(0);
     const audit = store.audit.filter((a) => a.pid === booking.pid).map((a) => a.action);

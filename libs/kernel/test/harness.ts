@@ -1,8 +1,11 @@
-import { Kernel, type Actor, type Changeset, type KernelDesign, type Pcb } from '../src';
+import { Kernel, type Actor, type Changeset, type ExpressionEvaluator, type KernelDesign, type Pcb } from '../src';
 import { ManualClock, MemoryStore, clinicDesign } from '../src/testing';
 
-/** Kernel + in-memory store + clinic operators; `exec` commits a command's changeset like the API does. */
-export function harness(design: KernelDesign = clinicDesign()) {
+/**
+ * Kernel + in-memory store + clinic operators; `exec` commits a command's changeset like the API does.
+ * `evaluator` replaces the kernel's default (in-process) rule-expression evaluator.
+ */
+export function harness(design: KernelDesign = clinicDesign(), options: { evaluator?: ExpressionEvaluator } = {}) {
   const store = new MemoryStore();
   const clock = new ManualClock();
   store.addDesign(1, design);
@@ -14,7 +17,7 @@ export function harness(design: KernelDesign = clinicDesign()) {
   };
   for (const a of Object.values(ops)) store.addOperator({ key: a.key, label: a.key, roles: a.roles });
   store.addEntity({ type: 'Operator', id: 'zhang_san', label: '张三', attributes: { phone: '123' } });
-  const kernel = new Kernel({ store, designs: store.designSource, clock });
+  const kernel = new Kernel({ store, designs: store.designSource, clock, evaluator: options.evaluator });
   const exec = async (cmd: Promise<Changeset>): Promise<Changeset> => {
     const cs = await cmd;
     store.commit(cs);

@@ -1,11 +1,20 @@
 'use client';
 import { useRouter } from 'next/navigation';
 import { useEffect, useState, type FormEvent } from 'react';
+import type { TFunction } from 'i18next';
 import { useTranslation } from 'react-i18next';
 import { ApiProblem, errorMessage } from '../../lib/api';
 import { routes } from '../../lib/routes';
 import { useSession } from '../../lib/session';
 import { useTitle } from '../../lib/use-title';
+
+/** The message of a failed sign-in: wrong credentials (or locked), throttled, or anything else. */
+function loginFailure(err: unknown, t: TFunction): string {
+  if (err instanceof ApiProblem && (err.status === 401 || err.status === 422)) return t('login.failed');
+  if (err instanceof ApiProblem && err.status === 429)
+    return err.retryAfter !== null ? t('login.throttled', { seconds: err.retryAfter }) : t('login.throttledLater');
+  return t('login.error', { message: errorMessage(err) });
+}
 
 /** Sign in with username and password. */
 export function LoginView() {
@@ -29,11 +38,7 @@ export function LoginView() {
     try {
       await login(username.trim(), password);
     } catch (err) {
-      setError(
-        err instanceof ApiProblem && (err.status === 401 || err.status === 422)
-          ? t('login.failed')
-          : t('login.error', { message: errorMessage(err) }),
-      );
+      setError(loginFailure(err, t));
       setBusy(false);
     }
   };

@@ -8,6 +8,7 @@ import { useProcessHistory } from '../../lib/use-process-history';
 import { LoadError } from '../load-error';
 import { PageTitle } from '../page-title';
 import { AuditTrail } from '../process/audit-trail';
+import { ExpressionWarning } from '../process/expression-warning';
 import { ProcessRelations } from '../process/process-relations';
 import { ProcessSummary } from '../process/process-summary';
 import { SnapshotList } from '../process/snapshot-list';
@@ -36,6 +37,7 @@ function ProcessPage({ pid }: { pid: number }) {
         )}
       </PageTitle>
       <LoadError error={error ?? history.error} onRetry={() => void reload()} />
+      <ExpressionWarning events={history.events} />
       <div className="process-layout">
         <section className="card" aria-label={t('process.details')}>
           <ProcessSummary p={p} serviceLabel={serviceLabel} roleLabel={roleLabel} />

@@ -12,10 +12,12 @@ import { availableActions, type TaskAction } from '../../lib/task-actions';
 import type { Operator } from '../../lib/types/auth';
 import type { ActionAnswer } from '../../lib/types/process';
 import { useProcess } from '../../lib/use-process';
+import { useProcessEvents } from '../../lib/use-process-events';
 import { useViewer } from '../../lib/viewer';
 import { LoadError } from '../load-error';
 import { Notice, notice, type NoticeMessage } from '../notice';
 import { PageTitle } from '../page-title';
+import { ExpressionWarning } from '../process/expression-warning';
 import { CascadeList } from '../task/cascade-list';
 import { ReasonDialog } from '../task/reason-dialog';
 import { TaskActionBar } from '../task/task-action-bar';
@@ -56,6 +58,7 @@ function TaskPage({ pid }: { pid: number }) {
   const design = useDesign();
   const { data: p, error, reload } = useProcess(pid);
   const operators = useTransferTargets(pid);
+  const events = useProcessEvents(pid, p?.version);
   const formId = useId();
   const [message, setMessage] = useState<NoticeMessage | null>(null);
   const [formError, setFormError] = useState<string | null>(null);
@@ -125,6 +128,7 @@ function TaskPage({ pid }: { pid: number }) {
       </PageTitle>
       <Notice message={message} onClose={() => setMessage(null)} />
       <LoadError error={error} onRetry={() => void reload()} />
+      <ExpressionWarning events={events} />
       <div className="task-layout">
         <section className="card" aria-label={t('process.details')}>
           <TaskSummary p={p} roleLabel={roleLabel} />

@@ -1,5 +1,17 @@
 import type { OperatorView } from '@opkernel/contracts';
 
+/** Sessions, API tokens and staff administration (the wire contract in libs/contracts). */
+export type {
+  ApiTokenScope,
+  ApiTokenView,
+  ChangeMyPasswordBody,
+  CreateApiTokenBody,
+  CreatedApiToken,
+  SetRolesBody,
+  StaffView,
+  TokenPair,
+} from '@opkernel/contracts';
+
 /** The signed-in operator (GET /api/v1/me `operator`; the wire contract in libs/contracts). */
 export type Operator = OperatorView;
 
@@ -8,12 +20,4 @@ export type MeResponse = {
   operator: Operator;
   roles: { key: string; label: string }[];
   services: string[];
-};
-
-/** POST /api/v1/auth/login. */
-export type LoginResponse = {
-  accessToken: string;
-  tokenType: 'Bearer';
-  expiresIn: number;
-  operator: Omit<Operator, 'staff'>;
 };

@@ -1,6 +1,18 @@
 import { type PyToken, PyTokenizeError, tokenizePython } from '../python/tokenize';
 import { FEEL_FORBIDDEN_NAMES } from './builtins';
-import { checkFeelExpression } from './check-expression';
+import { checkFeelExpression, FEEL_MAX_NESTING } from './check-expression';
+
+/**
+ * Deepest nesting of parentheses and `not` the translator accepts: the limit of the FEEL checker (each such
+ * level becomes one FEEL level), so a deeply nested expression is an {@link ExpressionTranslationError}
+ * instead of a stack overflow in the recursive descent.
+ */
+export const PYTHON_MAX_NESTING = FEEL_MAX_NESTING;
+
+/** Longest source text quoted in an error message (the full text stays in `text`). */
+const QUOTED_MAX = 200;
+
+const quote = (s: string) => JSON.stringify(s.length > QUOTED_MAX ? `${s.slice(0, QUOTED_MAX)}…` : s);
 
 /**
  * Thrown when an erpsys (Python) event expression is outside the translatable subset.
@@ -13,9 +25,7 @@ export class ExpressionTranslationError extends Error {
     readonly offending: string,
     reason: string,
   ) {
-    super(
-      `Event "${eventKey}": cannot translate expression ${JSON.stringify(text)} to FEEL: ${reason} ${JSON.stringify(offending)}`,
-    );
+    super(`Event "${eventKey}": cannot translate expression ${quote(text)} to FEEL: ${reason} ${quote(offending)}`);
     this.name = 'ExpressionTranslationError';
   }
 }
@@ -100,6 +110,7 @@ function feelString(value: string): string {
 /** Recursive-descent translator over the token list; one instance per call. */
 class Translator {
   private pos = 0;
+  private depth = 0;
 
   constructor(
     private readonly eventKey: string,
@@ -126,6 +137,19 @@ class Translator {
 
   private isName(token: PyToken, word: string): boolean {
     return token.kind === 'name' && token.value === word;
+  }
+
+  /** Runs `inner` one nesting level deeper (opened at `token`). @throws ExpressionTranslationError past the limit */
+  private nested(token: PyToken, inner: () => string): string {
+    if (this.depth >= PYTHON_MAX_NESTING) {
+      this.fail(this.source.slice(token.from, token.from + 40), `nesting deeper than ${PYTHON_MAX_NESTING} levels at`);
+    }
+    this.depth += 1;
+    try {
+      return inner();
+    } finally {
+      this.depth -= 1;
+    }
   }
 
   private fail(offending: string, reason: string): never {
@@ -172,8 +196,8 @@ class Translator {
 
   private notExpr(): string {
     if (this.isName(this.peek(), 'not')) {
-      this.take();
-      return `not(${this.notExpr()})`;
+      const not = this.take();
+      return this.nested(not, () => `not(${this.notExpr()})`);
     }
     return this.comparison();
   }
@@ -215,10 +239,12 @@ class Translator {
         break;
       case 'op':
         if (token.value === '(') {
-          const inner = this.orExpr();
-          const close = this.take();
-          if (close.kind !== 'op' || close.value !== ')') this.unexpected(close);
-          out = `(${inner})`;
+          out = this.nested(token, () => {
+            const inner = this.orExpr();
+            const close = this.take();
+            if (close.kind !== 'op' || close.value !== ')') this.unexpected(close);
+            return `(${inner})`;
+          });
           break;
         }
         if (token.value === '-' && this.peek().kind === 'number') {
@@ -282,8 +308,8 @@ class Translator {
  * @param text the Python expression (kernel layer, i.e. with the `process_` prefix already applied).
  * @returns the FEEL expression.
  * @throws {ExpressionTranslationError} for anything else — attribute access `a.b`, calls `f()`, subscripts,
- *   dunder names such as `__import__`, `lambda`, `is`/`in`, arithmetic, unknown characters — naming the
- *   event key and the offending text.
+ *   dunder names such as `__import__`, `lambda`, `is`/`in`, arithmetic, unknown characters, nesting deeper
+ *   than {@link PYTHON_MAX_NESTING} levels — naming the event key and the offending text.
  * @see reference/erpsys-original.md §3.3 (expression language), §9.1 item 1 (eval RCE).
  */
 export function translatePythonExpression(eventKey: string, text: string): string {

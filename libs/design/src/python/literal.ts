@@ -1,19 +1,28 @@
 import { type PyToken, PyTokenizeError, tokenizePython } from './tokenize';
 
-/** Thrown by {@link parsePythonLiteral}; `offending` is the source text that could not be read. */
+const quote = (s: string) => JSON.stringify(s.length > 200 ? `${s.slice(0, 200)}…` : s);
+
+/**
+ * Thrown by {@link parsePythonLiteral}; `offending` is the source text that could not be read (the message
+ * quotes at most 200 characters of each).
+ */
 export class PythonLiteralError extends Error {
   constructor(
     readonly text: string,
     readonly offending: string,
     reason: string,
   ) {
-    super(`cannot read Python literal ${JSON.stringify(text)}: ${reason} ${JSON.stringify(offending)}`);
+    super(`cannot read Python literal ${quote(text)}: ${reason} ${quote(offending)}`);
     this.name = 'PythonLiteralError';
   }
 }
 
+/** Deepest nesting of dicts, lists and tuples {@link parsePythonLiteral} reads (a bound on its recursion). */
+export const PYTHON_LITERAL_MAX_NESTING = 64;
+
 class LiteralReader {
   private pos = 0;
+  private depth = 0;
 
   constructor(
     private readonly source: string,
@@ -44,6 +53,17 @@ class LiteralReader {
 
   private value(): unknown {
     const token = this.take();
+    if (token.kind === 'op' && (token.value === '{' || token.value === '[' || token.value === '(')) {
+      if (this.depth >= PYTHON_LITERAL_MAX_NESTING) {
+        this.fail(token, `nesting deeper than ${PYTHON_LITERAL_MAX_NESTING} levels at`);
+      }
+      this.depth += 1;
+      try {
+        return this.container(token.value);
+      } finally {
+        this.depth -= 1;
+      }
+    }
     switch (token.kind) {
       case 'string': {
         if (this.tokens[this.pos].kind === 'string') this.fail(this.tokens[this.pos], 'implicit string concatenation');
@@ -58,13 +78,15 @@ class LiteralReader {
         return this.fail(token, 'only True, False and None are allowed as names, not');
       case 'op':
         if (token.value === '-' && this.tokens[this.pos].kind === 'number') return this.number(this.take(), true);
-        if (token.value === '{') return this.dict();
-        if (token.value === '[') return this.sequence(']');
-        if (token.value === '(') return this.sequence(')');
         return this.fail(token, 'unexpected');
       default:
         return this.fail(token, 'unexpected');
     }
+  }
+
+  private container(open: string): unknown {
+    if (open === '{') return this.dict();
+    return this.sequence(open === '[' ? ']' : ')');
   }
 
   private number(token: PyToken, negative: boolean): number {

@@ -3,7 +3,7 @@ import { entryPoints, type DesignIndex } from '../design/kernel-design';
 import { ForbiddenError, IllegalTransitionError, KernelError } from '../errors/kernel-error';
 import { INSTRUCTIONS } from '../instructions/registry';
 import type { EntityRef, Pcb } from '../pcb/pcb';
-import type { Clock, DesignSource, ProcessStore } from '../ports/ports';
+import type { Clock, DesignSource, ExpressionEvaluator, ProcessStore } from '../ports/ports';
 import { DEFAULT_CASCADE_LIMIT, Run } from './run';
 import type { Actor, Changeset } from './types';
 
@@ -20,8 +20,17 @@ export type StartProcessInput = {
   actor: Actor;
 };
 
-/** Dependencies of the kernel: storage (one transaction per command), designs, clock. */
-export type KernelDeps = { store: ProcessStore; designs: DesignSource; clock: Clock; cascadeLimit?: number };
+/**
+ * Dependencies of the kernel: storage (one transaction per command), designs, clock, and optionally the
+ * evaluator of rule expressions (default: in-process `evaluateExpression`, without a time or memory budget).
+ */
+export type KernelDeps = {
+  store: ProcessStore;
+  designs: DesignSource;
+  clock: Clock;
+  cascadeLimit?: number;
+  evaluator?: ExpressionEvaluator;
+};
 
 /** True when the actor's roles allow the service (admins may act on everything). */
 export function mayWorkOn(index: DesignIndex, actor: Actor, service: string): boolean {
@@ -55,6 +64,7 @@ export class Kernel {
       actor?.key ?? null,
       INSTRUCTIONS,
       this.deps.cascadeLimit ?? DEFAULT_CASCADE_LIMIT,
+      this.deps.evaluator,
     );
   }
 
@@ -223,16 +233,25 @@ export class Kernel {
   }
 
   /**
-   * Cancels a process and every live descendant (terminated reason `cancelled`; completion rules do not
-   * fire). Tasks: the assignee, a pool member, or an admin; program instances: admins only.
+   * Cancels a process and every live descendant, in one changeset (terminated reason `cancelled`). The cancelled
+   * process's TERMINATED rules that watch `terminated_reason` fire (e.g. `terminated_reason = "cancelled"`);
+   * rules written for completion do not, and descendants cancelled with it fire none. When afterwards its program
+   * instance has no live work and no rule started any, the instance becomes an incident (ERROR, code STRANDED).
+   * Who: a task's assignee, a pool member or an admin; a journey's root also the operator who started it when
+   * their roles allow its service; other program instances admins only.
+   * @throws ILLEGAL_TRANSITION (already terminated), FORBIDDEN, NOT_ASSIGNEE
    */
   async cancel(pid: number, actor: Actor, reason: string): Promise<Changeset> {
     const run = this.run(actor);
     const pcb = await run.uow.load(pid);
     this.ensureLive(pcb, 'cancel');
     if (pcb.kind === 'task') await this.own(run, (await this.task(run, pid, actor)).pcb, actor);
-    else if (!actor.admin) throw new ForbiddenError(`only an admin may cancel ${pcb.kind} process ${pid}`, { pid });
-    await run.apply(pid, { type: 'cancel', reason }, { action: 'cancel' }, { reason });
+    else if (!actor.admin && !(await this.startedBy(run, pcb, actor))) {
+      throw new ForbiddenError(`only an admin or the operator who started the journey may cancel process ${pid}`, {
+        pid,
+      });
+    }
+    await run.apply(pid, { type: 'cancel', reason }, { action: 'cancel' }, { reason }, { cancellationRules: true });
     const cascade = async (parent: number): Promise<void> => {
       for (const child of await run.uow.children(parent)) {
         if (child.state !== 'TERMINATED')
@@ -241,7 +260,65 @@ export class Kernel {
       }
     };
     await cascade(pid);
+    await run.drain();
+    await run.strandIfIdle(
+      pcb.parentPid,
+      `no live work left: ${pcb.service} (pid ${pid}) was cancelled and no rule started another step`,
+      { by: pid, cancelled: pcb.service },
+    );
     return this.finish(run, pid);
+  }
+
+  /** True when `pcb` is a journey's root, started by `actor`, whose roles allow its service. */
+  private async startedBy(run: Run, pcb: Pcb, actor: Actor): Promise<boolean> {
+    if (pcb.parentPid !== null || pcb.creator !== actor.key) return false;
+    return mayWorkOn(await run.design(pcb.designVersion), actor, pcb.service);
+  }
+
+  /**
+   * Re-opens a cancelled step (admins): a new process of the same service in the same program instance, after
+   * the step (`previous`); an instance in ERROR (e.g. STRANDED) is first put back to the state it failed from,
+   * without re-running that state's rules.
+   * @returns the changeset whose result is the new step.
+   * @throws FORBIDDEN (not an admin), INVALID_INPUT (not a cancelled step of a live program instance, or a member
+   *   of a parallel/iteration group)
+   */
+  async reopen(pid: number, actor: Actor): Promise<Changeset> {
+    if (!actor.admin) throw new ForbiddenError('only an admin may re-open a step', { pid });
+    const run = this.run(actor);
+    const step = await run.uow.load(pid);
+    if (step.state !== 'TERMINATED' || step.terminatedReason !== 'cancelled' || step.parentPid === null) {
+      throw new KernelError('INVALID_INPUT', `process ${pid} is not a cancelled step of a journey`, { pid });
+    }
+    const instance = await run.uow.load(step.parentPid);
+    if (instance.state === 'TERMINATED') {
+      throw new KernelError('INVALID_INPUT', `the journey of process ${pid} has ended (pid ${instance.pid})`, { pid });
+    }
+    if (step.join !== null) {
+      throw new KernelError('INVALID_INPUT', `process ${pid} is a member of a ${step.join.kind} group`, { pid });
+    }
+    const cause = { action: 'reopen', reopened: pid };
+    // The new step first, so an instance waiting for it (a call) does not wake up without it.
+    const reopened = await run.spawn(
+      {
+        service: step.service,
+        designVersion: step.designVersion,
+        program: step.program,
+        parentPid: step.parentPid,
+        previousPid: step.pid,
+        callerPid: step.callerPid,
+        entity: step.entity,
+        creator: step.creator,
+        priority: step.priority,
+      },
+      cause,
+    );
+    if (instance.state === 'ERROR') {
+      const failed = (await run.uow.frame(instance.pid)).errorInfo;
+      await run.apply(instance.pid, { type: 'retry' }, cause, { error: failed }, { evaluate: false });
+      run.uow.setFrame({ ...(await run.uow.frame(instance.pid)), errorInfo: null });
+    }
+    return this.finish(run, reopened.pid);
   }
 
   /** Hands a task to another operator whose roles allow the service. @throws INVALID_INPUT (field `operator`) */

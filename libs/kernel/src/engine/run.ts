@@ -8,8 +8,15 @@ import type { ErrorInfo } from '../context/frame';
 import type { EntityRef, JoinInfo, Pcb, ProcessKind, ProcessState } from '../pcb/pcb';
 import { newPcb } from '../pcb/new-pcb';
 import { transition, type TransitionEvent } from '../pcb/state-machine';
-import type { Clock, DesignSource, OperatorView, ProcessStore } from '../ports/ports';
-import { evaluateExpression } from '../rules/feel';
+import type {
+  Clock,
+  DesignSource,
+  ExpressionEvaluator,
+  ExpressionResult,
+  OperatorView,
+  ProcessStore,
+} from '../ports/ports';
+import { inProcessEvaluator } from '../rules/feel';
 import { evaluationContext } from '../rules/evaluation-context';
 import { UnitOfWork } from './unit-of-work';
 
@@ -36,12 +43,25 @@ export type SpawnInput = {
   deadline?: number | null;
 };
 
-type EvaluationJob = { pid: number; state: ProcessState; cause: Cause };
+/** A queued rule evaluation; `cancelled` marks the evaluation of a cancellation (only opted-in rules run). */
+type EvaluationJob = { pid: number; state: ProcessState; cause: Cause; cancelled?: boolean };
+
+/**
+ * True when a rule's event expression looks at `terminated_reason`: only such rules are evaluated when a step is
+ * cancelled, so a design written for completion (`process_state = "TERMINATED"`) never advances a cancelled
+ * journey, while `terminated_reason = "cancelled"` can react to it.
+ */
+export const watchesTermination = (expression: string): boolean => /\bterminated_reason\b/.test(expression);
 
 /** Options of {@link Run.apply}. */
 export type ApplyOptions = {
   /** False to skip the rule evaluation of the entered state (a retry re-runs only the failed instruction). */
   evaluate?: boolean;
+  /**
+   * For a cancellation: evaluate the rules of the TERMINATED state that watch `terminated_reason`
+   * ({@link watchesTermination}). Off for cascades and for steps closed by `calling_return` / `terminate`.
+   */
+  cancellationRules?: boolean;
 };
 
 /** States from which a process can be put in ERROR as an incident. */
@@ -73,6 +93,7 @@ export class Run {
     private readonly actorKey: string | null,
     private readonly handlers: Record<string, InstructionHandler>,
     private readonly cascadeLimit = DEFAULT_CASCADE_LIMIT,
+    private readonly evaluator: ExpressionEvaluator = inProcessEvaluator,
   ) {
     this.uow = new UnitOfWork(store);
     this.now = clock.now();
@@ -142,7 +163,9 @@ export class Run {
     const after = transition(before, event, this.now);
     this.uow.put(after);
     this.record(after, event.type, before.state, after.state, cause, details);
-    if (event.type !== 'cancel' && options.evaluate !== false) this.queue.push({ pid, state: after.state, cause });
+    if (options.evaluate !== false && (event.type !== 'cancel' || options.cancellationRules)) {
+      this.queue.push({ pid, state: after.state, cause, cancelled: event.type === 'cancel' });
+    }
     if (after.state === 'TERMINATED') await this.onTerminated(after, cause);
     // Back to WAITING (resume, retry) with nothing left to wait for: continue at once.
     if (after.state === 'WAITING' && (event.type === 'resume' || event.type === 'retry'))
@@ -243,6 +266,23 @@ export class Run {
     if (open.length === 0) await this.apply(pid, { type: 'wake' }, cause);
   }
 
+  /**
+   * A program instance left with no live work: RUNNING, every child TERMINATED, nothing queued that could start
+   * one. Such a journey would wait forever, so it becomes an incident (ERROR with the reason) for an admin to
+   * re-open a step or cancel the journey. Call after {@link drain}.
+   * @returns true when an incident was raised.
+   */
+  async strandIfIdle(instancePid: number | null, reason: string, cause: Cause): Promise<boolean> {
+    if (instancePid === null) return false;
+    const instance = await this.uow.tryLoad(instancePid);
+    if (!instance || instance.kind !== 'program' || instance.state !== 'RUNNING') return false;
+    const children = await this.uow.children(instancePid);
+    if (children.some((c) => c.state !== 'TERMINATED')) return false;
+    await this.incident(instancePid, reason, cause, { code: 'STRANDED' });
+    await this.drain();
+    return true;
+  }
+
   /** Puts a live process in ERROR as an incident (no-op for states that cannot fail). */
   private async incident(pid: number, message: string, cause: Cause, error: Partial<ErrorInfo> = {}): Promise<void> {
     const target = await this.uow.tryLoad(pid);
@@ -307,12 +347,17 @@ export class Run {
   /**
    * Evaluates the rules of a process for an entered state (reference §3.2 with §3.7 scoping): every rule
    * whose event expression is true fires, in order, and is logged in the frame and the audit trail; a failing
-   * expression counts as false and is logged with its rule.
+   * expression (or one that ran out of its time or memory budget) counts as false and is logged with its rule.
+   * The distinct expressions of the rules are handed to the {@link ExpressionEvaluator} together, each once
+   * (`evaluateAll` when it has one, else `evaluate` for each at once); their results are then taken in rule
+   * order.
    */
   private async evaluate(job: EvaluationJob): Promise<void> {
     const pcb = await this.uow.load(job.pid);
     const index = await this.design(pcb.designVersion);
-    const rules = rulesFor(index, pcb.program, pcb.service, job.state !== 'TERMINATED');
+    const rules = rulesFor(index, pcb.program, pcb.service, job.state !== 'TERMINATED').filter(
+      (r) => !job.cancelled || watchesTermination(index.events.get(r.event)?.expression ?? ''),
+    );
     if (rules.length === 0) return;
     const frame = await this.uow.frame(pcb.pid);
     const entity = pcb.entity ? await this.store.entity(pcb.entity) : null;
@@ -326,10 +371,18 @@ export class Run {
     const fired: KernelRule[] = [];
     let errorInfo = frame.errorInfo;
     const firedLog = [...frame.firedRules];
-    for (const rule of rules) {
-      const event = index.events.get(rule.event);
-      if (!event) continue;
-      const result = evaluateExpression(event.expression, ctx);
+    const events = rules.map((rule) => index.events.get(rule.event));
+    // Evaluation is pure: rules sharing an expression share its one evaluation.
+    const distinct = [...new Set(events.flatMap((event) => (event ? [event.expression] : [])))];
+    const evaluated: ExpressionResult[] = this.evaluator.evaluateAll
+      ? await this.evaluator.evaluateAll(distinct, ctx)
+      : await Promise.all(distinct.map((expression) => this.evaluator.evaluate(expression, ctx)));
+    const settled = new Map(distinct.map((expression, i) => [expression, evaluated[i]]));
+    const results = events.map((event) => (event ? settled.get(event.expression) : undefined));
+    for (const [i, rule] of rules.entries()) {
+      const event = events[i];
+      const result = results[i];
+      if (!event || !result) continue;
       if (result.error) {
         errorInfo = { rule: rule.key, code: 'EXPRESSION_ERROR', message: result.error, at: this.now };
         this.record(
@@ -338,7 +391,11 @@ export class Run {
           job.state,
           job.state,
           { rule: rule.key, by: pcb.pid },
-          { expression: event.expression, error: result.error },
+          {
+            expression: event.expression,
+            error: result.error,
+            ...(result.exhausted ? { budget: result.exhausted } : {}),
+          },
         );
       }
       if (!result.matched) continue;

@@ -34,3 +34,37 @@ export interface ProcessStore {
 export interface DesignSource {
   get(version: number): Promise<DesignIndex>;
 }
+
+/**
+ * Result of evaluating one rule expression. `error` is set when evaluation failed or ran out of its budget;
+ * the rule then counts as false. `value` is informative only (the rule engine reads `matched` and `error`):
+ * an evaluator that runs elsewhere may return only primitive values and `null` for others.
+ */
+export type ExpressionResult = {
+  matched: boolean;
+  value: unknown;
+  error: string | null;
+  /** Which budget the evaluation ran out of, when it did (`error` then says so in words). */
+  exhausted?: 'time' | 'memory';
+};
+
+/**
+ * Evaluates FEEL rule expressions (port). The kernel awaits it once per rule whose event is evaluated; it
+ * must not throw for anything the expression does — a syntax error, an interpreter exception or a spent
+ * time/memory budget is an {@link ExpressionResult} with `error` set, which counts as false and is audited
+ * with its rule. Reject only when the evaluator itself is unavailable (e.g. shut down, overloaded): the whole
+ * command then fails and changes nothing.
+ *
+ * The kernel's default is the in-process evaluator (`evaluateExpression`, synchronous, no budget); the API
+ * provides one that runs every evaluation in a worker thread under a time and a memory limit.
+ * @param context plain JSON-like values only
+ */
+export interface ExpressionEvaluator {
+  evaluate(expression: string, context: Record<string, unknown>): Promise<ExpressionResult>;
+  /**
+   * Optional: evaluates several expressions against one context — the distinct expressions of the rules of
+   * one state change — and resolves their results in the same order, each as {@link evaluate} would. An
+   * evaluator that runs elsewhere sends the context once; without it, the kernel calls `evaluate` for each.
+   */
+  evaluateAll?(expressions: readonly string[], context: Record<string, unknown>): Promise<ExpressionResult[]>;
+}

@@ -1,7 +1,8 @@
 import { evaluate, parseExpression } from 'feelin';
+import type { ExpressionEvaluator, ExpressionResult } from '../ports/ports';
+import { FEEL_REGEX_FUNCTIONS } from './feel-regex';
 
-/** Result of evaluating one rule expression. `error` is set when evaluation failed (the rule then counts as false). */
-export type ExpressionResult = { matched: boolean; value: unknown; error: string | null };
+export type { ExpressionResult } from '../ports/ports';
 
 type Checked = { ok: true } | { ok: false; error: string };
 const syntaxCache = new Map<string, Checked>();
@@ -31,20 +32,29 @@ function check(expression: string): Checked {
 
 /**
  * Evaluates a FEEL expression with feelin, a sandboxed interpreter (no `eval`, no host-object access: feelin
- * reads only plain context entries). A rule matches only when the value is exactly `true`; anything else —
- * including a syntax error or an interpreter exception — is "no match", reported in `error` so the caller can
- * log it with its rule. Well-formedness is checked once per distinct expression and cached; feelin exposes no
- * compiled form (FEEL parsing is context-sensitive and its interpreter is not exported — nikku/feelin#67), so
- * the evaluation itself re-parses: about 45–100 µs for the clinic's expressions on this hardware.
+ * reads only plain context entries), in this thread and without a budget. A rule matches only when the value
+ * is exactly `true`; anything else — including a syntax error or an interpreter exception (a stack overflow
+ * too) — is "no match", reported in `error` so the caller can log it with its rule. `matches`, `replace` and
+ * `split` run on RE2 ({@link FEEL_REGEX_FUNCTIONS}), linear in their input. Well-formedness is checked once
+ * per distinct expression and cached; feelin exposes no compiled form (FEEL parsing is context-sensitive and
+ * its interpreter is not exported — nikku/feelin#67), so the evaluation itself re-parses.
+ *
+ * Nothing bounds the time or memory an expression takes here (`for i in 1..100000000 return i` runs out
+ * of heap): a server evaluates untrusted designs through a budgeted {@link ExpressionEvaluator} instead.
  * @param context plain JSON-like values only
  */
 export function evaluateExpression(expression: string, context: Record<string, unknown>): ExpressionResult {
   const checked = check(expression);
   if (!checked.ok) return { matched: false, value: null, error: checked.error };
   try {
-    const { value } = evaluate(expression, context);
+    const { value } = evaluate(expression, { ...context, ...FEEL_REGEX_FUNCTIONS });
     return { matched: value === true, value, error: null };
   } catch (e) {
     return { matched: false, value: null, error: (e as Error).message };
   }
 }
+
+/** The kernel's default {@link ExpressionEvaluator}: {@link evaluateExpression} in this thread, no budget. */
+export const inProcessEvaluator: ExpressionEvaluator = {
+  evaluate: (expression, context) => Promise.resolve(evaluateExpression(expression, context)),
+};

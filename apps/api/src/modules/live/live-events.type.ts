@@ -65,8 +65,8 @@ export type LiveSocketData = {
   expiresAt: number | null;
   /** The integrator API token, when the socket authenticated with one. */
   apiToken?: string;
-  /** The read scope of the operator, resolved at the first delivery (reset on reload). */
-  scope?: ReadScope;
+  /** The read scope of the operator (null: a customer, who reads no process), resolved on connect and reload. */
+  scope?: ReadScope | null;
 };
 
 /** Server → client event names with their payload type. */

@@ -16,7 +16,7 @@ import { RevocationBus } from '../../infra/revocation/revocation.bus';
 import { API_TOKEN_PREFIX, ApiTokenAuthenticator } from '../auth/api-token-authenticator.service';
 import { OperatorDirectory } from '../auth/operator-directory.service';
 import { TokenService } from '../auth/token.service';
-import { ProcessReadPolicy } from '../processes/process-read.policy';
+import { ProcessReadPolicy, type ReadScope } from '../processes/process-read.policy';
 import { LiveAccessPolicy } from './live-access.policy';
 import {
   LIVE_NAMESPACE,
@@ -182,13 +182,16 @@ export class LiveGateway
     for (const id of ids) {
       const socket = this.server.sockets.get(id);
       if (!socket?.connected) continue;
-      try {
-        socket.data.scope ??= await this.readPolicy.scope(socket.data.operator);
-        if (await this.readPolicy.mayRead(socket.data.scope, facts)) socket.emit('task.changed', message.change);
-      } catch {
-        // A customer (no read scope) gets no process changes.
-      }
+      socket.data.scope ??= await this.scopeOf(socket.data.operator);
+      const scope = socket.data.scope;
+      // A customer (no read scope) gets no process changes.
+      if (scope && (await this.readPolicy.mayRead(scope, facts))) socket.emit('task.changed', message.change);
     }
+  }
+
+  /** The operator's read scope, or null for a customer (who may read no process). */
+  private async scopeOf(operator: LiveSocketData['operator']): Promise<ReadScope | null> {
+    return this.readPolicy.maySeeProcesses(operator) ? this.readPolicy.scope(operator) : null;
   }
 
   /** Re-reads the socket's operator; false when it is gone, locked or its token was revoked (then disconnect). */
@@ -200,7 +203,7 @@ export class LiveGateway
       : await this.directory.credentialsByKey(known.key);
     if (!fresh || fresh.locked || fresh.tokenVersion !== socket.data.tokenVersion) return false;
     socket.data.operator = fresh.operator;
-    socket.data.scope = undefined;
+    socket.data.scope = await this.scopeOf(fresh.operator);
     return true;
   }
 
@@ -218,6 +221,7 @@ export class LiveGateway
       const identity = await this.apiTokens.authenticate(token!);
       if (!identity || !identity.principal.scopes.includes('processes:read')) refuse();
       socket.data.operator = identity!.operator;
+      socket.data.scope = { kind: 'all' };
       socket.data.apiToken = token!;
       socket.data.tokenVersion = 0;
       socket.data.expiresAt = null;
@@ -227,6 +231,8 @@ export class LiveGateway
     const found = subject ? await this.directory.credentials(subject.username) : null;
     if (!subject || !found || found.locked || found.tokenVersion !== subject.tokenVersion) refuse();
     socket.data.operator = found!.operator;
+    // Resolved once here (not at the first push): roles only change with a revocation, which disconnects.
+    socket.data.scope = await this.scopeOf(found!.operator);
     socket.data.tokenVersion = subject!.tokenVersion;
     socket.data.expiresAt = subject!.expiresAt * 1000;
   }

@@ -23,9 +23,17 @@ export class OperatorsService {
     private readonly designs: DesignRegistry,
   ) {}
 
-  /** All operators, by key. */
+  /**
+   * All people (staff and customers), by key. The integration actors of API tokens (`integration:<id>`; design
+   * keys cannot contain `:`) are left out: they are managed under `/api-tokens`.
+   */
   async list(): Promise<OperatorView[]> {
-    const rows = await this.db.getRepository(OperatorEntity).find({ order: { key: 'ASC' } });
+    const rows = await this.db
+      .getRepository(OperatorEntity)
+      .createQueryBuilder('o')
+      .where(`o.key NOT LIKE 'integration:%'`)
+      .orderBy('o.key', 'ASC')
+      .getMany();
     return rows.map(toOperatorView);
   }
 

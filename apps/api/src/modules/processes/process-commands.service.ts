@@ -1,6 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { Kernel, isKernelError, type Changeset, type Clock, type DesignIndex } from '@opkernel/kernel';
+import { FeelEvaluator } from '../../infra/expressions/feel-evaluator.service';
 import { OutboxRelay } from '../../infra/outbox/outbox-relay.service';
 import { DesignRegistry } from '../designs/design-registry.service';
 import { writeChangeset, type ChangeLabels } from './persistence/changeset-writer';
@@ -45,6 +46,7 @@ export class ProcessCommands {
     private readonly db: DataSource,
     private readonly designs: DesignRegistry,
     private readonly relay: OutboxRelay,
+    private readonly evaluator: FeelEvaluator,
   ) {}
 
   /** Service and entity labels of the changed processes, for the live payload (one entity query per command). */
@@ -88,7 +90,12 @@ export class ProcessCommands {
           const tx: SqlRunner = { query: (sql, params) => em.query(sql, params) };
           await tx.query(`SET LOCAL lock_timeout = ${LOCK_TIMEOUT_MS}`);
           if (options.before) await options.before(tx);
-          const kernel = new Kernel({ store: new PgProcessStore(tx), designs: this.designs, clock: systemClock });
+          const kernel = new Kernel({
+            store: new PgProcessStore(tx),
+            designs: this.designs,
+            clock: systemClock,
+            evaluator: this.evaluator,
+          });
           const changes = await command(kernel, tx);
           await writeChangeset(tx, changes, await this.labels(tx, changes));
           return changes;

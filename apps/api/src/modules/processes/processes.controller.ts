@@ -195,7 +195,10 @@ export class ProcessesController {
     return this.processes.act(pid, 'resume', op, {}, idem);
   }
 
-  /** Cancels a process with a reason (no rules fire). Errors: see `ProcessesService.act`. */
+  /**
+   * Cancels a process and its open work with a reason; its rules watching `terminated_reason` fire; a journey left
+   * with no live work becomes an incident. A journey's root: admins or its starter. Errors: see `ProcessesService.act`.
+   */
   @RequireScope('processes:write')
   @Post(':pid/cancel')
   @HttpCode(200)
@@ -237,5 +240,22 @@ export class ProcessesController {
     @Idempotent() idem: IdempotentRequest | null,
   ) {
     return this.processes.act(pid, 'retry', op, {}, idem);
+  }
+
+  /**
+   * Re-opens a cancelled step of a journey as a new step (administrators); a stranded journey (ERROR) goes on.
+   * Answers the new step. Errors: see `ProcessesService.act` (422 INVALID_INPUT when not a cancelled step).
+   */
+  @RequireScope('processes:write')
+  @Post(':pid/reopen')
+  @HttpCode(200)
+  @IdempotencyHeader
+  @ApiOperation({ summary: 'Re-open a cancelled step as a new step (admin); a stranded journey goes on' })
+  reopen(
+    @Param('pid', pidPipe) pid: number,
+    @CurrentOperator() op: AuthenticatedOperator,
+    @Idempotent() idem: IdempotentRequest | null,
+  ) {
+    return this.processes.act(pid, 'reopen', op, {}, idem);
   }
 }

@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { ExpressionsModule } from '../../infra/expressions/expressions.module';
 import { OutboxModule } from '../../infra/outbox/outbox.module';
 import { DesignsModule } from '../designs/designs.module';
 import { FormValidator } from './form-validator.service';
@@ -12,7 +13,7 @@ import { ProcessesService } from './processes.service';
 
 /** Process commands and queries, the read policy, and `Idempotency-Key` support for the commands. */
 @Module({
-  imports: [DesignsModule, OutboxModule],
+  imports: [DesignsModule, OutboxModule, ExpressionsModule],
   controllers: [ProcessesController],
   providers: [
     ProcessCommands,

@@ -30,7 +30,7 @@ export type CommandAnswer = ProcessView & { cascade: CascadeItem[] };
 
 /** Operator actions on a process (the REST verbs under /processes/{pid}/…). */
 export type ProcessAction =
-  'claim' | 'unclaim' | 'start' | 'complete' | 'suspend' | 'resume' | 'cancel' | 'transfer' | 'retry';
+  'claim' | 'unclaim' | 'start' | 'complete' | 'suspend' | 'resume' | 'cancel' | 'transfer' | 'retry' | 'reopen';
 
 /**
  * Process use cases: validate input at the edge of the kernel (entity, form), run the kernel command in one
@@ -211,5 +211,7 @@ function runAction(
       return kernel.transfer(pid, actor, payload.operator ?? '');
     case 'retry':
       return kernel.retry(pid, actor);
+    case 'reopen':
+      return kernel.reopen(pid, actor);
   }
 }
