@@ -2,10 +2,14 @@ import { fork, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { ExpressionEvaluator, ExpressionResult } from '@opkernel/kernel';
+import { findRepoRoot } from '../config/repo-root.util';
 import { PROBLEM_TYPES, ProblemException } from '../problem/problem.exception';
 
-/** Entry point of an expression process (plain JavaScript: runs under `npm start` and Vitest alike). */
-export const FEEL_CHILD_FILE = path.join(__dirname, 'feel-child.mjs');
+/** Entry point of an expression process (TypeScript, run with {@link TS_LOADER} under `npm start` and Vitest alike). */
+export const FEEL_CHILD_FILE = path.join(__dirname, 'feel-child.ts');
+
+/** The repository's TypeScript loader (SWC), which the expression processes run under. */
+export const TS_LOADER = path.join(findRepoRoot(__dirname), 'scripts', 'register.cjs');
 
 /** Settings of a {@link FeelProcessPool}. */
 export type FeelBudget = {
@@ -252,9 +256,9 @@ export class FeelProcessPool implements ExpressionEvaluator {
 
   private spawn(): void {
     const env = { ...process.env };
-    delete env.NODE_OPTIONS; // the memory limit is ours alone; no loaders of the parent
+    delete env.NODE_OPTIONS; // the memory limit and the loader are ours alone, not the parent's
     const proc = fork(FEEL_CHILD_FILE, [], {
-      execArgv: [`--max-old-space-size=${this.budget.memoryLimitMb}`],
+      execArgv: [`--max-old-space-size=${this.budget.memoryLimitMb}`, '-r', TS_LOADER],
       serialization: 'advanced',
       stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
       env,
