@@ -99,6 +99,19 @@ describe('integrator API tokens (real app, real PostgreSQL)', () => {
     const fixture = await import('./utils/clinic').then((m) => m.readFixture('backup.json'));
     const imported = await t.request('POST', '/v1/designs?format=erpsys', { token, body: fixture });
     expect(imported.status).toBe(201);
+    // Operators (roles, admin) are people's administration: a token may not change them through a design.
+    const current = await c.admin.get<{ name: string }>('/v1/designs/current');
+    const escalate = await t.request('POST', '/v1/designs?format=native', {
+      token,
+      body: {
+        schemaVersion: 1,
+        name: current.name,
+        operators: [{ key: 'xiao_fang', username: 'fang', label: '小方', roles: [], staff: true, admin: true }],
+      },
+    });
+    expect(escalate.status).toBe(403);
+    const ops = await c.admin.get<{ username: string | null; admin: boolean }[]>('/v1/operators');
+    expect(ops.find((o) => o.username === 'fang')!.admin).toBe(false);
     const staff = await t.request('POST', '/v1/api-tokens', {
       token: c.fang.client.accessToken!,
       body: { name: 'mine', scopes: ['processes:read'] },

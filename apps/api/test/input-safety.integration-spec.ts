@@ -71,6 +71,7 @@ describe('bad input is refused at the edge with problem+json, and nothing is wri
       ['GET', '/v1/processes?service=%00', undefined, 'service'],
       ['GET', '/v1/processes?state=READY&entityId=x%00', undefined, 'entityId'],
       ['GET', '/v1/entities/Operator/a%00b/tasks', undefined, 'path'],
+      ['POST', `/v1/processes/${task}/complete`, '{"form":{"amount":1e400}}', 'form.amount'],
     ];
     for (const [method, path, raw, field] of cases) {
       const response = await send(method, path, raw);
@@ -103,6 +104,19 @@ describe('bad input is refused at the edge with problem+json, and nothing is wri
       body: 'name: [unclosed',
     });
     expect(yaml.status).toBe(422); // read as YAML, refused as an invalid design (not 415)
+    // YAML escapes only become NUL / lone surrogates / infinities after parsing: the same rule applies.
+    for (const text of [
+      'schemaVersion: 1\nname: "a\\0b"\n',
+      'schemaVersion: 1\nname: "\\uD800"\n',
+      'schemaVersion: 1\nname: x\nservices:\n  - key: a\n    label: a\n    kind: manual\n    form: { x: .inf }\n',
+    ]) {
+      const parsed = await fetch(`${t.url}/api/v1/designs?format=native`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${c.admin.accessToken}`, 'content-type': 'application/yaml' },
+        body: text,
+      });
+      expect(`${text} → ${parsed.status}`).toBe(`${text} → 400`);
+    }
     await expectProblem(await send('GET', '/v1/no-such-route', undefined), 404);
     await expectProblem(await send('POST', '/v1/processes', '{"service":'), 400);
   });

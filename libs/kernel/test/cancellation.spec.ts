@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { KernelDesign } from '../src';
+import { evaluateExpression, type KernelDesign } from '../src';
 import { ruleDef, serviceDef } from '../src/testing';
 import { harness } from './harness';
 
@@ -63,6 +63,33 @@ describe('cancellation: rules, stranded journeys, re-opening, cancelling a journ
     await exec(kernel.complete(reopened.result.pid, ops.fang!));
     expect(live('step_b').state).toBe('READY');
     await expect(kernel.reopen(live('step_b').pid, ops.manager!)).rejects.toMatchObject({ code: 'INVALID_INPUT' });
+  });
+
+  it('a completion rule whose expression ran out of its budget strands the journey as an incident, not silently', async () => {
+    // The completion rule's expression runs out of its budget; every other expression is evaluated for real.
+    const exhausted = {
+      evaluate: async (expression: string, context: Record<string, unknown>) =>
+        expression === 'state = "TERMINATED"'
+          ? {
+              matched: false,
+              value: null,
+              error: 'expression exceeded its time budget of 50 ms',
+              exhausted: 'time' as const,
+            }
+          : evaluateExpression(expression, context),
+    };
+    const { kernel, exec, ops, store, live } = harness(design(false), { evaluator: exhausted });
+    const { result: trip } = await exec(
+      kernel.startProcess({ service: 'trip', designVersion: 1, entity: null, actor: ops.fang! }),
+    );
+    await exec(kernel.complete(live('step_a').pid, ops.fang!));
+    expect(store.byService('step_b')).toHaveLength(0);
+    expect(store.pcbs.get(trip.pid)!.state).toBe('ERROR');
+    expect(store.frames.get(trip.pid)!.errorInfo!.message).toMatch(/step_a.*completed.*time budget of 50 ms/);
+    // A second re-open of the same journey is refused (it has live work again).
+    const stepA = store.byService('step_a')[0]!;
+    await exec(kernel.reopen(stepA.pid, ops.manager!));
+    await expect(kernel.reopen(stepA.pid, ops.manager!)).rejects.toMatchObject({ code: 'INVALID_INPUT' });
   });
 
   it('the operator who started a journey may cancel it (cascading to its open work); others may not', async () => {

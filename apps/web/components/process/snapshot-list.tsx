@@ -16,9 +16,13 @@ export function SnapshotList({ snapshots }: { snapshots: ProcessSnapshot[] | nul
           <li key={s.version} className="snapshot-item" data-testid="snapshot-item" data-version={s.version}>
             <div className="snapshot-head">
               <span className="snapshot-version">v{s.version}</span>
-              <code title={s.hash}>
-                {t('process.hash')} {s.hash.slice(0, 12)}
-              </code>
+              {s.hash !== null ? (
+                <code title={s.hash}>
+                  {t('process.hash')} {s.hash.slice(0, 12)}
+                </code>
+              ) : (
+                <span className="muted">{t('process.redacted')}</span>
+              )}
               <time dateTime={s.createdAt} className="muted">
                 {formatDateTime(s.createdAt)}
               </time>

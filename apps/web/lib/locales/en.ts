@@ -169,6 +169,7 @@ export const en = {
     snapshots: 'Context snapshots',
     noSnapshots: 'No snapshots.',
     hash: 'Hash',
+    redacted: 'Some forms hidden from your roles',
     showContent: 'Show content',
     taskLink: 'Task page',
     details: 'Details',

@@ -173,6 +173,7 @@ export const zh: Translation<Messages> = {
     snapshots: '上下文快照',
     noSnapshots: '没有快照。',
     hash: '哈希',
+    redacted: '部分表单对你的角色不可见',
     showContent: '显示内容',
     taskLink: '任务页面',
     details: '详情',

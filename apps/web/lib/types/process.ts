@@ -81,7 +81,8 @@ export type ProcessEvent = {
 };
 
 /** One row of GET /processes/{pid}/snapshots. */
-export type ProcessSnapshot = { version: number; hash: string; content: unknown; createdAt: string };
+/** A context snapshot; `hash` is null when some of its form data is redacted for the reader. */
+export type ProcessSnapshot = { version: number; hash: string | null; content: unknown; createdAt: string };
 
 /** GET /processes (paged). */
 export type ProcessPage = { items: ProcessView[]; total: number; page: number; pageSize: number };

@@ -68,8 +68,23 @@ export class Kernel {
     );
   }
 
+  /**
+   * Runs the cascade to its end, then looks after every program instance whose step ended in this command: one
+   * left RUNNING with no live work (no rule started a next step — a design gap, a cancelled step, or a rule whose
+   * expression failed or ran out of its budget) would wait forever, so it becomes an incident (ERROR, STRANDED).
+   */
   private async finish(run: Run, pid: number): Promise<Changeset> {
     await run.drain();
+    const ended = run.uow.changed().filter((p) => p.state === 'TERMINATED' && p.parentPid !== null);
+    for (const step of ended) {
+      const frame = await run.uow.frame(step.pid);
+      const failed = frame.errorInfo?.code === 'EXPRESSION_ERROR' ? `; a rule failed: ${frame.errorInfo.message}` : '';
+      await run.strandIfIdle(
+        step.parentPid,
+        `no live work left: ${step.service} (pid ${step.pid}) was ${step.terminatedReason} and no rule started another step${failed}`,
+        { by: step.pid, ended: step.service },
+      );
+    }
     return run.uow.toChangeset(pid, run.now);
   }
 
@@ -260,12 +275,6 @@ export class Kernel {
       }
     };
     await cascade(pid);
-    await run.drain();
-    await run.strandIfIdle(
-      pcb.parentPid,
-      `no live work left: ${pcb.service} (pid ${pid}) was cancelled and no rule started another step`,
-      { by: pid, cancelled: pcb.service },
-    );
     return this.finish(run, pid);
   }
 
@@ -276,23 +285,34 @@ export class Kernel {
   }
 
   /**
-   * Re-opens a cancelled step (admins): a new process of the same service in the same program instance, after
-   * the step (`previous`); an instance in ERROR (e.g. STRANDED) is first put back to the state it failed from,
-   * without re-running that state's rules.
+   * Re-opens an ended step of a journey that has no live work left (admins): a new process of the same service in
+   * the same program instance, after the step (`previous`). A STRANDED instance is first put back to the state it
+   * failed from (without re-running that state's rules); an instance in ERROR for another reason must be retried.
    * @returns the changeset whose result is the new step.
-   * @throws FORBIDDEN (not an admin), INVALID_INPUT (not a cancelled step of a live program instance, or a member
-   *   of a parallel/iteration group)
+   * @throws FORBIDDEN (not an admin), INVALID_INPUT (not an ended step of a live journey, the journey still has
+   *   live work — e.g. a second click —, it is in ERROR for another reason, or the step is a group member)
    */
   async reopen(pid: number, actor: Actor): Promise<Changeset> {
     if (!actor.admin) throw new ForbiddenError('only an admin may re-open a step', { pid });
     const run = this.run(actor);
     const step = await run.uow.load(pid);
-    if (step.state !== 'TERMINATED' || step.terminatedReason !== 'cancelled' || step.parentPid === null) {
-      throw new KernelError('INVALID_INPUT', `process ${pid} is not a cancelled step of a journey`, { pid });
+    if (step.state !== 'TERMINATED' || step.parentPid === null) {
+      throw new KernelError('INVALID_INPUT', `process ${pid} is not an ended step of a journey`, { pid });
     }
     const instance = await run.uow.load(step.parentPid);
     if (instance.state === 'TERMINATED') {
       throw new KernelError('INVALID_INPUT', `the journey of process ${pid} has ended (pid ${instance.pid})`, { pid });
+    }
+    const failure = instance.state === 'ERROR' ? (await run.uow.frame(instance.pid)).errorInfo : null;
+    if (instance.state === 'ERROR' && failure?.code !== 'STRANDED') {
+      throw new KernelError(
+        'INVALID_INPUT',
+        `the journey (pid ${instance.pid}) is in ERROR for another reason (${failure?.code ?? 'unknown'}): retry it`,
+        { pid },
+      );
+    }
+    if ((await run.uow.children(instance.pid)).some((c) => c.state !== 'TERMINATED')) {
+      throw new KernelError('INVALID_INPUT', `the journey (pid ${instance.pid}) still has live work`, { pid });
     }
     if (step.join !== null) {
       throw new KernelError('INVALID_INPUT', `process ${pid} is a member of a ${step.join.kind} group`, { pid });
@@ -314,8 +334,7 @@ export class Kernel {
       cause,
     );
     if (instance.state === 'ERROR') {
-      const failed = (await run.uow.frame(instance.pid)).errorInfo;
-      await run.apply(instance.pid, { type: 'retry' }, cause, { error: failed }, { evaluate: false });
+      await run.apply(instance.pid, { type: 'retry' }, cause, { error: failure }, { evaluate: false });
       run.uow.setFrame({ ...(await run.uow.frame(instance.pid)), errorInfo: null });
     }
     return this.finish(run, reopened.pid);

@@ -146,6 +146,16 @@ export class UnitOfWork {
    * every dirty frame, the audit rows, and one {@link ProcessChange} per created or changed PCB.
    * @throws ProcessNotFoundError when `resultPid` is unknown to the unit
    */
+  /** The PCBs this unit created or changed so far (working copies). */
+  changed(): Pcb[] {
+    return [...this.pcbs.entries()]
+      .filter(([pid, pcb]) => {
+        const original = this.originals.get(pid);
+        return original !== undefined && pcb !== original;
+      })
+      .map(([, pcb]) => pcb);
+  }
+
   toChangeset(resultPid: number, at: number): Changeset {
     const created: Pcb[] = [];
     const updated: { pcb: Pcb; expectedVersion: number }[] = [];

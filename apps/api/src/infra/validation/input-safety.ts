@@ -18,10 +18,11 @@ const pathOf = (parts: (string | number)[], root: string) => (parts.length === 0
 
 /**
  * Checks a parsed request value without recursion (so no input can overflow the stack): every string and object
- * key is storable text ({@link unsafeText}) and nesting is at most {@link MAX_JSON_DEPTH} levels.
+ * key is storable text ({@link unsafeText}), every number finite (`1e400` parses to Infinity, which JSON cannot
+ * hold) and nesting is at most {@link MAX_JSON_DEPTH} levels.
  * @param root the field name reported for the value itself (`body`, or a query parameter's name).
  * @param prefix path parts put before each reported field (e.g. none for the body, so fields read `entity.label`).
- * @throws ProblemException 400 naming the field for bad text; 400 for nesting that is too deep.
+ * @throws ProblemException 400 naming the field for bad text or a non-finite number; 400 for nesting that is too deep.
  */
 export function assertSafeInput(value: unknown, root: string, prefix: (string | number)[] = []): void {
   const stack: { value: unknown; path: (string | number)[]; depth: number }[] = [{ value, path: prefix, depth: 0 }];
@@ -31,6 +32,10 @@ export function assertSafeInput(value: unknown, root: string, prefix: (string | 
       const reason = unsafeText(v);
       if (reason) throw badText(pathOf(path, root), reason);
       continue;
+    }
+    if (typeof v === 'number' && !Number.isFinite(v)) {
+      const field = pathOf(path, root);
+      throw badText(field, 'must be a finite number');
     }
     if (v === null || typeof v !== 'object') continue;
     if (depth >= MAX_JSON_DEPTH) {

@@ -1,9 +1,10 @@
-import { Body, Controller, Get, Post, Query } from '@nestjs/common';
+import { Body, Controller, Get, Post, Query, Req } from '@nestjs/common';
 import { ApiBearerAuth, ApiConsumes, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { z } from 'zod';
 import { ZodPipe } from '../../infra/validation/zod-body.pipe';
 import { AdminOnly } from '../auth/decorators/admin-only.decorator';
 import { CurrentOperator, type AuthenticatedOperator } from '../auth/current-operator.decorator';
+import type { AuthenticatedRequest } from '../auth/types/authenticated-operator.type';
 import { RequireScope } from '../auth/decorators/scope.decorator';
 import { DesignsService, type DesignFormat } from './designs.service';
 
@@ -43,8 +44,13 @@ export class DesignsController {
     @Query(new ZodPipe(ImportQuery)) q: { format: DesignFormat; force: boolean; dryRun: boolean },
     @Body() body: unknown,
     @CurrentOperator() op: AuthenticatedOperator,
+    @Req() req: AuthenticatedRequest,
   ) {
-    return this.designs.import(q.format, body, op.key, { force: q.force, dryRun: q.dryRun });
+    return this.designs.import(q.format, body, op.key, {
+      force: q.force,
+      dryRun: q.dryRun,
+      byApiToken: req.apiToken !== undefined,
+    });
   }
 
   @Get('designs/current')

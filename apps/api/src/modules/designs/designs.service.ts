@@ -13,6 +13,7 @@ import {
 import { allowedServices, entryPoints, indexDesign, mayWorkOn, type Actor } from '@opkernel/kernel';
 import { ProblemException } from '../../infra/problem/problem.exception';
 import { RevocationBus, revokeTokens } from '../../infra/revocation/revocation.bus';
+import { assertSafeInput } from '../../infra/validation/input-safety';
 import { diffDesigns, type DesignDiff } from './design-diff';
 import { DesignRegistry } from './design-registry.service';
 
@@ -31,6 +32,11 @@ export type ImportOptions = {
   force?: boolean;
   /** Check and summarise only: nothing is stored (`created` is false, `version` the current one). */
   dryRun?: boolean;
+  /**
+   * The import comes from an integrator API token (`designs:write`): it may not add or change operators — their
+   * roles and admin flag are people's administration, done by a person.
+   */
+  byApiToken?: boolean;
 };
 
 /** Result of an import: the version now current, whether the import created it, counts and what it changes. */
@@ -161,6 +167,7 @@ export class DesignsService {
     return out;
   }
 
+  /** @see import */
   private async importOrRollBack(
     format: DesignFormat,
     body: unknown,
@@ -178,6 +185,8 @@ export class DesignsService {
       try {
         if (format === 'native') {
           incoming = parseNativeDesign(typeof body === 'string' ? body : JSON.stringify(body ?? null));
+          // YAML escapes ("\0", "\uD800", .inf) only exist after parsing: the same input rule as for JSON bodies.
+          assertSafeInput(incoming, 'body');
         } else if (!Array.isArray(body)) {
           throw ProblemException.unprocessable(`format ${format} expects a JSON array of fixture rows`, [
             { field: 'body', message: 'must be an array' },
@@ -202,6 +211,11 @@ export class DesignsService {
       const changes = diffDesigns(current?.document ?? null, design);
       const unchanged = current !== null && current.hash === hash;
       const refusals = unchanged ? [] : await this.refusals(em, current?.document ?? null, design);
+      if (options.byApiToken && changes.operators) {
+        throw ProblemException.forbidden(
+          'an API token may not add or change operators (roles, admin); an administrator must import this design',
+        );
+      }
       const base = { hash, counts: counts(design), dryRun: options.dryRun === true, changes, refusals };
       if (options.dryRun) {
         throw new DryRunDone({ ...base, version: current?.version ?? 0, created: false });

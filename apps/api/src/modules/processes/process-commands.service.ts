@@ -90,14 +90,15 @@ export class ProcessCommands {
           const tx: SqlRunner = { query: (sql, params) => em.query(sql, params) };
           await tx.query(`SET LOCAL lock_timeout = ${LOCK_TIMEOUT_MS}`);
           if (options.before) await options.before(tx);
+          const store = new PgProcessStore(tx);
           const kernel = new Kernel({
-            store: new PgProcessStore(tx),
+            store,
             designs: this.designs,
             clock: systemClock,
             evaluator: this.evaluator,
           });
           const changes = await command(kernel, tx);
-          await writeChangeset(tx, changes, await this.labels(tx, changes));
+          await writeChangeset(tx, changes, await this.labels(tx, changes), store.auditHeads);
           return changes;
         });
         this.relay.kick();

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { rolesAllowing } from '@opkernel/kernel';
+import { canonicalJson, rolesAllowing } from '@opkernel/kernel';
 import type { Pcb } from '@opkernel/kernel';
 import type { AuthenticatedOperator } from '../auth/types/authenticated-operator.type';
 import { DesignRegistry } from '../designs/design-registry.service';
@@ -45,7 +45,11 @@ export type ProcessEventView = {
 };
 
 /** One context snapshot: version, SHA-256 of the canonical content, the content, ISO-8601 creation time. */
-export type ProcessSnapshotView = { version: number; hash: string; content: unknown; createdAt: string };
+/**
+ * One context snapshot: version, SHA-256 of the canonical content (null when the reader sees it redacted: a hash
+ * of the hidden values would let them be guessed), the content, ISO-8601 creation time.
+ */
+export type ProcessSnapshotView = { version: number; hash: string | null; content: unknown; createdAt: string };
 
 /** A page of processes. */
 export type ProcessPage = { items: ProcessView[]; total: number; page: number; pageSize: number };
@@ -254,7 +258,8 @@ export class ProcessQueries {
 
   /**
    * The context snapshots of process `pid`, by version; forms the reader may not see are redacted
-   * ({@link ProcessReadPolicy}; `hash` stays that of the stored, unredacted content).
+   * ({@link ProcessReadPolicy}); `hash` is given only when nothing was redacted (an unsalted hash of the full
+   * content would let hidden values be confirmed by guessing).
    * @returns null when the process does not exist or is not readable by `operator`.
    * @throws ProblemException 403 for customers.
    */
@@ -267,11 +272,10 @@ export class ProcessQueries {
       'SELECT version, content, hash, created_at FROM process_snapshots WHERE pid = $1 ORDER BY version',
       [pid],
     );
-    return rows.map((r) => ({
-      version: r.version,
-      hash: r.hash,
-      content: redactFrame(r.content, p.service, visible),
-      createdAt: r.created_at.toISOString(),
-    }));
+    return rows.map((r) => {
+      const content = redactFrame(r.content, p.service, visible);
+      const redacted = content !== r.content && canonicalJson(content) !== canonicalJson(r.content);
+      return { version: r.version, hash: redacted ? null : r.hash, content, createdAt: r.created_at.toISOString() };
+    });
   }
 }

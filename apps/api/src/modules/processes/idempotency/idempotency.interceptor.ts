@@ -50,6 +50,7 @@ export class IdempotencyInterceptor implements NestInterceptor {
       path: req.originalUrl.split('?')[0]!,
       body: req.body,
       pid: pid !== null && Number.isSafeInteger(pid) ? pid : null,
+      reader: req.operator,
     });
     req.idempotency = request;
     // Nest has already set the route's status (201, or @HttpCode) before interceptors run.

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { Injectable, Logger } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { canonicalJson } from '@opkernel/kernel';
+import type { AuthenticatedOperator } from '../../auth/types/authenticated-operator.type';
 import { ProblemException } from '../../../infra/problem/problem.exception';
 import type { SqlRunner } from '../persistence/sql-runner';
 import { ProcessQueries } from '../process-queries.service';
@@ -25,6 +26,8 @@ export type IdempotentRequest = {
   /** Primary key in `idempotency_keys`: `<operatorKey>:<header value>` (keys are scoped per operator). */
   storeKey: string;
   operator: string;
+  /** The operator as authenticated, for reading a process under the read policy on a crash-recovery replay. */
+  reader?: AuthenticatedOperator;
   /** SHA-256 (hex) of method, path and canonical JSON body. */
   requestHash: string;
   /** Process the request acts on (`/processes/{pid}/<action>`), null for `POST /processes`. */
@@ -81,6 +84,7 @@ export class IdempotencyService {
     path: string;
     body: unknown;
     pid: number | null;
+    reader?: AuthenticatedOperator;
   }): IdempotentRequest {
     const { header } = input;
     if (header.length < 1 || header.length > IDEMPOTENCY_KEY_MAX_LENGTH) {
@@ -91,7 +95,13 @@ export class IdempotencyService {
     const requestHash = createHash('sha256')
       .update(`${input.method.toUpperCase()}\n${input.path}\n${canonicalJson(input.body ?? {})}`)
       .digest('hex');
-    return { storeKey: `${input.operator}:${header}`, operator: input.operator, requestHash, pid: input.pid };
+    return {
+      storeKey: `${input.operator}:${header}`,
+      operator: input.operator,
+      requestHash,
+      pid: input.pid,
+      reader: input.reader,
+    };
   }
 
   /**
@@ -175,7 +185,8 @@ export class IdempotencyService {
     status: number,
   ): Promise<StoredAnswer> {
     const pid = typeof pending.pid === 'number' ? pending.pid : request.pid;
-    const view = pid !== null ? await this.queries.find(pid) : null;
+    // Through the read policy (filtered and redacted as a GET would be), never the raw row.
+    const view = pid !== null && request.reader ? await this.queries.one(pid, request.reader) : null;
     if (!view) {
       throw ProblemException.conflict(
         `the first request with this ${IDEMPOTENCY_HEADER} has not finished; retry later`,

@@ -30,10 +30,16 @@ const UPDATE_SET = UPDATE_COLUMNS.map((c, i) => (c === 'pid' ? null : `${c} = $$
  * Writes a kernel {@link Changeset} inside the caller's transaction: new processes, updates guarded by their
  * expected version (optimistic locking), the audit rows (each chained to its process's previous row by SHA-256), changed context frames with a new snapshot version
  * only when the frame's SHA-256 changed, and one outbox row per changed process (`task.changed`, pushed to
- * socket.io after commit by the outbox relay).
+ * socket.io after commit by the outbox relay). `auditHeads` are the last audit hashes of processes the command
+ * read under lock (`PgProcessStore.auditHeads`); heads of other processes are read here.
  * @throws KernelError VERSION_CONFLICT when a process changed since it was read (the transaction must roll back)
  */
-export async function writeChangeset(tx: SqlRunner, cs: Changeset, labels: ChangeLabels = NO_LABELS): Promise<void> {
+export async function writeChangeset(
+  tx: SqlRunner,
+  cs: Changeset,
+  labels: ChangeLabels = NO_LABELS,
+  auditHeads: ReadonlyMap<number, string | null> = new Map(),
+): Promise<void> {
   const width = PROCESS_COLUMNS.length;
   if (cs.created.length > 0) {
     const params = cs.created.flatMap(pcbToParams);
@@ -54,13 +60,18 @@ export async function writeChangeset(tx: SqlRunner, cs: Changeset, labels: Chang
     }
   }
   if (cs.audit.length > 0) {
-    // Each process's audit rows form a hash chain; its last hash is read here (the process is locked by the command).
-    const pids = [...new Set(cs.audit.map((a) => a.pid))];
-    const heads = await tx.query<{ pid: string; hash: string | null }[]>(
-      `SELECT DISTINCT ON (pid) pid, hash FROM process_events WHERE pid = ANY($1::bigint[]) ORDER BY pid, id DESC`,
-      [pids],
-    );
-    const last = new Map<number, string | null>(heads.map((h) => [Number(h.pid), h.hash]));
+    // Each process's audit rows form a hash chain. Its last hash comes from the command's locking read
+    // (`auditHeads`), is null for a process the command created, and is read here only for any other process.
+    const last = new Map<number, string | null>(auditHeads);
+    for (const p of cs.created) last.set(p.pid, null);
+    const unknown = [...new Set(cs.audit.map((a) => a.pid))].filter((pid) => !last.has(pid));
+    if (unknown.length > 0) {
+      const heads = await tx.query<{ pid: string; hash: string | null }[]>(
+        `SELECT DISTINCT ON (pid) pid, hash FROM process_events WHERE pid = ANY($1::bigint[]) ORDER BY pid, id DESC`,
+        [unknown],
+      );
+      for (const h of heads) last.set(Number(h.pid), h.hash);
+    }
     const params = cs.audit.flatMap((a) => {
       const at = new Date(a.at);
       const prev = last.get(a.pid) ?? null;

@@ -8,12 +8,24 @@ import type { SqlRunner } from './sql-runner';
  * (e.g. a lost claim race answers ALREADY_CLAIMED instead of overwriting).
  */
 export class PgProcessStore implements ProcessStore {
+  /**
+   * The hash of the last audit row of each process read by {@link get} (null: none yet), read in the same
+   * query as the row lock, so the changeset writer can extend each audit hash chain without another round trip.
+   */
+  readonly auditHeads = new Map<number, string | null>();
+
   constructor(private readonly tx: SqlRunner) {}
 
-  /** The process, locked `FOR UPDATE` until the transaction ends; null when missing. */
+  /** The process, locked `FOR UPDATE` until the transaction ends; null when missing. Notes its audit head. */
   async get(pid: number): Promise<Pcb | null> {
-    const rows = await this.tx.query<ProcessRow[]>('SELECT * FROM processes WHERE pid = $1 FOR UPDATE', [pid]);
-    return rows[0] ? rowToPcb(rows[0]) : null;
+    const rows = await this.tx.query<(ProcessRow & { audit_head: string | null })[]>(
+      `SELECT p.*, (SELECT e.hash FROM process_events e WHERE e.pid = p.pid ORDER BY e.id DESC LIMIT 1) AS audit_head
+         FROM processes p WHERE p.pid = $1 FOR UPDATE`,
+      [pid],
+    );
+    if (!rows[0]) return null;
+    this.auditHeads.set(pid, rows[0].audit_head);
+    return rowToPcb(rows[0]);
   }
 
   private async list(where: string, value: number): Promise<Pcb[]> {
