@@ -6,7 +6,8 @@ import type { MigrationInterface, QueryRunner } from 'typeorm';
  * - `refresh_tokens`: rotating refresh tokens, stored as SHA-256 of the opaque secret;
  * - `api_tokens`: integrator tokens (SHA-256 of the secret, scopes, last use, revocation);
  * - `login_throttle`: the table of rate-limiter-flexible's `RateLimiterPostgres` (its own layout);
- * - `process_events.hash` / `prev_hash`: SHA-256 chain per process over the canonical (RFC 8785) row content.
+ * - `process_events.hash` / `prev_hash`: SHA-256 chain per process over the canonical (RFC 8785) row content, and
+ *   `processes.audit_head`, the hash of each process's last row (read with the command's row lock).
  * `down` drops all of it.
  */
 export class Trust1796200000000 implements MigrationInterface {
@@ -47,9 +48,14 @@ export class Trust1796200000000 implements MigrationInterface {
       )`);
     await queryRunner.query(`ALTER TABLE process_events ADD COLUMN prev_hash char(64) NULL`);
     await queryRunner.query(`ALTER TABLE process_events ADD COLUMN hash char(64) NULL`);
+    // The head of each process's chain (its last audit row's hash), kept on the row the command locks anyway.
+    await queryRunner.query(`ALTER TABLE processes ADD COLUMN audit_head char(64) NULL`);
+    await queryRunner.query(`
+      UPDATE processes p SET audit_head = (SELECT e.hash FROM process_events e WHERE e.pid = p.pid ORDER BY e.id DESC LIMIT 1)`);
   }
 
   async down(queryRunner: QueryRunner): Promise<void> {
+    await queryRunner.query(`ALTER TABLE processes DROP COLUMN audit_head`);
     await queryRunner.query(`ALTER TABLE process_events DROP COLUMN hash`);
     await queryRunner.query(`ALTER TABLE process_events DROP COLUMN prev_hash`);
     await queryRunner.query(`DROP TABLE login_throttle`);

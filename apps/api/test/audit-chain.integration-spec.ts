@@ -64,6 +64,19 @@ describe('tamper-evident audit trail (real PostgreSQL)', () => {
     expect((await verify()).firstBroken).toEqual({ pid: booking, id: Number(second!.id) });
   });
 
+  it('rows cut off the end of a chain are found through the head kept on the process', async () => {
+    const root = await c.fang.client.post<ProcessDto>('/v1/processes', {
+      service: 'ke_hu_fu_wu',
+      entity: { type: 'Operator', label: '链三' },
+    });
+    const task = root.cascade.find((x) => x.service === 'xin_yu_yue')!.pid;
+    await c.fang.client.post(`/v1/processes/${task}/start`);
+    expect((await verify(`?pid=${task}`)).ok).toBe(true);
+    const rows = await db.query<{ id: string }[]>('SELECT id FROM process_events WHERE pid = $1 ORDER BY id', [task]);
+    await db.query('DELETE FROM process_events WHERE id = $1', [rows[rows.length - 1]!.id]);
+    expect((await verify(`?pid=${task}`)).firstBroken).toEqual({ pid: task, id: Number(rows[rows.length - 2]!.id) });
+  });
+
   it('is for administrators only', async () => {
     const r = await fetch(`${t.url}/api/v1/audit/verify`, {
       headers: { authorization: `Bearer ${c.fang.client.accessToken}` },

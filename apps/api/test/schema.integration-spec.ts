@@ -119,6 +119,11 @@ describe('schema, migrations and the PCB mapper', () => {
     expect(toProblem(new Error('boom')).status).toBe(500);
   });
 
+  it('every API connection waits at most 5 s for a lock (set once per connection, not per command)', async () => {
+    const rows = await ds.query<{ lock_timeout: string }[]>('SHOW lock_timeout');
+    expect(rows[0]!.lock_timeout).toBe('5s');
+  });
+
   it('migrations are reversible: down drops every table, up recreates them', async () => {
     const scratch = await createTestDatabase();
     const other = await new DataSource(buildDataSourceOptions(scratch.url)).initialize();

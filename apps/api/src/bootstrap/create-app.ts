@@ -95,7 +95,10 @@ export async function createApp(options: CreateAppOptions = {}): Promise<Created
     app.useBodyParser('json', { limit: JSON_BODY_LIMIT });
     app.useBodyParser('text', { type: TEXT_BODY_TYPES, limit: TEXT_BODY_LIMIT });
     if (config.redisUrl) {
-      const adapter = new RedisIoAdapter(app, config.redisUrl);
+      // One channel per database: the replicas of a deployment share it, other deployments on the Redis do not.
+      const db = new URL(config.databaseUrl);
+      const channel = `opkernel:${db.hostname}:${db.port || '5432'}/${db.pathname.slice(1) || 'postgres'}`;
+      const adapter = new RedisIoAdapter(app, config.redisUrl, channel);
       await adapter.connect();
       app.useWebSocketAdapter(adapter);
     }

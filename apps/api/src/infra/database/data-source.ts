@@ -23,8 +23,14 @@ export function buildDataSourceOptions(url: string, options: { logQueries?: bool
     logging: ['error', 'warn', 'migration'],
     maxQueryExecutionTime: 1000,
     poolSize: 10,
+    // Every connection waits at most LOCK_TIMEOUT_MS for a row lock (a command then fails with 55P03 and is
+    // retried): set once per connection instead of a `SET LOCAL` round trip in every command's transaction.
+    extra: { options: `-c lock_timeout=${LOCK_TIMEOUT_MS}` },
   };
 }
+
+/** Longest any statement of the API waits for a lock, ms (advisory locks that must wait longer lift it). */
+export const LOCK_TIMEOUT_MS = 5000;
 
 // Any constant works; it only has to be the same in every process migrating the same database.
 const MIGRATION_LOCK_KEY = 727_001;
@@ -38,6 +44,8 @@ export async function runMigrations(dataSource: DataSource): Promise<string[]> {
   const lock = dataSource.createQueryRunner();
   await lock.connect();
   try {
+    // Another process may be migrating for longer than the connection's lock timeout: wait as long as it takes.
+    await lock.query('SET lock_timeout = 0');
     await lock.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK_KEY]);
     const applied = (await dataSource.runMigrations({ transaction: 'each' })).map((migration) => migration.name);
     if (applied.length > 0)
@@ -45,6 +53,7 @@ export async function runMigrations(dataSource: DataSource): Promise<string[]> {
     return applied;
   } finally {
     await lock.query('SELECT pg_advisory_unlock($1)', [MIGRATION_LOCK_KEY]).catch(() => undefined);
+    await lock.query('RESET lock_timeout').catch(() => undefined); // back to the connection's default
     await lock.release();
   }
 }

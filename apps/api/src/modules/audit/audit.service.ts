@@ -17,6 +17,7 @@ type EventRow = {
   at: Date;
   prev_hash: string | null;
   hash: string | null;
+  audit_head: string | null;
 };
 
 /** Rows read per query while verifying (keyset pagination by (pid, id)). */
@@ -24,7 +25,10 @@ const VERIFY_BATCH = 5000;
 
 /**
  * The tamper-evident audit trail: recomputes each process's hash chain ({@link auditHash}) from the stored rows.
- * Rows written before the chain existed (no hash) are accepted only before a chain's first hashed row.
+ * Rows written before the chain existed (no hash) are accepted only before a chain's first hashed row. The last
+ * hash of each chain must equal the head kept on its process row (`processes.audit_head`), so removing rows from
+ * the end of a chain is found as well. (An attacker who can rewrite every row and the head consistently is out of
+ * reach of any in-database check; anchoring heads elsewhere would be the next step.)
  */
 @Injectable()
 export class AuditService {
@@ -32,7 +36,7 @@ export class AuditService {
 
   /**
    * Verifies every chain, or only process `pid`'s: each row's `prev_hash` must be the hash of the row before it in
-   * its process (null for the first) and its `hash` must be the recomputed one.
+   * its process (null for the first), its `hash` the recomputed one, and a chain's last hash its process's head.
    * @returns `{ ok, rows, firstBroken }`; `firstBroken` is the first failing row in (pid, id) order.
    */
   async verify(pid?: number): Promise<AuditVerification> {
@@ -41,21 +45,28 @@ export class AuditService {
     let chainPid = -1;
     let prev: string | null = null;
     let hashed = false;
+    let end: { at: { pid: number; id: number }; head: string | null } | null = null;
+    // The chain's last hash must be the head kept on the process row: rows cut off the end are found too.
+    const endIsIntact = () => end === null || !hashed || end.head === prev;
     for (;;) {
       const batch = await this.db.query<EventRow[]>(
-        `SELECT id, pid, actor, action, from_state, to_state, cause, details, at, prev_hash, hash FROM process_events
-          WHERE (pid, id) > ($1, $2) ${pid !== undefined ? 'AND pid = $4' : ''}
-          ORDER BY pid, id LIMIT $3`,
+        `SELECT e.id, e.pid, e.actor, e.action, e.from_state, e.to_state, e.cause, e.details, e.at, e.prev_hash, e.hash,
+                p.audit_head
+           FROM process_events e JOIN processes p ON p.pid = e.pid
+          WHERE (e.pid, e.id) > ($1, $2) ${pid !== undefined ? 'AND e.pid = $4' : ''}
+          ORDER BY e.pid, e.id LIMIT $3`,
         pid !== undefined ? [after.pid, after.id, VERIFY_BATCH, pid] : [after.pid, after.id, VERIFY_BATCH],
       );
       for (const r of batch) {
         const at = { pid: Number(r.pid), id: Number(r.id) };
         if (at.pid !== chainPid) {
+          if (!endIsIntact()) return { ok: false, rows, firstBroken: end!.at };
           chainPid = at.pid;
           prev = null;
           hashed = false;
         }
         rows++;
+        end = { at, head: r.audit_head };
         if (r.hash === null && !hashed) continue; // written before the chain existed
         hashed = true;
         const expected = auditHash(prev, {
@@ -71,7 +82,9 @@ export class AuditService {
         if (r.prev_hash !== prev || r.hash !== expected) return { ok: false, rows, firstBroken: at };
         prev = r.hash;
       }
-      if (batch.length < VERIFY_BATCH) return { ok: true, rows, firstBroken: null };
+      if (batch.length < VERIFY_BATCH) {
+        return endIsIntact() ? { ok: true, rows, firstBroken: null } : { ok: false, rows, firstBroken: end!.at };
+      }
       const last = batch[batch.length - 1]!;
       after = { pid: Number(last.pid), id: Number(last.id) };
     }

@@ -175,6 +175,8 @@ export class DesignsService {
     options: ImportOptions,
   ): Promise<ImportResult> {
     const outcome = await this.db.transaction(async (em) => {
+      // Imports queue behind each other for as long as it takes (not the connections' 5 s lock timeout).
+      await em.query('SET LOCAL lock_timeout = 0');
       await em.query('SELECT pg_advisory_xact_lock($1)', [DESIGN_IMPORT_LOCK_KEY]);
       // Read inside the lock: the version another import committed while we waited is the base to merge onto.
       const currentVersion = (

@@ -14,9 +14,15 @@ export class RedisIoAdapter extends IoAdapter {
   private pub: Redis | null = null;
   private sub: Redis | null = null;
 
+  /**
+   * @param channel the Redis channel prefix shared by the replicas of one deployment (derived from its database,
+   *   so deployments — or test apps — sharing one Redis server never see each other's rooms, events or
+   *   `disconnectSockets`).
+   */
   constructor(
     app: INestApplicationContext,
     private readonly redisUrl: string,
+    private readonly channel = 'socket.io',
   ) {
     super(app);
   }
@@ -31,7 +37,7 @@ export class RedisIoAdapter extends IoAdapter {
   override createIOServer(port: number, options?: ServerOptions): Server {
     const server = super.createIOServer(port, options) as Server;
     if (!this.pub || !this.sub) throw new Error('RedisIoAdapter.connect() must be awaited before use');
-    server.adapter(createAdapter(this.pub, this.sub));
+    server.adapter(createAdapter(this.pub, this.sub, { key: this.channel }));
     return server;
   }
 

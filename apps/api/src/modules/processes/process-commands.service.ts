@@ -13,8 +13,6 @@ const systemClock: Clock = { now: () => Date.now() };
 /** PostgreSQL errors worth another try: deadlock detected, serialization failure, lock timeout. */
 const RETRYABLE_SQLSTATES = new Set(['40P01', '40001', '55P03']);
 const MAX_ATTEMPTS = 4;
-/** Longest a command waits for a row lock before giving up (and being retried). */
-const LOCK_TIMEOUT_MS = 5000;
 /** Backoff before attempt n (n ≥ 2): random in [0, BASE · 2^(n-2)) ms ("full jitter", AWS Architecture Blog 2015). */
 const BACKOFF_BASE_MS = 20;
 
@@ -88,7 +86,6 @@ export class ProcessCommands {
       try {
         const cs = await this.db.transaction(async (em) => {
           const tx: SqlRunner = { query: (sql, params) => em.query(sql, params) };
-          await tx.query(`SET LOCAL lock_timeout = ${LOCK_TIMEOUT_MS}`);
           if (options.before) await options.before(tx);
           const store = new PgProcessStore(tx);
           const kernel = new Kernel({

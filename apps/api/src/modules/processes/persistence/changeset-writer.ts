@@ -30,28 +30,88 @@ const UPDATE_SET = UPDATE_COLUMNS.map((c, i) => (c === 'pid' ? null : `${c} = $$
  * Writes a kernel {@link Changeset} inside the caller's transaction: new processes, updates guarded by their
  * expected version (optimistic locking), the audit rows (each chained to its process's previous row by SHA-256), changed context frames with a new snapshot version
  * only when the frame's SHA-256 changed, and one outbox row per changed process (`task.changed`, pushed to
- * socket.io after commit by the outbox relay). `auditHeads` are the last audit hashes of processes the command
- * read under lock (`PgProcessStore.auditHeads`); heads of other processes are read here.
+ * socket.io after commit by the outbox relay). `auditHeads` are the chain heads of the processes the command
+ * read under lock (`PgProcessStore.auditHeads`); each written process row carries its new head (`audit_head`).
  * @throws KernelError VERSION_CONFLICT when a process changed since it was read (the transaction must roll back)
  */
+/**
+ * Extends each audited process's hash chain with the command's audit rows: their query parameters (with
+ * `prev_hash` and `hash`) and each process's new chain head. The current head comes from the command's locking
+ * read (`auditHeads`, the `processes.audit_head` column), is null for a process the command created, and is read
+ * here only for any other process.
+ */
+async function chainAudit(
+  tx: SqlRunner,
+  cs: Changeset,
+  auditHeads: ReadonlyMap<number, string | null>,
+): Promise<{ params: unknown[]; heads: Map<number, string | null> }> {
+  if (cs.audit.length === 0) return { params: [], heads: new Map() };
+  const last = new Map<number, string | null>(auditHeads);
+  for (const p of cs.created) last.set(p.pid, null);
+  const unknown = [...new Set(cs.audit.map((a) => a.pid))].filter((pid) => !last.has(pid));
+  if (unknown.length > 0) {
+    const rows = await tx.query<{ pid: string; audit_head: string | null }[]>(
+      'SELECT pid, audit_head FROM processes WHERE pid = ANY($1::bigint[])',
+      [unknown],
+    );
+    for (const r of rows) last.set(Number(r.pid), r.audit_head);
+  }
+  const heads = new Map<number, string | null>();
+  const params = cs.audit.flatMap((a) => {
+    const at = new Date(a.at);
+    const prev = last.get(a.pid) ?? null;
+    const hash = auditHash(prev, {
+      pid: a.pid,
+      actor: a.actor,
+      action: a.action,
+      fromState: a.fromState,
+      toState: a.toState,
+      cause: a.cause,
+      details: a.details,
+      at: at.toISOString(),
+    });
+    last.set(a.pid, hash);
+    heads.set(a.pid, hash);
+    return [
+      a.pid,
+      a.actor,
+      a.action,
+      a.fromState,
+      a.toState,
+      a.cause === null ? null : JSON.stringify(a.cause),
+      a.details === null ? null : JSON.stringify(a.details),
+      at,
+      prev,
+      hash,
+    ];
+  });
+  return { params, heads };
+}
+
 export async function writeChangeset(
   tx: SqlRunner,
   cs: Changeset,
   labels: ChangeLabels = NO_LABELS,
   auditHeads: ReadonlyMap<number, string | null> = new Map(),
 ): Promise<void> {
+  const audit = await chainAudit(tx, cs, auditHeads);
   const width = PROCESS_COLUMNS.length;
   if (cs.created.length > 0) {
-    const params = cs.created.flatMap(pcbToParams);
-    const values = cs.created.map((_, i) => placeholders(i, width)).join(', ');
-    await tx.query(`INSERT INTO processes (${COLS}) VALUES ${values}`, params);
+    const params = cs.created.flatMap((p) => [...pcbToParams(p), audit.heads.get(p.pid) ?? null]);
+    const values = cs.created.map((_, i) => placeholders(i, width + 1)).join(', ');
+    await tx.query(`INSERT INTO processes (${COLS}, audit_head) VALUES ${values}`, params);
   }
+  const written = new Set(cs.created.map((p) => p.pid));
   for (const { pcb, expectedVersion } of cs.updated) {
-    const params = [...pcbToParams(pcb).filter((_, i) => i !== CREATED_AT), expectedVersion];
+    written.add(pcb.pid);
+    const head = audit.heads.get(pcb.pid);
+    // The chain head changes only when the command audited this process; else it is left as it is.
+    const params = [...pcbToParams(pcb).filter((_, i) => i !== CREATED_AT), expectedVersion, head ?? null];
     const rows = await tx.query<{ pid: string }[]>(
-      `WITH u AS (UPDATE processes SET ${UPDATE_SET} WHERE pid = $1 AND version = $${UPDATE_COLUMNS.length + 1} RETURNING pid)
+      `WITH u AS (UPDATE processes SET ${UPDATE_SET}${head !== undefined ? `, audit_head = $${UPDATE_COLUMNS.length + 2}` : ''}
+                    WHERE pid = $1 AND version = $${UPDATE_COLUMNS.length + 1} RETURNING pid)
        SELECT pid FROM u`,
-      params,
+      head !== undefined ? params : params.slice(0, -1),
     );
     if (rows.length !== 1) {
       throw new KernelError('VERSION_CONFLICT', `process ${pcb.pid} was changed by someone else; reload and retry`, {
@@ -59,50 +119,15 @@ export async function writeChangeset(
       });
     }
   }
-  if (cs.audit.length > 0) {
-    // Each process's audit rows form a hash chain. Its last hash comes from the command's locking read
-    // (`auditHeads`), is null for a process the command created, and is read here only for any other process.
-    const last = new Map<number, string | null>(auditHeads);
-    for (const p of cs.created) last.set(p.pid, null);
-    const unknown = [...new Set(cs.audit.map((a) => a.pid))].filter((pid) => !last.has(pid));
-    if (unknown.length > 0) {
-      const heads = await tx.query<{ pid: string; hash: string | null }[]>(
-        `SELECT DISTINCT ON (pid) pid, hash FROM process_events WHERE pid = ANY($1::bigint[]) ORDER BY pid, id DESC`,
-        [unknown],
-      );
-      for (const h of heads) last.set(Number(h.pid), h.hash);
-    }
-    const params = cs.audit.flatMap((a) => {
-      const at = new Date(a.at);
-      const prev = last.get(a.pid) ?? null;
-      const hash = auditHash(prev, {
-        pid: a.pid,
-        actor: a.actor,
-        action: a.action,
-        fromState: a.fromState,
-        toState: a.toState,
-        cause: a.cause,
-        details: a.details,
-        at: at.toISOString(),
-      });
-      last.set(a.pid, hash);
-      return [
-        a.pid,
-        a.actor,
-        a.action,
-        a.fromState,
-        a.toState,
-        a.cause === null ? null : JSON.stringify(a.cause),
-        a.details === null ? null : JSON.stringify(a.details),
-        at,
-        prev,
-        hash,
-      ];
-    });
+  // A process audited without a change of its own (rare) still gets its new chain head.
+  for (const [pid, head] of audit.heads) {
+    if (!written.has(pid)) await tx.query('UPDATE processes SET audit_head = $2 WHERE pid = $1', [pid, head]);
+  }
+  if (audit.params.length > 0) {
     const values = cs.audit.map((_, i) => placeholders(i, 10)).join(', ');
     await tx.query(
       `INSERT INTO process_events (pid, actor, action, from_state, to_state, cause, details, at, prev_hash, hash) VALUES ${values}`,
-      params,
+      audit.params,
     );
   }
   for (const frame of cs.frames) {

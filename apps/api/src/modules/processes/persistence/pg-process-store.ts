@@ -9,8 +9,8 @@ import type { SqlRunner } from './sql-runner';
  */
 export class PgProcessStore implements ProcessStore {
   /**
-   * The hash of the last audit row of each process read by {@link get} (null: none yet), read in the same
-   * query as the row lock, so the changeset writer can extend each audit hash chain without another round trip.
+   * The hash of the last audit row of each process read by {@link get} (`processes.audit_head`, null: none yet),
+   * read with the row lock, so the changeset writer can extend each audit hash chain without another query.
    */
   readonly auditHeads = new Map<number, string | null>();
 
@@ -19,8 +19,7 @@ export class PgProcessStore implements ProcessStore {
   /** The process, locked `FOR UPDATE` until the transaction ends; null when missing. Notes its audit head. */
   async get(pid: number): Promise<Pcb | null> {
     const rows = await this.tx.query<(ProcessRow & { audit_head: string | null })[]>(
-      `SELECT p.*, (SELECT e.hash FROM process_events e WHERE e.pid = p.pid ORDER BY e.id DESC LIMIT 1) AS audit_head
-         FROM processes p WHERE p.pid = $1 FOR UPDATE`,
+      'SELECT * FROM processes WHERE pid = $1 FOR UPDATE',
       [pid],
     );
     if (!rows[0]) return null;
