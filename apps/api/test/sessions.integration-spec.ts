@@ -99,20 +99,29 @@ describe('sessions and accounts: expiry, refresh, revocation, throttling, passwo
   });
 
   it('a password change by an admin, a role change and a lock revoke tokens and disconnect sockets', async () => {
-    for (const change of [
-      () =>
-        t.request('PUT', '/v1/operators/feng/password', { token: admin, body: { password: 'feng-new-password-8' } }),
-      () => t.request('PUT', '/v1/operators/feng/roles', { token: admin, body: { roles: [] } }),
-      () => t.request('POST', '/v1/operators/feng/lock', { token: admin }),
-    ]) {
+    let password = 'feng-long-password-7';
+    const changes: [() => Promise<Response>, string][] = [
+      [
+        () =>
+          t.request('PUT', '/v1/operators/feng/password', { token: admin, body: { password: 'feng-new-password-8' } }),
+        'feng-new-password-8',
+      ],
+      [
+        () => t.request('PUT', '/v1/operators/feng/roles', { token: admin, body: { roles: [] } }),
+        'feng-new-password-8',
+      ],
+      [() => t.request('POST', '/v1/operators/feng/lock', { token: admin }), 'feng-new-password-8'],
+    ];
+    for (const [change, passwordAfter] of changes) {
       await t.app.get(DataSource).query("UPDATE operators SET locked_at = NULL, roles = '{hu_shi}' WHERE key = 'feng'");
-      const pair = await login('feng', (await currentPassword('feng')) as string);
+      const pair = await login('feng', password);
       const socket = await connect(pair.accessToken);
       const gone = disconnected(socket);
       const answer = await change();
       expect(answer.status).toBeLessThan(300);
       expect(await gone).toBe('io server disconnect');
       expect((await me(pair.accessToken)).status).toBe(401);
+      password = passwordAfter;
     }
     // Locked: no login at all, with the same message as a wrong password.
     const locked = await t.request('POST', '/v1/auth/login', {
@@ -123,12 +132,6 @@ describe('sessions and accounts: expiry, refresh, revocation, throttling, passwo
     expect(((await unlocked.json()) as { locked: boolean }).locked).toBe(false);
     await login('feng', 'feng-new-password-8');
   });
-
-  /** feng's password: the original until the admin changed it. */
-  const currentPassword = async (key: string): Promise<string> => {
-    const r = await t.request('POST', '/v1/auth/login', { body: { username: key, password: `${key}-new-password-8` } });
-    return r.status === 200 ? `${key}-new-password-8` : `${key}-long-password-7`;
-  };
 
   it('operators change their own password with the current one; weak ones are refused with the reason', async () => {
     const pair = await login('chu', 'chu-long-password-7');

@@ -5,7 +5,10 @@ import type { ProblemFieldError } from './types/problem';
  * Splits a 422's field errors: those under `form.` become an rjsf `extraErrors` schema (shown at the field;
  * `form.a.b` → `{ a: { b: { __errors } } }`), the rest stay form-level.
  */
-export function toExtraErrors(errors: ProblemFieldError[]): { extra: ErrorSchema | undefined; rest: ProblemFieldError[] } {
+export function toExtraErrors(errors: ProblemFieldError[]): {
+  extra: ErrorSchema | undefined;
+  rest: ProblemFieldError[];
+} {
   const extra: Record<string, unknown> = {};
   const rest: ProblemFieldError[] = [];
   let any = false;

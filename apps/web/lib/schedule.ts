@@ -41,12 +41,12 @@ export function sortRows(rows: readonly TaskRow[], mode: SortMode): TaskRow[] {
 }
 
 /** Rows split into the three groups, each sorted. */
-export function groupBySchedule(
-  rows: readonly TaskRow[],
-  now: Date,
-  mode: SortMode,
-): Record<ScheduleGroup, TaskRow[]> {
+export function groupBySchedule(rows: readonly TaskRow[], now: Date, mode: SortMode): Record<ScheduleGroup, TaskRow[]> {
   const out: Record<ScheduleGroup, TaskRow[]> = { today: [], overdue: [], upcoming: [] };
   for (const r of rows) out[scheduleGroupOf(r, now)].push(r);
-  return { today: sortRows(out.today, mode), overdue: sortRows(out.overdue, mode), upcoming: sortRows(out.upcoming, mode) };
+  return {
+    today: sortRows(out.today, mode),
+    overdue: sortRows(out.overdue, mode),
+    upcoming: sortRows(out.upcoming, mode),
+  };
 }

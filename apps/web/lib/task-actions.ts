@@ -2,7 +2,8 @@ import { rolesAllow, type Viewer } from './predicates';
 import type { ProcessView } from './types/process';
 
 /** Operator actions the task page offers (POST /processes/{pid}/<action>). */
-export type TaskAction = 'claim' | 'start' | 'complete' | 'suspend' | 'resume' | 'cancel' | 'transfer' | 'unclaim' | 'retry';
+export type TaskAction =
+  'claim' | 'start' | 'complete' | 'suspend' | 'resume' | 'cancel' | 'transfer' | 'unclaim' | 'retry';
 export const TASK_ACTIONS: readonly TaskAction[] = [
   'claim',
   'start',

@@ -5,7 +5,10 @@ import type { EntryPoint } from './types/process';
 
 /** Services I may start by hand for an entity type (null while loading). */
 export function useEntryPoints(entityType: string): { entryPoints: EntryPoint[] | null; error: unknown } {
-  const [state, setState] = useState<{ entryPoints: EntryPoint[] | null; error: unknown }>({ entryPoints: null, error: null });
+  const [state, setState] = useState<{ entryPoints: EntryPoint[] | null; error: unknown }>({
+    entryPoints: null,
+    error: null,
+  });
   useEffect(() => {
     let alive = true;
     api.get<EntryPoint[]>(`/v1/entry-points?entityType=${encodeURIComponent(entityType)}`).then(

@@ -8,7 +8,11 @@ export function useProcessHistory(
   pid: number,
   version: number | undefined,
 ): { events: ProcessEvent[] | null; snapshots: ProcessSnapshot[] | null; error: unknown } {
-  const [state, setState] = useState<{ events: ProcessEvent[] | null; snapshots: ProcessSnapshot[] | null; error: unknown }>({
+  const [state, setState] = useState<{
+    events: ProcessEvent[] | null;
+    snapshots: ProcessSnapshot[] | null;
+    error: unknown;
+  }>({
     events: null,
     snapshots: null,
     error: null,

@@ -75,15 +75,15 @@ export class Kernel {
    */
   private async finish(run: Run, pid: number): Promise<Changeset> {
     await run.drain();
-    const ended = run.uow.changed().filter((p) => p.state === 'TERMINATED' && p.parentPid !== null);
-    for (const step of ended) {
-      const frame = await run.uow.frame(step.pid);
-      const failed = frame.errorInfo?.code === 'EXPRESSION_ERROR' ? `; a rule failed: ${frame.errorInfo.message}` : '';
-      await run.strandIfIdle(
-        step.parentPid,
-        `no live work left: ${step.service} (pid ${step.pid}) was ${step.terminatedReason} and no rule started another step${failed}`,
-        { by: step.pid, ended: step.service },
-      );
+    // One check per program instance, naming the last of its steps that ended here.
+    const ended = new Map<number, Pcb>();
+    for (const p of run.uow.changed()) if (p.state === 'TERMINATED' && p.parentPid !== null) ended.set(p.parentPid, p);
+    for (const [instancePid, step] of ended) {
+      await run.strandIfIdle(instancePid, { by: step.pid, ended: step.service }, async () => {
+        const failure = (await run.uow.frame(step.pid)).errorInfo;
+        const failed = failure?.code === 'EXPRESSION_ERROR' ? `; a rule failed: ${failure.message}` : '';
+        return `no live work left: ${step.service} (pid ${step.pid}) was ${step.terminatedReason} and no rule started another step${failed}`;
+      });
     }
     return run.uow.toChangeset(pid, run.now);
   }

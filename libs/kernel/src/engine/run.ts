@@ -269,16 +269,15 @@ export class Run {
   /**
    * A program instance left with no live work: RUNNING, every child TERMINATED, nothing queued that could start
    * one. Such a journey would wait forever, so it becomes an incident (ERROR with the reason) for an admin to
-   * re-open a step or cancel the journey. Call after {@link drain}.
+   * re-open a step or cancel the journey. Call after {@link drain}; `reason` is only worked out for an incident.
    * @returns true when an incident was raised.
    */
-  async strandIfIdle(instancePid: number | null, reason: string, cause: Cause): Promise<boolean> {
-    if (instancePid === null) return false;
+  async strandIfIdle(instancePid: number, cause: Cause, reason: () => Promise<string>): Promise<boolean> {
     const instance = await this.uow.tryLoad(instancePid);
     if (!instance || instance.kind !== 'program' || instance.state !== 'RUNNING') return false;
     const children = await this.uow.children(instancePid);
     if (children.some((c) => c.state !== 'TERMINATED')) return false;
-    await this.incident(instancePid, reason, cause, { code: 'STRANDED' });
+    await this.incident(instancePid, await reason(), cause, { code: 'STRANDED' });
     await this.drain();
     return true;
   }

@@ -39,9 +39,15 @@ export type SqlExecutor = { query<T = unknown>(sql: string, params?: unknown[]):
  * Revokes every access and refresh token of `operatorKeys` inside `sql`'s transaction: the token version is
  * bumped (access tokens carry it and are compared on every request) and the refresh tokens are deleted. Call
  * {@link RevocationBus.revoked} after commit to disconnect their sockets.
+ * @returns each operator's new token version, by key.
  */
-export async function revokeTokens(sql: SqlExecutor, operatorKeys: string[]): Promise<void> {
-  if (operatorKeys.length === 0) return;
-  await sql.query('UPDATE operators SET token_version = token_version + 1 WHERE key = ANY($1::text[])', [operatorKeys]);
+export async function revokeTokens(sql: SqlExecutor, operatorKeys: string[]): Promise<Map<string, number>> {
+  if (operatorKeys.length === 0) return new Map();
+  // An UPDATE … RETURNING answers [rows, affected] through TypeORM.
+  const [rows] = await sql.query<[{ key: string; token_version: number }[], number]>(
+    'UPDATE operators SET token_version = token_version + 1 WHERE key = ANY($1::text[]) RETURNING key, token_version',
+    [operatorKeys],
+  );
   await sql.query('DELETE FROM refresh_tokens WHERE operator = ANY($1::text[])', [operatorKeys]);
+  return new Map(rows.map((r) => [r.key, r.token_version]));
 }

@@ -71,11 +71,8 @@ export class AuthService {
         operator.key,
         hash,
       ]);
-      await this.sessions.revokeAll([operator.key], em);
-      const fresh = await em.query<{ token_version: number }[]>('SELECT token_version FROM operators WHERE key = $1', [
-        operator.key,
-      ]);
-      return this.sessions.issue({ ...found, passwordHash: hash, tokenVersion: fresh[0]!.token_version }, em);
+      const versions = await this.sessions.revokeAll([operator.key], em);
+      return this.sessions.issue({ ...found, passwordHash: hash, tokenVersion: versions.get(operator.key)! }, em);
     });
     this.sessions.notify([operator.key]);
     return pair;

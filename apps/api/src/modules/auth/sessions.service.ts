@@ -91,11 +91,12 @@ export class SessionsService {
    * Revokes every access and refresh token of `operatorKeys` (token version + 1) and, once `sql`'s transaction
    * (if any) has committed, disconnects their live sockets. Pass the caller's transaction to make the revocation
    * part of it; then call {@link notify} after commit.
+   * @returns each operator's new token version, by key.
    */
-  async revokeAll(operatorKeys: string[], sql?: Sql): Promise<void> {
-    if (operatorKeys.length === 0) return;
-    await revokeTokens(sql ?? this.db, operatorKeys);
+  async revokeAll(operatorKeys: string[], sql?: Sql): Promise<Map<string, number>> {
+    const versions = await revokeTokens(sql ?? this.db, operatorKeys);
     if (!sql) this.notify(operatorKeys);
+    return versions;
   }
 
   /** Disconnects the live sockets of `operatorKeys` (after a committed revocation). */

@@ -66,7 +66,7 @@ export type LiveSocketData = {
   /** The integrator API token, when the socket authenticated with one. */
   apiToken?: string;
   /** The read scope of the operator (null: a customer, who reads no process), resolved on connect and reload. */
-  scope?: ReadScope | null;
+  scope: ReadScope | null;
 };
 
 /** Server → client event names with their payload type. */

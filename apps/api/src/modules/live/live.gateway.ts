@@ -173,7 +173,7 @@ export class LiveGateway
 
   /**
    * Sends `message.change` once to every local socket in any of its rooms whose operator may read the process
-   * (process read policy, judged on the change's facts; the reader's scope is resolved once per socket).
+   * (process read policy, judged on the change's facts; the reader's scope was resolved on connect).
    */
   private async deliverLocally(message: TaskChangedMessage): Promise<void> {
     const ids = new Set<string>();
@@ -182,8 +182,7 @@ export class LiveGateway
     for (const id of ids) {
       const socket = this.server.sockets.get(id);
       if (!socket?.connected) continue;
-      socket.data.scope ??= await this.scopeOf(socket.data.operator);
-      const scope = socket.data.scope;
+      const { scope } = socket.data;
       // A customer (no read scope) gets no process changes.
       if (scope && (await this.readPolicy.mayRead(scope, facts))) socket.emit('task.changed', message.change);
     }

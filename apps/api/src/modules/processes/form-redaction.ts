@@ -8,47 +8,60 @@ const isReturnValueName = (name: string) => name === 'return_value' || name.ends
 
 const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
-/** `form` with its keys kept and every value replaced by {@link REDACTED}; a non-object becomes the marker. */
-export function redactForm(form: unknown): unknown {
-  if (!isRecord(form)) return form === null || form === undefined ? form : REDACTED;
-  return Object.fromEntries(Object.keys(form).map((k) => [k, REDACTED]));
-}
-
-/** A return value (`{ [service]: form }`) with the forms of services `visible` refuses redacted. */
-export function redactReturnValue(value: unknown, visible: FormVisibility): unknown {
-  if (visible.all) return value;
-  if (!isRecord(value)) return value === null || value === undefined ? value : REDACTED;
-  return Object.fromEntries(
-    Object.entries(value).map(([service, form]) => [service, visible.sees(service) ? form : redactForm(form)]),
-  );
-}
-
 /**
- * Frame variables with the form data the reader may not see redacted: `form` belongs to `owner` (the service of
- * the frame's process; null = unknown, e.g. inherited from a caller: visible only to readers who see every form), `return_value` / `<service>_result` hold forms keyed by service.
+ * Redacts the form data one reader may not see ({@link FormVisibility}) and counts what it hid, so a caller can
+ * tell whether anything was (e.g. to withhold a snapshot's hash). Forms keep their keys; each value becomes
+ * {@link REDACTED}; a non-object form becomes the marker itself.
  */
-export function redactVars(vars: unknown, owner: string | null, visible: FormVisibility): unknown {
-  if (!isRecord(vars)) return vars;
-  return Object.fromEntries(
-    Object.entries(vars).map(([name, value]) => {
-      if (name === 'form')
-        return [name, visible.all || (owner !== null && visible.sees(owner)) ? value : redactForm(value)];
-      if (isReturnValueName(name)) return [name, redactReturnValue(value, visible)];
-      return [name, value];
-    }),
-  );
-}
+export class FormRedactor {
+  /** Forms hidden so far. */
+  hidden = 0;
 
-/**
- * A context frame (or snapshot content) as `visible` may see it: local variables (their `form` is the frame's own
- * process's, `service`), inherited variables (a `form` there has no known owner) and the return value.
- */
-export function redactFrame(frame: unknown, service: string, visible: FormVisibility): unknown {
-  if (visible.all || !isRecord(frame)) return frame;
-  return {
-    ...frame,
-    localVars: redactVars(frame['localVars'], service, visible),
-    inherited: redactVars(frame['inherited'], null, visible),
-    returnValue: redactReturnValue(frame['returnValue'], visible),
-  };
+  constructor(private readonly visible: FormVisibility) {}
+
+  /** `form` hidden (keys kept); null and undefined stay as they are. */
+  form(form: unknown): unknown {
+    if (form === null || form === undefined) return form;
+    this.hidden++;
+    return isRecord(form) ? Object.fromEntries(Object.keys(form).map((k) => [k, REDACTED])) : REDACTED;
+  }
+
+  /** A return value (`{ [service]: form }`) with the forms of services the reader may not see hidden. */
+  returnValue(value: unknown): unknown {
+    if (this.visible.all) return value;
+    if (!isRecord(value)) return this.form(value);
+    return Object.fromEntries(
+      Object.entries(value).map(([service, form]) => [service, this.visible.sees(service) ? form : this.form(form)]),
+    );
+  }
+
+  /**
+   * Frame variables: `form` belongs to `owner` (the service of the frame's process; null = unknown, e.g. inherited
+   * from a caller: shown only to readers who see every form), `return_value` / `<service>_result` hold forms keyed
+   * by service.
+   */
+  vars(vars: unknown, owner: string | null): unknown {
+    if (this.visible.all || !isRecord(vars)) return vars;
+    return Object.fromEntries(
+      Object.entries(vars).map(([name, value]) => {
+        if (name === 'form') return [name, owner !== null && this.visible.sees(owner) ? value : this.form(value)];
+        if (isReturnValueName(name)) return [name, this.returnValue(value)];
+        return [name, value];
+      }),
+    );
+  }
+
+  /**
+   * A context frame (or snapshot content) of a process of `service`: its local variables (their `form` is that
+   * process's), its inherited variables (a `form` there has no known owner) and its return value.
+   */
+  frame(frame: unknown, service: string): unknown {
+    if (this.visible.all || !isRecord(frame)) return frame;
+    return {
+      ...frame,
+      localVars: this.vars(frame['localVars'], service),
+      inherited: this.vars(frame['inherited'], null),
+      returnValue: this.returnValue(frame['returnValue']),
+    };
+  }
 }

@@ -1,12 +1,12 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { canonicalJson, rolesAllowing } from '@opkernel/kernel';
+import { rolesAllowing } from '@opkernel/kernel';
 import type { Pcb } from '@opkernel/kernel';
 import type { AuthenticatedOperator } from '../auth/types/authenticated-operator.type';
 import { DesignRegistry } from '../designs/design-registry.service';
 import type { ListProcessesDto } from './dtos/process.dto';
 import { rowToPcb, type ProcessRow } from './persistence/process-row';
-import { redactForm, redactFrame } from './form-redaction';
+import { FormRedactor } from './form-redaction';
 import { ProcessReadPolicy, type ReadScope } from './process-read.policy';
 import { toProcessView, type ProcessView } from './process-view';
 
@@ -84,10 +84,9 @@ export class ProcessQueries {
 
   /** `view` with its form data redacted unless `scope` may see forms of its service. */
   async redacted(view: ProcessView, scope: ReadScope): Promise<ProcessView> {
-    if (view.formData === null || (await this.policy.formVisibility(scope, view.designVersion)).sees(view.service)) {
-      return view;
-    }
-    return { ...view, formData: redactForm(view.formData) as Record<string, unknown> };
+    const visible = await this.policy.formVisibility(scope, view.designVersion);
+    if (view.formData === null || visible.sees(view.service)) return view;
+    return { ...view, formData: new FormRedactor(visible).form(view.formData) as Record<string, unknown> };
   }
 
   /**
@@ -273,9 +272,10 @@ export class ProcessQueries {
       [pid],
     );
     return rows.map((r) => {
-      const content = redactFrame(r.content, p.service, visible);
-      const redacted = content !== r.content && canonicalJson(content) !== canonicalJson(r.content);
-      return { version: r.version, hash: redacted ? null : r.hash, content, createdAt: r.created_at.toISOString() };
+      const redactor = new FormRedactor(visible);
+      const content = redactor.frame(r.content, p.service);
+      const hash = redactor.hidden > 0 ? null : r.hash;
+      return { version: r.version, hash, content, createdAt: r.created_at.toISOString() };
     });
   }
 }

@@ -125,14 +125,25 @@ export class ProcessReadPolicy {
   }
 
   /**
+   * The service and design version of process `pid` when `scope` may read it (one indexed query, no labels);
+   * null when it does not exist or is not readable. What a command checks first.
+   */
+  async readable(scope: ReadScope, pid: number): Promise<{ service: string; designVersion: number } | null> {
+    const params: unknown[] = [pid];
+    const cond = this.where(scope, params);
+    const rows = await this.db.query<{ service: string; design_version: number }[]>(
+      `SELECT p.service, p.design_version FROM processes p WHERE p.pid = $1 AND ${cond}`,
+      params,
+    );
+    return rows[0] ? { service: rows[0].service, designVersion: rows[0].design_version } : null;
+  }
+
+  /**
    * True when `operator` may read process `pid` (and it exists). Never throws for customers: they get false.
    * Used by the live channel for `process:<pid>` rooms.
    */
   async canReadProcess(operator: AuthenticatedOperator, pid: number): Promise<boolean> {
     if (!this.maySeeProcesses(operator)) return false;
-    const params: unknown[] = [pid];
-    const cond = this.where(await this.scope(operator), params);
-    const rows = await this.db.query<unknown[]>(`SELECT 1 FROM processes p WHERE p.pid = $1 AND ${cond}`, params);
-    return rows.length > 0;
+    return (await this.readable(await this.scope(operator), pid)) !== null;
   }
 }

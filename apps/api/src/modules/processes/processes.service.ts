@@ -170,7 +170,7 @@ export class ProcessesService {
     idem: IdempotentRequest | null = null,
   ): Promise<CommandAnswer> {
     const scope = await this.policy.scope(actor);
-    const p = (await this.queries.select('p.pid = $1', [pid], { scope }))[0];
+    const p = await this.policy.readable(scope, pid);
     if (!p) throw ProblemException.notFound(`process ${pid} does not exist`);
     if (action === 'complete') {
       const errors = await this.forms.validate(p.designVersion, p.service, payload.form ?? {});
