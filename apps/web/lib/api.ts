@@ -57,10 +57,15 @@ function retryAfterOf(res: Response, now = Date.now()): number | null {
   return Number.isNaN(at) ? null : Math.max(0, Math.ceil((at - now) / 1000));
 }
 
-/** Signed out by the server (expired or revoked session): drop the session and go to the login page. */
+/** Set once this page is on its way to the login page (the REST client and the live socket may both notice). */
+let leaving = false;
+
+/** Signed out by the server (expired or revoked session): drop the session and go to the login page, once. */
 export function signedOut(): void {
   clearSession();
-  if (typeof window !== 'undefined' && window.location.pathname !== LOGIN_PATH) window.location.replace(LOGIN_PATH);
+  if (leaving || typeof window === 'undefined' || window.location.pathname === LOGIN_PATH) return;
+  leaving = true;
+  window.location.replace(LOGIN_PATH);
 }
 
 function send(path: string, options: ApiOptions, token: string | null): Promise<Response> {
