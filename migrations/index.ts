@@ -1,10 +1,16 @@
 import { Init1763700000000 } from './1763700000000-Init';
 import { JoinIndexes1795237211521 } from './1795237211521-JoinIndexes';
 import { Trust1796200000000 } from './1796200000000-Trust';
+import { CommandPath1796400000000 } from './1796400000000-CommandPath';
 
 /**
  * Every migration, oldest first. Register new files here: the list is explicit (not a glob) so the same
  * code runs under `node -r scripts/register.cjs` and under Vitest. An integration test fails when a
  * `migrations/*.ts` file is missing from this list.
  */
-export const MIGRATIONS = [Init1763700000000, JoinIndexes1795237211521, Trust1796200000000];
+export const MIGRATIONS = [
+  Init1763700000000,
+  JoinIndexes1795237211521,
+  Trust1796200000000,
+  CommandPath1796400000000,
+];

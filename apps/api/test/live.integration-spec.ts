@@ -41,6 +41,10 @@ const asProcessChange = (c: LiveTaskChange, previous: Partial<ProcessChange> = {
   previousCandidateRoles: [],
   entity: c.entity && { type: c.entity.type, id: c.entity.id },
   priority: c.priority,
+  designVersion: 1,
+  creator: null,
+  scheduledAt: null,
+  deadline: null,
   at: c.at,
   ...previous,
 });

@@ -73,7 +73,15 @@ describe('schema, migrations and the PCB mapper', () => {
       updatedAt: 1_700_000_009_999,
     };
     // The production write and read paths: the changeset writer's INSERT and the row mapper.
-    await writeChangeset(ds, { created: [pcb], updated: [], frames: [], audit: [], changes: [], result: pcb });
+    await writeChangeset(ds, {
+      created: [pcb],
+      updated: [],
+      frames: [],
+      audit: [],
+      changes: [],
+      effects: [],
+      result: pcb,
+    });
     const [row] = await ds.query<ProcessRow[]>('SELECT * FROM processes WHERE pid = $1', [pid]);
     expect(typeof row!.pid).toBe('string');
     expect(rowToPcb(row!)).toEqual(pcb);

@@ -34,14 +34,30 @@ export type ProcessChange = {
   previousCandidateRoles: string[];
   entity: EntityRef | null;
   priority: number;
+  designVersion: number;
+  creator: string | null;
+  /** Epoch ms, or null. */
+  scheduledAt: number | null;
+  /** Epoch ms, or null. */
+  deadline: number | null;
   /** Epoch ms. */
   at: number;
 };
 
 /**
+ * Something a command asks for besides its rows, applied by the API's changeset writer in the command's own
+ * transaction (so it happens exactly when the rows commit) and carried out after commit through the outbox.
+ * - `publish`: one message on an outbox topic for every subscriber of that topic (the live channel subscribes
+ *   to `process.changed` and builds its pushes from it).
+ *
+ * Later kinds (enqueue on a deck, set or cancel a timer, dispatch, booking) join this union.
+ */
+export type Effect = { kind: 'publish'; topic: 'process.changed'; change: ProcessChange };
+
+/**
  * Everything one command changed, to be written in ONE transaction: new and updated PCBs (with the version
- * each update expects to replace — optimistic locking), changed context frames, audit rows, and the changes
- * to push after commit. Nothing here has been executed.
+ * each update expects to replace — optimistic locking), changed context frames, audit rows, the per-process
+ * change records, and the {@link Effect}s to carry out once they commit. Nothing here has been executed.
  */
 export type Changeset = {
   created: Pcb[];
@@ -49,6 +65,8 @@ export type Changeset = {
   frames: ContextFrame[];
   audit: AuditEntry[];
   changes: ProcessChange[];
+  /** What to do when the rows commit (one `publish` of `process.changed` per entry of `changes`, …). */
+  effects: Effect[];
   /** The process the command was about, as it is after the command. */
   result: Pcb;
 };

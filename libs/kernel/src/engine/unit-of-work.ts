@@ -3,7 +3,7 @@ import { newFrame } from '../context/frames';
 import { KernelError, ProcessNotFoundError } from '../errors/kernel-error';
 import type { Pcb } from '../pcb/pcb';
 import type { ProcessStore } from '../ports/ports';
-import type { AuditEntry, Changeset, ProcessChange } from './types';
+import type { AuditEntry, Changeset, Effect, ProcessChange } from './types';
 
 /** A saved state of a {@link UnitOfWork}, to undo a failed instruction's partial effects. */
 export type Checkpoint = {
@@ -32,6 +32,8 @@ export class UnitOfWork {
   private frames = new Map<number, ContextFrame>();
   private dirtyFrames = new Set<number>();
   private locked = new Set<number>();
+  /** Store rows of list reads made while their anchor process was locked by this unit (see {@link list}). */
+  private readonly listed = new Map<string, Pcb[]>();
   readonly audit: AuditEntry[] = [];
 
   constructor(readonly store: ProcessStore) {}
@@ -126,19 +128,38 @@ export class UnitOfWork {
     return [...this.pcbs.values()].filter(belongs).sort((a, b) => a.pid - b.pid);
   }
 
+  /**
+   * The store rows of one list read about `anchor` (its children, callees or join group), read once per unit
+   * when `anchor` is locked: what these lists decide on — which processes exist and whether they are TERMINATED —
+   * only changes under the anchor's lock (a spawn locks the parent, a termination locks its parent, caller and
+   * join target before commit), so while this unit holds that lock a second read would return the same facts.
+   * Without the lock every call reads again.
+   */
+  private async list(kind: string, anchor: number, read: () => Promise<Pcb[]>): Promise<Pcb[]> {
+    const key = `${kind}:${anchor}`;
+    const cached = this.listed.get(key);
+    if (cached) return cached;
+    const rows = await read();
+    if (this.locked.has(anchor)) this.listed.set(key, rows);
+    return rows;
+  }
+
   /** Direct children (store rows merged with this unit's changes and creations). */
   async children(pid: number): Promise<Pcb[]> {
-    return this.merge(await this.store.children(pid), (p) => p.parentPid === pid);
+    const rows = await this.list('children', pid, () => this.store.children(pid));
+    return this.merge(rows, (p) => p.parentPid === pid);
   }
 
   /** Processes whose caller is `pid`. */
   async callees(pid: number): Promise<Pcb[]> {
-    return this.merge(await this.store.callees(pid), (p) => p.callerPid === pid);
+    const rows = await this.list('callees', pid, () => this.store.callees(pid));
+    return this.merge(rows, (p) => p.callerPid === pid);
   }
 
   /** Fan-out members joining into `callerPid` (every group). */
   async joinGroup(callerPid: number): Promise<Pcb[]> {
-    return this.merge(await this.store.joinGroup(callerPid), (p) => p.join?.callerPid === callerPid);
+    const rows = await this.list('join', callerPid, () => this.store.joinGroup(callerPid));
+    return this.merge(rows, (p) => p.join?.callerPid === callerPid);
   }
 
   /**
@@ -185,6 +206,10 @@ export class UnitOfWork {
         previousCandidateRoles: original?.candidateRoles ?? [],
         entity: final.entity,
         priority: final.priority,
+        designVersion: final.designVersion,
+        creator: final.creator,
+        scheduledAt: final.scheduledAt,
+        deadline: final.deadline,
         at,
       });
     }
@@ -198,6 +223,7 @@ export class UnitOfWork {
       frames: [...this.dirtyFrames].map((pid) => this.frames.get(pid)!),
       audit: this.audit,
       changes,
+      effects: changes.map((change): Effect => ({ kind: 'publish', topic: 'process.changed', change })),
       result,
     };
   }

@@ -2,13 +2,26 @@ import { Injectable, Logger, OnModuleDestroy, OnModuleInit } from '@nestjs/commo
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
 
+/** One outbox message as a subscriber gets it. */
+export type OutboxMessage = { id: string; topic: string; payload: unknown };
+
 /** Delivers the payload of one outbox message; throw to retry it later. */
 export type OutboxHandler = (payload: unknown, message: { id: string; topic: string }) => void | Promise<void>;
 
+/**
+ * Delivers the messages of one topic claimed in one batch, oldest first (e.g. to look their labels up in one
+ * query); throw to retry them all later.
+ */
+export type OutboxBatchHandler = (messages: OutboxMessage[]) => void | Promise<void>;
+
 /** Poll interval of the relay loop, ms. */
 export const OUTBOX_POLL_MS = 500;
-/** Rows claimed per transaction. */
+/** Rows claimed per batch. */
 export const OUTBOX_BATCH_SIZE = 200;
+/** How long a claimed batch is leased to the relay that claimed it, s (then another relay may deliver it). */
+export const OUTBOX_LEASE_SECONDS = 30;
+/** A failed delivery is tried again after this many seconds. */
+export const OUTBOX_RETRY_SECONDS = 1;
 /** Failed deliveries after which a message is left alone (it stays in the table for inspection). */
 export const OUTBOX_MAX_ATTEMPTS = 10;
 
@@ -17,18 +30,22 @@ export const OUTBOX_RETENTION_HOURS = 24;
 /** Least time between two purges started by the relay loop, ms. */
 export const OUTBOX_PURGE_INTERVAL_MS = 60_000;
 
-type OutboxRow = { id: string; topic: string; payload: unknown };
-
 /**
- * Relays `outbox` rows to their topic handlers after the transaction that wrote them has committed, so no
+ * Relays `outbox` rows to their topic's subscribers after the transaction that wrote them has committed, so no
  * one ever sees uncommitted state. Delivery is at least once: a crash between handling and marking the row
  * re-delivers it, so consumers must be idempotent (live clients dedupe `task.changed` by `(pid, version)`).
  *
- * - `register(topic, handler)`: only rows of registered topics are claimed; others stay pending.
+ * - `register(topic, handler)` / `subscribe(topic, batchHandler)`: a topic may have several subscribers; a row
+ *   is dispatched when every one of them took it (a failing one makes all of them get it again). Only rows of
+ *   subscribed topics are claimed; others stay pending.
  * - `kick()`: drain now (call it after committing outbox rows); coalesced with a running drain.
  * - a poll loop (every {@link OUTBOX_POLL_MS} ms) catches rows written by other processes or missed kicks.
  *
- * Several relays (processes) can run at once: rows are claimed with `FOR UPDATE SKIP LOCKED`.
+ * A batch costs two statements and holds no transaction open while it is delivered: one `UPDATE … RETURNING`
+ * claims up to {@link OUTBOX_BATCH_SIZE} rows (`FOR UPDATE SKIP LOCKED`, so several relays — processes — never
+ * claim the same row) with a lease of {@link OUTBOX_LEASE_SECONDS} s and counts the attempt; one UPDATE marks the
+ * delivered rows dispatched (failed ones are retried after {@link OUTBOX_RETRY_SECONDS} s). Rows of a relay that
+ * died mid-batch are claimed again when their lease ends.
  *
  * Retention: after a drain, at most once per {@link OUTBOX_PURGE_INTERVAL_MS}, rows dispatched more than
  * {@link OUTBOX_RETENTION_HOURS} hours ago are deleted. Undelivered rows (also those that gave up after
@@ -37,7 +54,7 @@ type OutboxRow = { id: string; topic: string; payload: unknown };
 @Injectable()
 export class OutboxRelay implements OnModuleInit, OnModuleDestroy {
   private readonly logger = new Logger('OutboxRelay');
-  private readonly handlers = new Map<string, OutboxHandler>();
+  private readonly subscribers = new Map<string, OutboxBatchHandler[]>();
   private timer: NodeJS.Timeout | undefined;
   private running: Promise<void> | null = null;
   private again = false;
@@ -47,13 +64,16 @@ export class OutboxRelay implements OnModuleInit, OnModuleDestroy {
 
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
-  /**
-   * Routes messages of `topic` to `handler` (one handler per topic).
-   * @throws Error when `topic` already has a handler.
-   */
+  /** Adds a subscriber of `topic` that takes one message at a time (see {@link subscribe}). */
   register(topic: string, handler: OutboxHandler): void {
-    if (this.handlers.has(topic)) throw new Error(`Outbox topic "${topic}" already has a handler`);
-    this.handlers.set(topic, handler);
+    this.subscribe(topic, async (messages) => {
+      for (const m of messages) await handler(m.payload, { id: m.id, topic: m.topic });
+    });
+  }
+
+  /** Adds a subscriber of `topic`: it gets each claimed batch's messages of that topic, oldest first. */
+  subscribe(topic: string, handler: OutboxBatchHandler): void {
+    this.subscribers.set(topic, [...(this.subscribers.get(topic) ?? []), handler]);
   }
 
   /** Starts the poll loop. */
@@ -86,12 +106,12 @@ export class OutboxRelay implements OnModuleInit, OnModuleDestroy {
 
   /**
    * Delivers every pending message of the registered topics, oldest first, in batches of
-   * {@link OUTBOX_BATCH_SIZE}. Each batch is one transaction: claim rows
-   * (`FOR UPDATE SKIP LOCKED`), call the handlers, set `dispatched_at` (or count a failed attempt).
+   * {@link OUTBOX_BATCH_SIZE}: claim a batch (see the class comment), call the subscribers, mark the delivered
+   * rows dispatched.
    * @returns the number of messages delivered.
    */
   async drain(): Promise<number> {
-    const topics = [...this.handlers.keys()];
+    const topics = [...this.subscribers.keys()];
     if (topics.length === 0) return 0;
     let delivered = 0;
     for (;;) {
@@ -126,38 +146,41 @@ export class OutboxRelay implements OnModuleInit, OnModuleDestroy {
   }
 
   private async drainBatch(topics: string[]): Promise<{ claimed: number; ok: number }> {
-    return this.dataSource.transaction(async (manager) => {
-      const rows: OutboxRow[] = await manager.query(
-        `SELECT id, topic, payload FROM outbox
-          WHERE dispatched_at IS NULL AND topic = ANY($1) AND attempts < $2
-          ORDER BY id LIMIT ${OUTBOX_BATCH_SIZE} FOR UPDATE SKIP LOCKED`,
-        [topics, OUTBOX_MAX_ATTEMPTS],
-      );
-      const done: string[] = [];
-      const failed: string[] = [];
-      for (const row of rows) {
-        const handler = this.handlers.get(row.topic);
+    const [rows] = await this.dataSource.query<[{ id: string; topic: string; payload: unknown }[], number]>(
+      `UPDATE outbox SET attempts = attempts + 1, claimed_until = now() + make_interval(secs => $3)
+        WHERE id IN (SELECT id FROM outbox
+                      WHERE dispatched_at IS NULL AND topic = ANY($1) AND attempts < $2
+                        AND (claimed_until IS NULL OR claimed_until < now())
+                      ORDER BY id LIMIT ${OUTBOX_BATCH_SIZE} FOR UPDATE SKIP LOCKED)
+        RETURNING id, topic, payload`,
+      [topics, OUTBOX_MAX_ATTEMPTS, OUTBOX_LEASE_SECONDS],
+    );
+    if (rows.length === 0) return { claimed: 0, ok: 0 };
+    const messages = rows
+      .map((r) => ({ id: String(r.id), topic: r.topic, payload: r.payload }))
+      .sort((a, b) => Number(a.id) - Number(b.id));
+    const failed = new Set<string>();
+    for (const topic of new Set(messages.map((m) => m.topic))) {
+      const batch = messages.filter((m) => m.topic === topic);
+      for (const handler of this.subscribers.get(topic) ?? []) {
         try {
-          await handler?.(row.payload, { id: String(row.id), topic: row.topic });
-          done.push(String(row.id));
+          await handler(batch);
         } catch (error) {
-          failed.push(String(row.id));
+          for (const m of batch) failed.add(m.id);
           this.logger.error(
-            `Outbox message ${row.id} (${row.topic}) failed: ${error instanceof Error ? error.message : String(error)}`,
+            `Outbox delivery of ${batch.length} ${topic} message(s) failed: ${error instanceof Error ? error.message : String(error)}`,
           );
         }
       }
-      if (done.length > 0) {
-        await manager.query(
-          'UPDATE outbox SET dispatched_at = now(), attempts = attempts + 1 WHERE id = ANY($1::bigint[])',
-          [done],
-        );
-      }
-      if (failed.length > 0) {
-        await manager.query('UPDATE outbox SET attempts = attempts + 1 WHERE id = ANY($1::bigint[])', [failed]);
-      }
-      return { claimed: rows.length, ok: done.length };
-    });
+    }
+    const done = messages.filter((m) => !failed.has(m.id)).map((m) => m.id);
+    await this.dataSource.query(
+      `UPDATE outbox SET dispatched_at = CASE WHEN id = ANY($1::bigint[]) THEN now() END,
+              claimed_until = CASE WHEN id = ANY($1::bigint[]) THEN claimed_until ELSE now() + make_interval(secs => $3) END
+        WHERE id = ANY($1::bigint[]) OR id = ANY($2::bigint[])`,
+      [done, [...failed], OUTBOX_RETRY_SECONDS],
+    );
+    return { claimed: rows.length, ok: done.length };
   }
 
   private schedule(ms: number): void {

@@ -1,7 +1,8 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, OnModuleDestroy } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import type { Repository } from 'typeorm';
 import { OperatorEntity } from '../../infra/database/entities/operator.entity';
+import { RevocationBus } from '../../infra/revocation/revocation.bus';
 import type { AuthenticatedOperator } from './types/authenticated-operator.type';
 
 /** An operator with what authentication checks: token version, lock and (for logins) the password hash. */
@@ -12,10 +13,63 @@ export type OperatorCredentials = {
   passwordHash: string | null;
 };
 
-/** Looks operators up for authentication. No caching: role, lock and token-version changes apply at once. */
+/**
+ * How long {@link OperatorDirectory.cachedCredentials} keeps an operator, ms. A revocation in this process (token
+ * version bump: password or role change, lock, logout) evicts at once; other replicas see it within this bound.
+ */
+export const CREDENTIALS_CACHE_MS = 2_000;
+
+/**
+ * Looks operators up for authentication. {@link credentials} always reads the database (logins, refresh) and
+ * refreshes the cache; {@link cachedCredentials} — what every authenticated request uses — keeps each operator
+ * for {@link CREDENTIALS_CACHE_MS} and drops it when the {@link RevocationBus} reports its tokens revoked.
+ */
 @Injectable()
-export class OperatorDirectory {
-  constructor(@InjectRepository(OperatorEntity) private readonly operators: Repository<OperatorEntity>) {}
+export class OperatorDirectory implements OnModuleDestroy {
+  private readonly cache = new Map<string, { value: OperatorCredentials | null; until: number }>();
+  private readonly unsubscribe: () => void;
+  /** Bumped by every eviction: a read that started before one is not cached (it may predate the revocation). */
+  private generation = 0;
+
+  constructor(
+    @InjectRepository(OperatorEntity) private readonly operators: Repository<OperatorEntity>,
+    revocations: RevocationBus,
+  ) {
+    this.unsubscribe = revocations.subscribe((keys) => this.evict(keys));
+  }
+
+  onModuleDestroy(): void {
+    this.unsubscribe();
+  }
+
+  /** Forgets the cached entries of these operator keys (and every miss, which may have been created since). */
+  evict(operatorKeys: readonly string[]): void {
+    this.generation++;
+    for (const [username, entry] of this.cache) {
+      if (entry.value === null || operatorKeys.includes(entry.value.operator.key)) this.cache.delete(username);
+    }
+  }
+
+  /**
+   * Like {@link credentials}, served from a short cache ({@link CREDENTIALS_CACHE_MS}): the token-version and
+   * lock checks of a request compare against it. Never use it to check a password.
+   */
+  async cachedCredentials(username: string, now = Date.now()): Promise<OperatorCredentials | null> {
+    const hit = this.cache.get(username);
+    if (hit && hit.until > now) return hit.value;
+    return this.credentials(username, now);
+  }
+
+  /** The operator with this login name (exact match) with token version, lock and password hash, or null. */
+  async credentials(username: string, now = Date.now()): Promise<OperatorCredentials | null> {
+    const generation = this.generation;
+    const row = await this.operators.findOne({ where: { username } });
+    const value = row ? toCredentials(row) : null;
+    if (generation !== this.generation) return value;
+    if (this.cache.size > 10_000) this.cache.clear();
+    this.cache.set(username, { value, until: now + CREDENTIALS_CACHE_MS });
+    return value;
+  }
 
   /** The operator with this key, or null. */
   async findByKey(key: string): Promise<AuthenticatedOperator | null> {
@@ -26,12 +80,6 @@ export class OperatorDirectory {
   /** The operator with this login name (the access token's subject), or null. */
   async findByUsername(username: string): Promise<AuthenticatedOperator | null> {
     return (await this.credentials(username))?.operator ?? null;
-  }
-
-  /** The operator with this login name (exact match) with token version, lock and password hash, or null. */
-  async credentials(username: string): Promise<OperatorCredentials | null> {
-    const row = await this.operators.findOne({ where: { username } });
-    return row ? toCredentials(row) : null;
   }
 
   /** Like {@link credentials}, by operator key. */

@@ -3,17 +3,21 @@ import { DataSource } from 'typeorm';
 import { indexDesign, type DesignIndex, type DesignSource } from '@opkernel/kernel';
 import type { DesignDocument } from '@opkernel/design';
 
+/** How long {@link DesignRegistry.versions} keeps the list of version numbers, ms. */
+export const VERSIONS_CACHE_MS = 2_000;
+
 /** A stored design version. */
 export type DesignVersion = { version: number; name: string; hash: string; document: DesignDocument; createdAt: Date };
 
 /**
  * Design versions from `design_versions`. Versions are immutable, so each is loaded and indexed once per
- * process and cached; the current version (the highest) is looked up on every call, because another API
- * replica may import a new one.
+ * process and cached; the list of version numbers (and so the current version, the highest) is kept for
+ * {@link VERSIONS_CACHE_MS}, because another API replica may import a new one.
  */
 @Injectable()
 export class DesignRegistry implements DesignSource {
   private readonly cache = new Map<number, { version: DesignVersion; index: DesignIndex }>();
+  private known: { versions: number[]; until: number } | null = null;
 
   constructor(private readonly db: DataSource) {}
 
@@ -56,10 +60,30 @@ export class DesignRegistry implements DesignSource {
     return (await this.load(version)).version;
   }
 
-  /** The newest version number, or null when no design was imported yet. */
+  /**
+   * Every stored version number, ascending. Kept for {@link VERSIONS_CACHE_MS} (another replica's import shows up
+   * within that bound; one in this process at once, through {@link noteImported}).
+   */
+  async versions(now = Date.now()): Promise<number[]> {
+    if (this.known && this.known.until > now) return this.known.versions;
+    const rows = await this.db.query<{ version: number }[]>('SELECT version FROM design_versions ORDER BY version');
+    this.known = { versions: rows.map((r) => r.version), until: now + VERSIONS_CACHE_MS };
+    return this.known.versions;
+  }
+
+  /** Call after committing a new version: {@link versions} lists it at once. */
+  noteImported(version: number): void {
+    if (this.known && !this.known.versions.includes(version)) {
+      this.known = { ...this.known, versions: [...this.known.versions, version].sort((a, b) => a - b) };
+    }
+  }
+
+  /**
+   * The newest version number, or null when no design was imported yet; from {@link versions} (an import by
+   * another replica becomes current here within {@link VERSIONS_CACHE_MS}).
+   */
   async currentVersion(): Promise<number | null> {
-    const rows = await this.db.query<{ v: number | null }[]>('SELECT max(version) AS v FROM design_versions');
-    return rows[0]?.v ?? null;
+    return (await this.versions()).at(-1) ?? null;
   }
 
   /** The newest version with its index, or null. */

@@ -288,6 +288,7 @@ export class DesignsService {
     });
     this.revocations.revoked(outcome.revoked);
     if (outcome.result.created) {
+      this.registry.noteImported(outcome.result.version);
       this.log.log(`design "${outcome.design.name}" imported as version ${outcome.result.version} (${format})`);
     }
     return outcome.result;

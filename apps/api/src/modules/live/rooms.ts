@@ -62,7 +62,7 @@ export function parseRoom(room: string): LiveRoom | null {
  * process serves an entity), and — for both the audience before and after the change — the assignee's
  * `operator:<key>` room or, when unassigned, every candidate `role:<key>` room. Sending to the old audience
  * lets a claimed task leave the other pool members' lists and a transferred task leave the previous owner's
- * list. The one implementation: the changeset writer stores these rooms in each `task.changed` outbox row.
+ * list. The one implementation: the live outbox handler computes them for each `process.changed` message.
  *
  * @param change the kernel's change record (a created process has `fromState` null: no previous audience).
  * @returns distinct room names, process room first.

@@ -1,10 +1,11 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { Kernel, isKernelError, type Changeset, type Clock, type DesignIndex } from '@opkernel/kernel';
+import { Kernel, isKernelError, type Changeset, type Clock } from '@opkernel/kernel';
 import { FeelEvaluator } from '../../infra/expressions/feel-evaluator.service';
 import { OutboxRelay } from '../../infra/outbox/outbox-relay.service';
 import { DesignRegistry } from '../designs/design-registry.service';
-import { writeChangeset, type ChangeLabels } from './persistence/changeset-writer';
+import { writeChangeset } from './persistence/changeset-writer';
+import { OperatorViews } from './persistence/operator-views';
 import { PgProcessStore } from './persistence/pg-process-store';
 import type { SqlRunner } from './persistence/sql-runner';
 
@@ -45,40 +46,18 @@ export class ProcessCommands {
     private readonly designs: DesignRegistry,
     private readonly relay: OutboxRelay,
     private readonly evaluator: FeelEvaluator,
+    private readonly operators: OperatorViews,
   ) {}
-
-  /** Service and entity labels of the changed processes, for the live payload (one entity query per command). */
-  private async labels(tx: SqlRunner, cs: Changeset): Promise<ChangeLabels> {
-    const versions = new Map<number, DesignIndex>();
-    for (const p of [...cs.created, ...cs.updated.map((u) => u.pcb)]) {
-      if (!versions.has(p.designVersion)) versions.set(p.designVersion, await this.designs.get(p.designVersion));
-    }
-    const refs = [
-      ...new Map(
-        cs.changes.filter((c) => c.entity).map((c) => [`${c.entity!.type}:${c.entity!.id}`, c.entity!]),
-      ).values(),
-    ];
-    const entities = new Map<string, string>();
-    if (refs.length > 0) {
-      const rows = await tx.query<{ type: string; id: string; label: string }[]>(
-        'SELECT type, id, label FROM entities WHERE (type, id) IN (SELECT * FROM unnest($1::text[], $2::text[]))',
-        [refs.map((r) => r.type), refs.map((r) => r.id)],
-      );
-      for (const r of rows) entities.set(`${r.type}:${r.id}`, r.label);
-    }
-    return {
-      service: (version, key) => versions.get(version)?.services.get(key)?.label ?? key,
-      entity: (type, id) => entities.get(`${type}:${id}`) ?? null,
-    };
-  }
 
   /**
    * Runs one kernel command in its own transaction and writes its changeset; kicks the outbox relay after commit.
+   * The command gets the kernel, the transaction and the command's {@link PgProcessStore} (e.g. to read the
+   * locked process first: the kernel's own read of it then costs nothing).
    * @returns the committed changeset
    * @throws KernelError from the command (nothing is written); database errors after the retries are spent
    */
   async execute(
-    command: (kernel: Kernel, tx: SqlRunner) => Promise<Changeset>,
+    command: (kernel: Kernel, tx: SqlRunner, store: PgProcessStore) => Promise<Changeset>,
     options: ExecuteOptions = {},
   ): Promise<Changeset> {
     for (let attempt = 1; ; attempt++) {
@@ -87,15 +66,15 @@ export class ProcessCommands {
         const cs = await this.db.transaction(async (em) => {
           const tx: SqlRunner = { query: (sql, params) => em.query(sql, params) };
           if (options.before) await options.before(tx);
-          const store = new PgProcessStore(tx);
+          const store = new PgProcessStore(tx, (key) => this.operators.get(tx, key));
           const kernel = new Kernel({
             store,
             designs: this.designs,
             clock: systemClock,
             evaluator: this.evaluator,
           });
-          const changes = await command(kernel, tx);
-          await writeChangeset(tx, changes, await this.labels(tx, changes), store.auditHeads);
+          const changes = await command(kernel, tx, store);
+          await writeChangeset(tx, changes, store.auditHeads);
           return changes;
         });
         this.relay.kick();

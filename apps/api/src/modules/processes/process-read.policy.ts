@@ -71,8 +71,7 @@ export class ProcessReadPolicy {
     const versions: number[] = [];
     const services: string[] = [];
     if (operator.roles.length > 0) {
-      const rows = await this.db.query<{ version: number }[]>('SELECT version FROM design_versions ORDER BY version');
-      for (const { version } of rows) {
+      for (const version of await this.designs.versions()) {
         // Each version is indexed once per process and cached by the registry (versions are immutable).
         for (const service of allowedServices(await this.designs.get(version), operator.roles)) {
           versions.push(version);

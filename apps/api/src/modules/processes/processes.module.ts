@@ -5,6 +5,7 @@ import { DesignsModule } from '../designs/designs.module';
 import { FormValidator } from './form-validator.service';
 import { IdempotencyInterceptor } from './idempotency/idempotency.interceptor';
 import { IdempotencyService } from './idempotency/idempotency.service';
+import { OperatorViews } from './persistence/operator-views';
 import { ProcessCommands } from './process-commands.service';
 import { ProcessQueries } from './process-queries.service';
 import { ProcessReadPolicy } from './process-read.policy';
@@ -17,6 +18,7 @@ import { ProcessesService } from './processes.service';
   controllers: [ProcessesController],
   providers: [
     ProcessCommands,
+    OperatorViews,
     ProcessQueries,
     ProcessReadPolicy,
     ProcessesService,
@@ -24,6 +26,6 @@ import { ProcessesService } from './processes.service';
     IdempotencyService,
     IdempotencyInterceptor,
   ],
-  exports: [ProcessQueries, ProcessCommands, ProcessReadPolicy],
+  exports: [ProcessQueries, ProcessCommands, ProcessReadPolicy, OperatorViews],
 })
 export class ProcessesModule {}

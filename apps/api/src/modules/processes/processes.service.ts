@@ -7,11 +7,13 @@ import { DesignRegistry } from '../designs/design-registry.service';
 import type { StartProcessDto } from './dtos/process.dto';
 import { FormValidator } from './form-validator.service';
 import { IdempotencyService, type IdempotentRequest } from './idempotency/idempotency.service';
+import { OperatorViews } from './persistence/operator-views';
+import type { PgProcessStore } from './persistence/pg-process-store';
 import type { SqlRunner } from './persistence/sql-runner';
 import { ProcessCommands, type ExecuteOptions } from './process-commands.service';
 import { ProcessQueries } from './process-queries.service';
 import { ProcessReadPolicy, type ReadScope } from './process-read.policy';
-import type { ProcessView } from './process-view';
+import { toProcessView, type ProcessView } from './process-view';
 
 /** A process changed by a command's cascade, as reported to the caller. */
 export type CascadeItem = {
@@ -45,6 +47,7 @@ export class ProcessesService {
     private readonly forms: FormValidator,
     private readonly idempotency: IdempotencyService,
     private readonly policy: ProcessReadPolicy,
+    private readonly operatorViews: OperatorViews,
   ) {}
 
   /** The command options recording `idem` in the command's transaction (none without a key). */
@@ -59,12 +62,17 @@ export class ProcessesService {
   }
 
   /**
-   * The committed view of the command's result with the cascade (the other processes the command changed), both
-   * through the read policy: forms redacted as for a GET, and only the cascade entries the caller may read.
+   * The answer to a command, built from its committed changeset (nothing is read back): the result process with
+   * its labels and the cascade (the other processes the command changed), both through the read policy — forms
+   * redacted as for a GET, and only the cascade entries the caller may read.
+   * @param entityLabel the label of the result's entity, as the command read or created it
    */
-  private async respond(cs: Changeset, scope: ReadScope): Promise<CommandAnswer> {
-    const view = await this.queries.view(cs.result, scope);
+  private async respond(cs: Changeset, scope: ReadScope, entityLabel: string | null): Promise<CommandAnswer> {
     const index = await this.designs.get(cs.result.designVersion);
+    const view = await this.queries.redacted(
+      toProcessView(cs.result, { service: index.services.get(cs.result.service)?.label, entity: entityLabel }),
+      scope,
+    );
     const pcbs = new Map([...cs.created, ...cs.updated.map((u) => u.pcb)].map((p) => [p.pid, p]));
     const readable: typeof cs.changes = [];
     for (const c of cs.changes) {
@@ -84,7 +92,16 @@ export class ProcessesService {
     return { ...view, cascade };
   }
 
+  /** The label of the result's entity: known to the command's store, else read once (null: none). */
+  private async resultEntityLabel(store: PgProcessStore, cs: Changeset): Promise<string | null> {
+    const ref = cs.result.entity;
+    if (!ref) return null;
+    const known = store.knownEntityLabel(ref);
+    return known !== undefined ? known : ((await store.entity(ref))?.label ?? null);
+  }
+
   private async resolveEntity(
+    store: PgProcessStore,
     tx: SqlRunner,
     entity: StartProcessDto['entity'],
     expectedType: string | null,
@@ -95,11 +112,8 @@ export class ProcessesService {
       ]);
     }
     if ('id' in entity) {
-      const found = await tx.query<unknown[]>('SELECT 1 FROM entities WHERE type = $1 AND id = $2', [
-        entity.type,
-        entity.id,
-      ]);
-      if (found.length === 0)
+      const found = await store.entity({ type: entity.type, id: entity.id });
+      if (!found)
         throw ProblemException.unprocessable(`entity ${entity.type}/${entity.id} does not exist`, [
           { field: 'entity.id', message: 'no such entity' },
         ]);
@@ -112,6 +126,7 @@ export class ProcessesService {
       entity.label,
       '{}',
     ]);
+    store.knowEntity({ type: entity.type, id, label: entity.label, attributes: {} });
     return { type: entity.type, id };
   }
 
@@ -129,6 +144,7 @@ export class ProcessesService {
     idem: IdempotentRequest | null = null,
   ): Promise<CommandAnswer> {
     const scope = await this.policy.scope(actor);
+    this.operatorViews.note({ key: actor.key, label: actor.label, roles: actor.roles });
     const current = await this.designs.current();
     if (!current) throw ProblemException.conflict('no design has been imported yet');
     const service = current.index.services.get(body.service);
@@ -137,8 +153,9 @@ export class ProcessesService {
         { field: 'service', message: 'no such service in the current design' },
       ]);
     }
-    const cs = await this.commands.execute(async (kernel, tx) => {
-      const entity = await this.resolveEntity(tx, body.entity, service.entityType);
+    let entityLabel: string | null = null;
+    const cs = await this.commands.execute(async (kernel, tx, store) => {
+      const entity = await this.resolveEntity(store, tx, body.entity, service.entityType);
       const started = await kernel.startProcess({
         service: body.service,
         designVersion: current.version.version,
@@ -148,9 +165,10 @@ export class ProcessesService {
         deadline: body.deadline ?? null,
         actor,
       });
+      entityLabel = await this.resultEntityLabel(store, started);
       return this.noted(tx, idem, started);
     }, this.options(idem));
-    return this.respond(cs, scope);
+    return this.respond(cs, scope, entityLabel);
   }
 
   /**
@@ -170,17 +188,23 @@ export class ProcessesService {
     idem: IdempotentRequest | null = null,
   ): Promise<CommandAnswer> {
     const scope = await this.policy.scope(actor);
-    const p = await this.policy.readable(scope, pid);
-    if (!p) throw ProblemException.notFound(`process ${pid} does not exist`);
-    if (action === 'complete') {
-      const errors = await this.forms.validate(p.designVersion, p.service, payload.form ?? {});
-      if (errors.length > 0) throw ProblemException.unprocessable('the form has invalid fields', errors);
-    }
-    const cs = await this.commands.execute(
-      async (kernel, tx) => this.noted(tx, idem, await runAction(kernel, pid, action, actor, payload)),
-      this.options(idem),
-    );
-    return this.respond(cs, scope);
+    this.operatorViews.note({ key: actor.key, label: actor.label, roles: actor.roles });
+    let entityLabel: string | null = null;
+    const cs = await this.commands.execute(async (kernel, tx, store) => {
+      // The process is locked (with its frame and entity) before anything else is looked at; the kernel's own
+      // read of it is then answered from the store.
+      const p = await store.get(pid);
+      if (!p || !(await this.policy.mayRead(scope, p)))
+        throw ProblemException.notFound(`process ${pid} does not exist`);
+      if (action === 'complete') {
+        const errors = await this.forms.validate(p.designVersion, p.service, payload.form ?? {});
+        if (errors.length > 0) throw ProblemException.unprocessable('the form has invalid fields', errors);
+      }
+      const done = await runAction(kernel, pid, action, actor, payload);
+      entityLabel = await this.resultEntityLabel(store, done);
+      return this.noted(tx, idem, done);
+    }, this.options(idem));
+    return this.respond(cs, scope, entityLabel);
   }
 }
 

@@ -4,14 +4,15 @@ import { forbidden, unauthorized } from '../auth.errors';
 import { API_TOKEN_PREFIX, ApiTokenAuthenticator } from '../api-token-authenticator.service';
 import { IS_PUBLIC_KEY } from '../decorators/public.decorator';
 import { SCOPE_KEY, type RouteScope } from '../decorators/scope.decorator';
-import { OperatorDirectory } from '../operator-directory.service';
+import { OperatorDirectory, type OperatorCredentials } from '../operator-directory.service';
 import { TokenService } from '../token.service';
 import type { AuthenticatedRequest } from '../types/authenticated-operator.type';
 
 /**
  * Global guard: every HTTP route needs `Authorization: Bearer <token>` unless marked `@Public()`.
- * - A person's access token (JWT): the operator is loaded from the database on every request (so role changes
- *   apply at once) and refused when locked or when the token's version is older than the operator's (revoked).
+ * - A person's access token (JWT): the operator comes from the directory's short cache (evicted at once by a
+ *   revocation in this process, within 2 s elsewhere) and is refused when locked or when the token's version is
+ *   older than the operator's (revoked).
  * - An integrator API token (`opk_…`): refused once revoked; allowed only on routes whose `@RequireScope()` it
  *   holds (403 otherwise, also on routes that declare none).
  * WebSocket gateways authenticate their handshake themselves.
@@ -50,7 +51,10 @@ export class JwtAuthGuard implements CanActivate {
 
     const subject = await this.tokens.verify(token);
     if (!subject) throw unauthorized('The token is invalid or expired');
-    const found = await this.directory.credentials(subject.username);
+    const accepts = (c: OperatorCredentials | null) => c && !c.locked && c.tokenVersion === subject.tokenVersion;
+    let found = await this.directory.cachedCredentials(subject.username);
+    // Only an acceptance comes from the cache: a refusal is re-checked against the database (e.g. just unlocked).
+    if (!accepts(found)) found = await this.directory.credentials(subject.username);
     if (!found) throw unauthorized('The operator of this token no longer exists');
     if (found.locked || found.tokenVersion !== subject.tokenVersion) throw unauthorized('The token has been revoked');
     request.operator = found.operator;

@@ -1,39 +1,30 @@
-import { canonicalJson, frameHash, KernelError, type Changeset } from '@opkernel/kernel';
+import { canonicalJson, frameHash, KernelError, type Changeset, type ProcessChange } from '@opkernel/kernel';
 import { auditHash } from '../../audit/audit-chain';
-import type { TaskChangedMessage } from '../../live/live-events.type';
-import { roomsForProcessChange } from '../../live/rooms';
-import { PROCESS_COLUMNS, pcbToParams } from './process-row';
+import { PROCESS_COLUMNS, PROCESS_COLUMN_TYPES, pcbToParams } from './process-row';
 import type { SqlRunner } from './sql-runner';
 
-/** Labels for the live payload, so clients can show a changed row without reading it back. */
-export type ChangeLabels = {
-  /** Label of `service` in `designVersion` (the key when unknown). */
-  service(designVersion: number, service: string): string;
-  /** Label of the entity, null when unknown. */
-  entity(type: string, id: string): string | null;
-};
-
-const NO_LABELS: ChangeLabels = { service: (_v, s) => s, entity: () => null };
-const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
+/** Payload of a `process.changed` outbox row: the kernel's change record (see {@link Effect}). */
+export type ProcessChangedMessage = { change: ProcessChange };
 
 const COLS = PROCESS_COLUMNS.join(', ');
 const placeholders = (row: number, width: number) =>
   `(${Array.from({ length: width }, (_, i) => `$${row * width + i + 1}`).join(', ')})`;
-// Updates never touch created_at; pid is $1 and each other column gets its own parameter (typed by PostgreSQL).
+/** Like {@link placeholders}, each parameter cast to `types[i]` (a VALUES list read as a table). */
+const typedPlaceholders = (row: number, types: readonly string[]) =>
+  `(${types.map((t, i) => `$${row * types.length + i + 1}::${t}`).join(', ')})`;
+// Updates never touch created_at.
 const CREATED_AT = PROCESS_COLUMNS.indexOf('created_at');
 const UPDATE_COLUMNS = PROCESS_COLUMNS.filter((_, i) => i !== CREATED_AT);
-const UPDATE_SET = UPDATE_COLUMNS.map((c, i) => (c === 'pid' ? null : `${c} = $${i + 1}`))
-  .filter((x) => x !== null)
+const UPDATE_TYPES = [
+  ...PROCESS_COLUMN_TYPES.filter((_, i) => i !== CREATED_AT),
+  'int', // expected version
+  'boolean', // whether the audit head changes
+  'text', // the new audit head
+];
+const UPDATE_SET = UPDATE_COLUMNS.filter((c) => c !== 'pid')
+  .map((c) => `${c} = v.${c}`)
   .join(', ');
 
-/**
- * Writes a kernel {@link Changeset} inside the caller's transaction: new processes, updates guarded by their
- * expected version (optimistic locking), the audit rows (each chained to its process's previous row by SHA-256), changed context frames with a new snapshot version
- * only when the frame's SHA-256 changed, and one outbox row per changed process (`task.changed`, pushed to
- * socket.io after commit by the outbox relay). `auditHeads` are the chain heads of the processes the command
- * read under lock (`PgProcessStore.auditHeads`); each written process row carries its new head (`audit_head`).
- * @throws KernelError VERSION_CONFLICT when a process changed since it was read (the transaction must roll back)
- */
 /**
  * Extends each audited process's hash chain with the command's audit rows: their query parameters (with
  * `prev_hash` and `hash`) and each process's new chain head. The current head comes from the command's locking
@@ -88,10 +79,19 @@ async function chainAudit(
   return { params, heads };
 }
 
+/**
+ * Writes a kernel {@link Changeset} inside the caller's transaction, one statement per table whatever the size
+ * of the cascade: new processes (multi-row INSERT), every changed process (one `UPDATE … FROM (VALUES …)`
+ * guarded by each row's expected version — optimistic locking), the audit rows (each chained to its process's
+ * previous row by SHA-256), the changed context frames with a new snapshot version only where the frame's
+ * SHA-256 changed, and the effects: each `publish` becomes an outbox row of its topic (carried out after commit by
+ * the outbox relay's subscribers). `auditHeads` are the chain heads of the processes the command read under
+ * lock (`PgProcessStore.auditHeads`); each written process row carries its new head (`audit_head`).
+ * @throws KernelError VERSION_CONFLICT when a process changed since it was read (the transaction must roll back)
+ */
 export async function writeChangeset(
   tx: SqlRunner,
   cs: Changeset,
-  labels: ChangeLabels = NO_LABELS,
   auditHeads: ReadonlyMap<number, string | null> = new Map(),
 ): Promise<void> {
   const audit = await chainAudit(tx, cs, auditHeads);
@@ -102,26 +102,44 @@ export async function writeChangeset(
     await tx.query(`INSERT INTO processes (${COLS}, audit_head) VALUES ${values}`, params);
   }
   const written = new Set(cs.created.map((p) => p.pid));
-  for (const { pcb, expectedVersion } of cs.updated) {
-    written.add(pcb.pid);
-    const head = audit.heads.get(pcb.pid);
-    // The chain head changes only when the command audited this process; else it is left as it is.
-    const params = [...pcbToParams(pcb).filter((_, i) => i !== CREATED_AT), expectedVersion, head ?? null];
+  if (cs.updated.length > 0) {
+    const params = cs.updated.flatMap(({ pcb, expectedVersion }) => {
+      written.add(pcb.pid);
+      // The chain head changes only when the command audited this process; else it is left as it is.
+      const head = audit.heads.get(pcb.pid);
+      return [
+        ...pcbToParams(pcb).filter((_, i) => i !== CREATED_AT),
+        expectedVersion,
+        head !== undefined,
+        head ?? null,
+      ];
+    });
+    const values = cs.updated.map((_, i) => typedPlaceholders(i, UPDATE_TYPES)).join(', ');
     const rows = await tx.query<{ pid: string }[]>(
-      `WITH u AS (UPDATE processes SET ${UPDATE_SET}${head !== undefined ? `, audit_head = $${UPDATE_COLUMNS.length + 2}` : ''}
-                    WHERE pid = $1 AND version = $${UPDATE_COLUMNS.length + 1} RETURNING pid)
+      `WITH u AS (
+         UPDATE processes p SET ${UPDATE_SET},
+                audit_head = CASE WHEN v.set_head THEN v.new_head ELSE p.audit_head END
+           FROM (VALUES ${values}) AS v(${UPDATE_COLUMNS.join(', ')}, expected_version, set_head, new_head)
+          WHERE p.pid = v.pid AND p.version = v.expected_version
+          RETURNING p.pid)
        SELECT pid FROM u`,
-      head !== undefined ? params : params.slice(0, -1),
+      params,
     );
-    if (rows.length !== 1) {
-      throw new KernelError('VERSION_CONFLICT', `process ${pcb.pid} was changed by someone else; reload and retry`, {
-        pid: pcb.pid,
+    if (rows.length !== cs.updated.length) {
+      const done = new Set(rows.map((r) => Number(r.pid)));
+      const pid = cs.updated.find((u) => !done.has(u.pcb.pid))?.pcb.pid;
+      throw new KernelError('VERSION_CONFLICT', `process ${pid} was changed by someone else; reload and retry`, {
+        pid,
       });
     }
   }
   // A process audited without a change of its own (rare) still gets its new chain head.
-  for (const [pid, head] of audit.heads) {
-    if (!written.has(pid)) await tx.query('UPDATE processes SET audit_head = $2 WHERE pid = $1', [pid, head]);
+  const headsOnly = [...audit.heads].filter(([pid]) => !written.has(pid));
+  if (headsOnly.length > 0) {
+    await tx.query(
+      'UPDATE processes p SET audit_head = v.head FROM unnest($1::bigint[], $2::text[]) AS v(pid, head) WHERE p.pid = v.pid',
+      [headsOnly.map(([pid]) => pid), headsOnly.map(([, head]) => head)],
+    );
   }
   if (audit.params.length > 0) {
     const values = cs.audit.map((_, i) => placeholders(i, 10)).join(', ');
@@ -130,51 +148,28 @@ export async function writeChangeset(
       audit.params,
     );
   }
-  for (const frame of cs.frames) {
-    const hash = frameHash(frame);
-    const content = canonicalJson(frame);
-    // Upsert the current frame; a new snapshot version only when the hash differs from the stored one.
+  if (cs.frames.length > 0) {
+    // Upsert the current frames; a new snapshot version only where the hash differs from the stored one.
     await tx.query(
-      `WITH prev AS (SELECT hash, version FROM process_frames WHERE pid = $1),
+      `WITH i AS (SELECT * FROM unnest($1::bigint[], $2::text[], $3::text[]) AS t(pid, frame, hash)),
+            changed AS (
+              SELECT i.pid, i.frame::jsonb AS frame, i.hash, COALESCE(f.version, 0) + 1 AS version
+                FROM i LEFT JOIN process_frames f ON f.pid = i.pid
+               WHERE f.hash IS DISTINCT FROM i.hash),
             up AS (
-              INSERT INTO process_frames (pid, frame, hash, version)
-              SELECT $1, $2::jsonb, $3, COALESCE((SELECT version FROM prev), 0) + 1
-              WHERE NOT EXISTS (SELECT 1 FROM prev WHERE hash = $3)
-              ON CONFLICT (pid) DO UPDATE SET frame = EXCLUDED.frame, hash = EXCLUDED.hash, version = EXCLUDED.version
-              RETURNING version)
-       INSERT INTO process_snapshots (pid, version, content, hash) SELECT $1, version, $2::jsonb, $3 FROM up`,
-      [frame.pid, content, hash],
+              INSERT INTO process_frames (pid, frame, hash, version) SELECT pid, frame, hash, version FROM changed
+              ON CONFLICT (pid) DO UPDATE SET frame = EXCLUDED.frame, hash = EXCLUDED.hash, version = EXCLUDED.version)
+       INSERT INTO process_snapshots (pid, version, content, hash) SELECT pid, version, frame, hash FROM changed`,
+      [cs.frames.map((f) => f.pid), cs.frames.map((f) => canonicalJson(f)), cs.frames.map((f) => frameHash(f))],
     );
   }
-  if (cs.changes.length > 0) {
-    const pcbs = new Map([...cs.created, ...cs.updated.map((u) => u.pcb)].map((p) => [p.pid, p]));
-    const params = cs.changes.flatMap((c) => [
-      'task.changed',
-      JSON.stringify({
-        rooms: roomsForProcessChange(c),
-        change: {
-          pid: c.pid,
-          version: c.version,
-          service: c.service,
-          serviceLabel: labels.service(pcbs.get(c.pid)?.designVersion ?? 0, c.service),
-          state: c.state,
-          fromState: c.fromState,
-          assignee: c.assignee,
-          candidateRoles: c.candidateRoles,
-          entity: c.entity ? { ...c.entity, label: labels.entity(c.entity.type, c.entity.id) } : null,
-          kind: c.kind,
-          priority: c.priority,
-          scheduledAt: iso(pcbs.get(c.pid)?.scheduledAt ?? null),
-          deadline: iso(pcbs.get(c.pid)?.deadline ?? null),
-          at: c.at,
-        },
-        audience: {
-          designVersion: pcbs.get(c.pid)?.designVersion ?? 0,
-          creator: pcbs.get(c.pid)?.creator ?? null,
-        },
-      } satisfies TaskChangedMessage),
+  const published = cs.effects.filter((e) => e.kind === 'publish');
+  if (published.length > 0) {
+    const params = published.flatMap((e) => [
+      e.topic,
+      JSON.stringify({ change: e.change } satisfies ProcessChangedMessage),
     ]);
-    const values = cs.changes.map((_, i) => placeholders(i, 2)).join(', ');
+    const values = published.map((_, i) => placeholders(i, 2)).join(', ');
     await tx.query(`INSERT INTO outbox (topic, payload) VALUES ${values}`, params);
   }
 }

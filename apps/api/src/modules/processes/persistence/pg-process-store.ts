@@ -2,10 +2,29 @@ import type { ContextFrame, EntityRef, EntityView, OperatorView, Pcb, ProcessSto
 import { rowToPcb, type ProcessRow } from './process-row';
 import type { SqlRunner } from './sql-runner';
 
+/** A locked `processes` row with its frame and entity, as {@link PgProcessStore.get} reads them. */
+type LockedRow = ProcessRow & {
+  audit_head: string | null;
+  frame__: ContextFrame | null;
+  entity_label__: string | null;
+  entity_attributes__: Record<string, unknown> | null;
+};
+
+/** Looks an operator up for the kernel (e.g. the creator of a journey, whose roles pick an assignee). */
+export type OperatorLookup = (key: string) => Promise<OperatorView | null>;
+
+const entityKey = (ref: EntityRef) => `${ref.type}\u0000${ref.id}`;
+
 /**
- * The kernel's {@link ProcessStore} over PostgreSQL, bound to ONE transaction. `get` locks the row
- * (`FOR UPDATE`), so two commands on the same process serialize and the second sees the first's result
- * (e.g. a lost claim race answers ALREADY_CLAIMED instead of overwriting).
+ * The kernel's {@link ProcessStore} over PostgreSQL, bound to ONE transaction and one command: it reads each
+ * row once.
+ *
+ * - `get` locks the process row together with its context frame (`FOR UPDATE OF p, f`, so a read that waited for
+ *   another command's lock sees that command's frame too — PostgreSQL re-fetches locked rows only) and reads its
+ *   entity in the same statement. Two commands on the same process serialize, and the second sees the first's
+ *   result (a lost claim race answers ALREADY_CLAIMED instead of overwriting).
+ * - frames, entities and operators read once are served from memory for the rest of the command (entities are
+ *   not locked: rules read them as they were when first needed).
  */
 export class PgProcessStore implements ProcessStore {
   /**
@@ -13,18 +32,63 @@ export class PgProcessStore implements ProcessStore {
    * read with the row lock, so the changeset writer can extend each audit hash chain without another query.
    */
   readonly auditHeads = new Map<number, string | null>();
+  private readonly frames = new Map<number, ContextFrame | null>();
+  private readonly entities = new Map<string, EntityView | null>();
+  private readonly operators = new Map<string, OperatorView | null>();
+  private readonly locked = new Map<number, Pcb>();
 
-  constructor(private readonly tx: SqlRunner) {}
+  /**
+   * @param operatorLookup where operators come from (default: one query each); the command's own actor and a
+   *   short-lived directory cache are the usual sources.
+   */
+  constructor(
+    private readonly tx: SqlRunner,
+    private readonly operatorLookup: OperatorLookup | null = null,
+  ) {}
 
-  /** The process, locked `FOR UPDATE` until the transaction ends; null when missing. Notes its audit head. */
+  /**
+   * The process, locked `FOR UPDATE` (with its frame) until the transaction ends; null when missing. Notes its
+   * audit head, frame and entity for later reads. A second call for the same pid answers from memory.
+   */
   async get(pid: number): Promise<Pcb | null> {
-    const rows = await this.tx.query<(ProcessRow & { audit_head: string | null })[]>(
-      'SELECT * FROM processes WHERE pid = $1 FOR UPDATE',
+    const known = this.locked.get(pid);
+    if (known) return known;
+    let rows = await this.tx.query<LockedRow[]>(
+      `SELECT p.*, f.frame AS frame__, e.label AS entity_label__, e.attributes AS entity_attributes__
+         FROM processes p JOIN process_frames f ON f.pid = p.pid
+         LEFT JOIN entities e ON e.type = p.entity_type AND e.id = p.entity_id
+        WHERE p.pid = $1 FOR UPDATE OF p, f`,
       [pid],
     );
-    if (!rows[0]) return null;
-    this.auditHeads.set(pid, rows[0].audit_head);
-    return rowToPcb(rows[0]);
+    // Every process gets a frame when it is created; one without (written by hand) is locked alone.
+    if (!rows[0]) {
+      rows = await this.tx.query<LockedRow[]>(
+        `SELECT p.*, NULL::jsonb AS frame__, e.label AS entity_label__, e.attributes AS entity_attributes__
+           FROM processes p LEFT JOIN entities e ON e.type = p.entity_type AND e.id = p.entity_id
+          WHERE p.pid = $1 FOR UPDATE OF p`,
+        [pid],
+      );
+    }
+    const row = rows[0];
+    if (!row) return null;
+    const pcb = rowToPcb(row);
+    this.auditHeads.set(pid, row.audit_head);
+    this.frames.set(pid, row.frame__);
+    if (pcb.entity && !this.entities.has(entityKey(pcb.entity))) {
+      this.entities.set(
+        entityKey(pcb.entity),
+        row.entity_label__ === null && row.entity_attributes__ === null
+          ? null
+          : {
+              type: pcb.entity.type,
+              id: pcb.entity.id,
+              label: row.entity_label__ ?? '',
+              attributes: row.entity_attributes__ ?? {},
+            },
+      );
+    }
+    this.locked.set(pid, pcb);
+    return pcb;
   }
 
   private async list(where: string, value: number): Promise<Pcb[]> {
@@ -47,26 +111,46 @@ export class PgProcessStore implements ProcessStore {
     return this.list('caller_pid = $1', pid);
   }
 
-  /** The current context frame of `pid`, null when it has none. */
+  /** The current context frame of `pid` (read with its lock by {@link get}, else now), null when it has none. */
   async frame(pid: number): Promise<ContextFrame | null> {
+    if (this.frames.has(pid)) return this.frames.get(pid) ?? null;
     const rows = await this.tx.query<{ frame: ContextFrame }[]>('SELECT frame FROM process_frames WHERE pid = $1', [
       pid,
     ]);
     return rows[0]?.frame ?? null;
   }
 
-  /** The business entity `ref` (type, id, label, attributes), null when missing. */
+  /** The business entity `ref` (type, id, label, attributes), null when missing; read once per command. */
   async entity(ref: EntityRef): Promise<EntityView | null> {
+    const key = entityKey(ref);
+    if (this.entities.has(key)) return this.entities.get(key) ?? null;
     const rows = await this.tx.query<
       { type: string; id: string; label: string; attributes: Record<string, unknown> }[]
     >('SELECT type, id, label, attributes FROM entities WHERE type = $1 AND id = $2', [ref.type, ref.id]);
+    this.entities.set(key, rows[0] ?? null);
     return rows[0] ?? null;
   }
 
-  /** The operator `key` (key, label, roles), null when missing. */
+  /** Notes an entity the command created or knows already (so rules and labels need no read). */
+  knowEntity(view: EntityView): void {
+    this.entities.set(entityKey(view), view);
+  }
+
+  /** The label of an entity read or noted in this command (undefined when it was never read). */
+  knownEntityLabel(ref: EntityRef): string | null | undefined {
+    const key = entityKey(ref);
+    return this.entities.has(key) ? (this.entities.get(key)?.label ?? null) : undefined;
+  }
+
+  /** The operator `key` (key, label, roles), null when missing; once per command. */
   async operator(key: string): Promise<OperatorView | null> {
-    const rows = await this.tx.query<OperatorView[]>('SELECT key, label, roles FROM operators WHERE key = $1', [key]);
-    return rows[0] ?? null;
+    if (this.operators.has(key)) return this.operators.get(key) ?? null;
+    const found = this.operatorLookup
+      ? await this.operatorLookup(key)
+      : ((await this.tx.query<OperatorView[]>('SELECT key, label, roles FROM operators WHERE key = $1', [key]))[0] ??
+        null);
+    this.operators.set(key, found);
+    return found;
   }
 
   /** A fresh pid from `process_pid_seq` (gaps after rollbacks are expected). */

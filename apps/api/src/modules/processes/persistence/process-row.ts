@@ -101,6 +101,38 @@ export const PROCESS_COLUMNS = [
   'updated_at',
 ] as const;
 
+/** PostgreSQL type of each {@link PROCESS_COLUMNS} entry, in the same order (for typed VALUES lists). */
+export const PROCESS_COLUMN_TYPES: readonly string[] = [
+  'bigint', // pid
+  'text', // service
+  'int', // design_version
+  'text', // kind
+  'text', // state
+  'int', // priority
+  'bigint', // parent_pid
+  'bigint', // previous_pid
+  'text', // program
+  'bigint', // caller_pid
+  'jsonb', // join_info
+  'text', // entity_type
+  'text', // entity_id
+  'text', // assignee
+  'text[]', // candidate_roles
+  'text', // creator
+  'timestamptz', // scheduled_at
+  'timestamptz', // deadline
+  'timestamptz', // started_at
+  'timestamptz', // ended_at
+  'text', // wait_reason
+  'text', // suspend_reason
+  'text', // resume_state
+  'text', // terminated_reason
+  'jsonb', // form_data
+  'int', // version
+  'timestamptz', // created_at
+  'timestamptz', // updated_at
+];
+
 /**
  * PCB → query parameters, one per {@link PROCESS_COLUMNS} entry in the same order: epoch-ms times as `Date`,
  * `join` and `formData` as JSON text (for `jsonb`), the entity split into type and id, `null` kept as is.
@@ -138,4 +170,8 @@ export function pcbToParams(p: Pcb): unknown[] {
     new Date(p.createdAt),
     new Date(p.updatedAt),
   ];
+}
+
+if (PROCESS_COLUMN_TYPES.length !== PROCESS_COLUMNS.length) {
+  throw new Error('PROCESS_COLUMN_TYPES must give one type per entry of PROCESS_COLUMNS');
 }
