@@ -28,6 +28,8 @@ import { OperatorsModule } from './modules/operators/operators.module';
 import { DesignsModule } from './modules/designs/designs.module';
 import { ProcessesModule } from './modules/processes/processes.module';
 import { TasksModule } from './modules/tasks/tasks.module';
+import { ClockModule } from './infra/clock/clock.module';
+import { TimersModule } from './modules/timers/timers.module';
 
 /** DI token of the embedded PostgreSQL handle (null with an external `DATABASE_URL`). */
 export const EMBEDDED_POSTGRES = Symbol('EMBEDDED_POSTGRES');
@@ -77,6 +79,8 @@ export class AppModule implements NestModule {
         DesignsModule,
         ProcessesModule,
         TasksModule,
+        ClockModule,
+        TimersModule.forRoot(),
       ],
       providers: [{ provide: EMBEDDED_POSTGRES, useValue: embedded }, EmbeddedPostgresLifecycle],
     };

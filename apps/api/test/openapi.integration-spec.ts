@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestApp, type TestApp } from './utils/test-app';
+import { startTestApp, TEST_ADMIN_PASSWORD, type TestApp } from './utils/test-app';
 
 describe('OpenAPI document', () => {
   let t: TestApp;
@@ -29,6 +29,19 @@ describe('OpenAPI document', () => {
       ]),
     );
     expect(document.paths['/api/v1/me'].get.security).toEqual([{ bearer: [] }]);
+  });
+
+  it('has no test clock without OPKERNEL_CLOCK=manual: neither a route nor a document entry', async () => {
+    const login = await t.request('POST', '/v1/auth/login', {
+      body: { username: 'admin', password: TEST_ADMIN_PASSWORD },
+    });
+    const { accessToken } = (await login.json()) as { accessToken: string };
+    expect((await t.request('GET', '/v1/test/clock', { token: accessToken })).status).toBe(404);
+    expect((await t.request('POST', '/v1/test/clock', { token: accessToken, body: { advanceMs: 1 } })).status).toBe(
+      404,
+    );
+    const document = (await (await fetch(`${t.url}/api/docs-json`)).json()) as { paths: Record<string, unknown> };
+    expect(Object.keys(document.paths)).not.toContain('/api/v1/test/clock');
   });
 
   it('serves the UI at /api/docs', async () => {

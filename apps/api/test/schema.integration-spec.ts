@@ -157,6 +157,7 @@ describe('schema, migrations and the PCB mapper', () => {
         'process_snapshots',
         'processes',
         'refresh_tokens',
+        'timers',
       ]);
       for (let i = 0; i < MIGRATIONS.length; i++) await other.undoLastMigration({ transaction: 'each' });
       expect(await tables()).toEqual(['migrations']);

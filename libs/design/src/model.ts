@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { SYS_CALLS } from '@opkernel/kernel';
 
 /**
  * The design-time model of opkernel: services, events, instructions, service rules, roles, operators,
@@ -84,14 +85,8 @@ export const Event = z
 export type Event = z.infer<typeof Event>;
 
 /** The kernel's system calls (reference §3.5), plus `terminate`. */
-export const SysCall = z.enum([
-  'start_service',
-  'call_sub_service',
-  'calling_return',
-  'start_iteration_service',
-  'start_parallel_service',
-  'terminate',
-]);
+/** The kernel's system calls: the one list is the kernel's registry (`SYS_CALLS`), so the two cannot drift. */
+export const SysCall = z.enum(SYS_CALLS);
 export type SysCall = z.infer<typeof SysCall>;
 
 export const Instruction = z

@@ -173,5 +173,6 @@ describe('fan-out instructions and joins', () => {
       kernel.startProcess({ service: 'batch', designVersion: 1, entity: null, actor: ops.fang! }),
     ).rejects.toMatchObject({ code: 'CASCADE_LIMIT' });
     expect(store.pcbs.size).toBe(0);
-  });
+    // 10 000 steps of FEEL evaluation: a few seconds on a busy 2-core machine.
+  }, 60_000);
 });

@@ -3,9 +3,10 @@ import { entryPoints, type DesignIndex } from '../design/kernel-design';
 import { ForbiddenError, IllegalTransitionError, KernelError } from '../errors/kernel-error';
 import { INSTRUCTIONS } from '../instructions/registry';
 import type { EntityRef, Pcb } from '../pcb/pcb';
-import type { Clock, DesignSource, ExpressionEvaluator, ProcessStore } from '../ports/ports';
-import { DEFAULT_CASCADE_LIMIT, Run } from './run';
-import type { Actor, Changeset } from './types';
+import type { InstructionRegistry } from '../instructions/context';
+import type { Clock, DesignSource, ExpressionEvaluator, IdGenerator, ProcessStore } from '../ports/ports';
+import { Run } from './run';
+import type { Actor, Changeset, Timer } from './types';
 
 /** Input of {@link Kernel.startProcess}. */
 export type StartProcessInput = {
@@ -21,15 +22,20 @@ export type StartProcessInput = {
 };
 
 /**
- * Dependencies of the kernel: storage (one transaction per command), designs, clock, and optionally the
- * evaluator of rule expressions (default: in-process `evaluateExpression`, without a time or memory budget).
+ * Dependencies of the kernel: storage (one transaction per command), pid generator, designs, clock, and optionally
+ * the evaluator of rule expressions (default: in-process `evaluateExpression`, without a time or memory budget)
+ * and the instruction registry.
  */
 export type KernelDeps = {
   store: ProcessStore;
+  /** Where new pids come from. */
+  ids: IdGenerator;
   designs: DesignSource;
   clock: Clock;
   cascadeLimit?: number;
   evaluator?: ExpressionEvaluator;
+  /** The system calls instructions may name (default {@link INSTRUCTIONS}). */
+  instructions?: InstructionRegistry;
 };
 
 /** True when the actor's roles allow the service (admins may act on everything). */
@@ -57,15 +63,16 @@ export class Kernel {
   constructor(private readonly deps: KernelDeps) {}
 
   private run(actor: Actor | null): Run {
-    return new Run(
-      this.deps.store,
-      this.deps.designs,
-      this.deps.clock,
-      actor?.key ?? null,
-      INSTRUCTIONS,
-      this.deps.cascadeLimit ?? DEFAULT_CASCADE_LIMIT,
-      this.deps.evaluator,
-    );
+    return new Run({
+      store: this.deps.store,
+      ids: this.deps.ids,
+      designs: this.deps.designs,
+      clock: this.deps.clock,
+      actor,
+      instructions: this.deps.instructions ?? INSTRUCTIONS,
+      cascadeLimit: this.deps.cascadeLimit,
+      evaluator: this.deps.evaluator,
+    });
   }
 
   /**
@@ -363,6 +370,30 @@ export class Kernel {
       { from: pcb.assignee, to: target.key },
     );
     return this.finish(run, pid);
+  }
+
+  /**
+   * A timer fell due (the API's timer sweep calls this, as the `timer` actor, in the transaction that deletes the
+   * timer row, so each timer fires once). A `deadline` timer of a process that is still live and still has that
+   * deadline audits `deadline.passed`; anything else (ended, deadline moved) changes nothing.
+   * @throws ProcessNotFoundError when the process is gone
+   */
+  async fireTimer(timer: Timer, actor: Actor): Promise<Changeset> {
+    const run = this.run(actor);
+    const pcb = await run.uow.load(timer.pid);
+    if (timer.purpose === 'deadline' && pcb.state !== 'TERMINATED' && pcb.deadline === timer.dueAt) {
+      run.record(
+        pcb,
+        'deadline.passed',
+        pcb.state,
+        pcb.state,
+        { timer: timer.key },
+        {
+          deadline: new Date(timer.dueAt).toISOString(),
+        },
+      );
+    }
+    return this.finish(run, pcb.pid);
   }
 
   /** ERROR → the state before the failure (admins). */

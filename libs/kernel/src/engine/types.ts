@@ -1,14 +1,23 @@
 import type { ContextFrame } from '../context/frame';
 import type { EntityRef, Pcb, ProcessKind, ProcessState } from '../pcb/pcb';
 
-/** Who issues a command: an operator (key, role keys, admin flag). */
-export type Actor = { key: string; roles: string[]; admin: boolean };
+/**
+ * What kind of actor issues a command: a person signed in (`operator`), an integrator's API token
+ * (`integration`), or a part of opkernel itself acting on its own — the `scheduler`, a `timer` that fell due, a
+ * deck `worker`.
+ */
+export type ActorKind = 'operator' | 'integration' | 'scheduler' | 'timer' | 'worker';
+
+/** Who issues a command: key, role keys, admin flag, and its kind (default `operator`). */
+export type Actor = { key: string; roles: string[]; admin: boolean; kind?: ActorKind };
 
 /** One audit row: who did what to which process, from which state to which, and why. */
 export type AuditEntry = {
   pid: number;
-  /** Operator key, or null for the kernel itself (rules, cascades). */
+  /** Actor key, or null for the kernel itself (rules, cascades). */
   actor: string | null;
+  /** The actor's kind; null with a null actor. */
+  actorKind: ActorKind | null;
   action: string;
   fromState: ProcessState | null;
   toState: ProcessState | null;
@@ -48,11 +57,31 @@ export type ProcessChange = {
  * Something a command asks for besides its rows, applied by the API's changeset writer in the command's own
  * transaction (so it happens exactly when the rows commit) and carried out after commit through the outbox.
  * - `publish`: one message on an outbox topic for every subscriber of that topic (the live channel subscribes
- *   to `process.changed` and builds its pushes from it).
+ *   to `process.changed` and builds its pushes from it);
+ * - `timer.set` / `timer.cancel`: a due {@link Timer} kept in the database, fired once by the timer sweep.
  *
- * Later kinds (enqueue on a deck, set or cancel a timer, dispatch, booking) join this union.
+ * Later kinds (enqueue on a deck, dispatch, booking) join this union.
  */
-export type Effect = { kind: 'publish'; topic: 'process.changed'; change: ProcessChange };
+export type Effect =
+  | { kind: 'publish'; topic: 'process.changed'; change: ProcessChange }
+  | { kind: 'timer.set'; timer: Timer }
+  | { kind: 'timer.cancel'; key: string };
+
+/**
+ * A timer a command set: when `dueAt` has come (by the clock the API runs on), the timer sweep fires it once
+ * as a kernel command (`Kernel.fireTimer`) by the `timer` actor. Setting a timer with the key of a pending
+ * one moves it.
+ * - `deadline`: the process's `deadline` (set while it is live, cancelled when it ends); firing it audits
+ *   `deadline.passed` on a process that is still live (the scheduler's SLA clocks build on it).
+ */
+export type Timer = {
+  /** Unique per pending timer, e.g. `deadline:42`. */
+  key: string;
+  pid: number;
+  purpose: 'deadline';
+  /** Epoch ms. */
+  dueAt: number;
+};
 
 /**
  * Everything one command changed, to be written in ONE transaction: new and updated PCBs (with the version

@@ -3,17 +3,16 @@ import { newFrame } from '../context/frames';
 import { KernelError, ProcessNotFoundError } from '../errors/kernel-error';
 import type { Pcb } from '../pcb/pcb';
 import type { ProcessStore } from '../ports/ports';
+import { timerEffects } from './timers';
 import type { AuditEntry, Changeset, Effect, ProcessChange } from './types';
 
 /** A saved state of a {@link UnitOfWork}, to undo a failed instruction's partial effects. */
-export type Checkpoint = {
-  pcbs: Map<number, Pcb>;
-  originals: Map<number, Pcb | null>;
-  frames: Map<number, ContextFrame>;
-  dirtyFrames: Set<number>;
-  locked: Set<number>;
-  auditLength: number;
-};
+export type Checkpoint = { journalLength: number; auditLength: number };
+
+/** One undoable write to the unit's maps and sets: what the key held before (`had` false: it was absent). */
+type JournalEntry =
+  | { kind: 'map'; map: Map<number, unknown>; key: number; had: boolean; prev: unknown }
+  | { kind: 'set'; set: Set<number>; key: number; had: boolean };
 
 /**
  * The working set of one command: PCBs and frames read through the {@link ProcessStore}, changed in memory, and
@@ -26,17 +25,30 @@ export type Checkpoint = {
  * lock and concurrent commands touching it serialize.
  */
 export class UnitOfWork {
-  private pcbs = new Map<number, Pcb>();
+  private readonly pcbs = new Map<number, Pcb>();
   /** Original of each PCB read; `null` for PCBs created in this unit. */
-  private originals = new Map<number, Pcb | null>();
-  private frames = new Map<number, ContextFrame>();
-  private dirtyFrames = new Set<number>();
-  private locked = new Set<number>();
+  private readonly originals = new Map<number, Pcb | null>();
+  private readonly frames = new Map<number, ContextFrame>();
+  private readonly dirtyFrames = new Set<number>();
+  private readonly locked = new Set<number>();
+  /** Every write to the maps and sets above, oldest first, so a checkpoint is O(1) and a restore O(writes since). */
+  private readonly journal: JournalEntry[] = [];
   /** Store rows of list reads made while their anchor process was locked by this unit (see {@link list}). */
   private readonly listed = new Map<string, Pcb[]>();
   readonly audit: AuditEntry[] = [];
 
   constructor(readonly store: ProcessStore) {}
+
+  private setIn<V>(map: Map<number, V>, key: number, value: V): void {
+    this.journal.push({ kind: 'map', map: map as Map<number, unknown>, key, had: map.has(key), prev: map.get(key) });
+    map.set(key, value);
+  }
+
+  private addTo(set: Set<number>, key: number): void {
+    if (set.has(key)) return;
+    this.journal.push({ kind: 'set', set, key, had: false });
+    set.add(key);
+  }
 
   /** The process, locked. @throws ProcessNotFoundError; KernelError VERSION_CONFLICT (see class doc) */
   async load(pid: number): Promise<Pcb> {
@@ -55,24 +67,24 @@ export class UnitOfWork {
       throw new KernelError('VERSION_CONFLICT', `process ${pid} changed while this command ran`, { pid });
     }
     if (!this.pcbs.has(pid)) {
-      this.pcbs.set(pid, row);
-      this.originals.set(pid, row);
+      this.setIn(this.pcbs, pid, row);
+      this.setIn(this.originals, pid, row);
     }
-    this.locked.add(pid);
+    this.addTo(this.locked, pid);
     return this.pcbs.get(pid)!;
   }
 
   /** Replaces the working copy of a PCB that was loaded (locked) or created in this unit. */
   put(pcb: Pcb): void {
     if (!this.locked.has(pcb.pid)) throw new Error(`pcb ${pcb.pid} was not loaded in this unit of work`);
-    this.pcbs.set(pcb.pid, pcb);
+    this.setIn(this.pcbs, pcb.pid, pcb);
   }
 
   /** Adds a PCB created by this command with its first frame. */
   create(pcb: Pcb, frame: ContextFrame): void {
-    this.pcbs.set(pcb.pid, pcb);
-    this.originals.set(pcb.pid, null);
-    this.locked.add(pcb.pid);
+    this.setIn(this.pcbs, pcb.pid, pcb);
+    this.setIn(this.originals, pcb.pid, null);
+    this.addTo(this.locked, pcb.pid);
     this.setFrame(frame);
   }
 
@@ -82,35 +94,39 @@ export class UnitOfWork {
     if (cached) return cached;
     await this.tryLoad(pid);
     const stored = (await this.store.frame(pid)) ?? newFrame(pid, null);
-    this.frames.set(pid, stored);
+    this.setIn(this.frames, pid, stored);
     return stored;
   }
 
   /** Replaces a frame (frames are immutable values: pass a new object). */
   setFrame(frame: ContextFrame): void {
-    this.frames.set(frame.pid, frame);
-    this.dirtyFrames.add(frame.pid);
+    this.setIn(this.frames, frame.pid, frame);
+    this.addTo(this.dirtyFrames, frame.pid);
   }
 
-  /** Saves the unit's state (cheap: PCBs and frames are immutable values). */
+  /** Saves the unit's state: O(1), a mark in the journal of writes. */
   checkpoint(): Checkpoint {
-    return {
-      pcbs: new Map(this.pcbs),
-      originals: new Map(this.originals),
-      frames: new Map(this.frames),
-      dirtyFrames: new Set(this.dirtyFrames),
-      locked: new Set(this.locked),
-      auditLength: this.audit.length,
-    };
+    return { journalLength: this.journal.length, auditLength: this.audit.length };
   }
 
-  /** Returns to a {@link checkpoint}: everything done since is forgotten (database locks are kept). */
+  /**
+   * Returns to a {@link checkpoint}: every write since is undone, newest first, and the audit rows since are
+   * dropped. Database locks are kept: a process first locked since stays marked locked when it was already
+   * known (read through a list) at the checkpoint; one first seen since is forgotten altogether.
+   */
   restore(cp: Checkpoint): void {
-    this.pcbs = new Map(cp.pcbs);
-    this.originals = new Map(cp.originals);
-    this.frames = new Map(cp.frames);
-    this.dirtyFrames = new Set(cp.dirtyFrames);
-    this.locked = new Set([...cp.locked, ...this.locked].filter((pid) => cp.pcbs.has(pid)));
+    const relocked: number[] = [];
+    while (this.journal.length > cp.journalLength) {
+      const entry = this.journal.pop()!;
+      if (entry.kind === 'map') {
+        if (entry.had) entry.map.set(entry.key, entry.prev);
+        else entry.map.delete(entry.key);
+      } else {
+        entry.set.delete(entry.key);
+        if (entry.set === this.locked) relocked.push(entry.key);
+      }
+    }
+    for (const pid of relocked) if (this.pcbs.has(pid)) this.locked.add(pid);
     this.audit.length = cp.auditLength;
   }
 
@@ -121,8 +137,8 @@ export class UnitOfWork {
   private merge(rows: Pcb[], belongs: (p: Pcb) => boolean): Pcb[] {
     for (const row of rows) {
       if (!this.locked.has(row.pid)) {
-        this.pcbs.set(row.pid, row);
-        this.originals.set(row.pid, row);
+        this.setIn(this.pcbs, row.pid, row);
+        this.setIn(this.originals, row.pid, row);
       }
     }
     return [...this.pcbs.values()].filter(belongs).sort((a, b) => a.pid - b.pid);
@@ -181,6 +197,7 @@ export class UnitOfWork {
     const created: Pcb[] = [];
     const updated: { pcb: Pcb; expectedVersion: number }[] = [];
     const changes: ProcessChange[] = [];
+    const timers: Effect[] = [];
     for (const [pid, pcb] of this.pcbs) {
       const original = this.originals.get(pid);
       if (original === undefined) continue;
@@ -193,6 +210,7 @@ export class UnitOfWork {
         updated.push({ pcb: final, expectedVersion: original.version });
       } else continue;
       this.pcbs.set(pid, final);
+      timers.push(...timerEffects(original, final));
       changes.push({
         pid,
         version: final.version,
@@ -223,7 +241,7 @@ export class UnitOfWork {
       frames: [...this.dirtyFrames].map((pid) => this.frames.get(pid)!),
       audit: this.audit,
       changes,
-      effects: changes.map((change): Effect => ({ kind: 'publish', topic: 'process.changed', change })),
+      effects: [...changes.map((change): Effect => ({ kind: 'publish', topic: 'process.changed', change })), ...timers],
       result,
     };
   }

@@ -1,4 +1,4 @@
-import type { InstructionHandler } from '../engine/run';
+import type { InstructionHandler } from './context';
 import { operandOf, owningInstance, priorityParam, programFor, ruleCause } from './scope';
 
 /**
@@ -25,7 +25,7 @@ export const callSubService: InstructionHandler = async (run, subject, rule, ind
     },
     ruleCause(subject, rule, 'call_sub_service'),
   );
-  const current = caller ? await run.uow.load(caller.pid) : null;
+  const current = caller ? await run.load(caller.pid) : null;
   if (current && current.state === 'RUNNING' && callee.state !== 'TERMINATED') {
     await run.apply(
       current.pid,

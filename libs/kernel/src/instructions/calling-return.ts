@@ -1,5 +1,5 @@
 import type { Pcb } from '../pcb/pcb';
-import type { InstructionHandler, Run } from '../engine/run';
+import type { InstructionContext, InstructionHandler } from './context';
 import { InstructionError } from '../errors/instruction-error';
 import { owningInstance, ruleCause } from './scope';
 
@@ -7,10 +7,10 @@ import { owningInstance, ruleCause } from './scope';
  * Cancels every open descendant of `instance`, top-down (a parent before its children, so a closed callee never
  * wakes or faults a caller that is itself being closed). `cause.closing` names the instance.
  */
-async function closeOpenSteps(run: Run, instance: Pcb, cause: Record<string, unknown>): Promise<void> {
-  for (const child of await run.uow.children(instance.pid)) {
+async function closeOpenSteps(run: InstructionContext, instance: Pcb, cause: Record<string, unknown>): Promise<void> {
+  for (const child of await run.children(instance.pid)) {
     if (child.state !== 'TERMINATED') {
-      const current = await run.uow.load(child.pid);
+      const current = await run.load(child.pid);
       if (current.state !== 'TERMINATED') {
         await run.apply(child.pid, { type: 'cancel', reason: `closed by return of pid ${instance.pid}` }, cause, {
           closedBy: instance.pid,
@@ -22,9 +22,9 @@ async function closeOpenSteps(run: Run, instance: Pcb, cause: Record<string, unk
 }
 
 /** The instance's return value: the form data of its completed steps, keyed by service. */
-async function collectReturnValue(run: Run, instance: Pcb): Promise<Record<string, unknown>> {
+async function collectReturnValue(run: InstructionContext, instance: Pcb): Promise<Record<string, unknown>> {
   const out: Record<string, unknown> = {};
-  for (const child of await run.uow.children(instance.pid)) {
+  for (const child of await run.children(instance.pid)) {
     if (child.terminatedReason === 'completed' && child.formData) out[child.service] = child.formData;
   }
   return out;
@@ -45,9 +45,9 @@ export const callingReturn: InstructionHandler = async (run, subject, rule, inde
     throw new InstructionError(`calling_return: program instance ${instance.pid} is in ERROR`);
   const cause = { ...ruleCause(subject, rule, 'calling_return'), closing: instance.pid };
   await closeOpenSteps(run, instance, cause);
-  const frame = await run.uow.frame(instance.pid);
-  run.uow.setFrame({ ...frame, returnValue: await collectReturnValue(run, instance) });
-  let current = await run.uow.load(instance.pid);
+  const frame = await run.frame(instance.pid);
+  run.setFrame({ ...frame, returnValue: await collectReturnValue(run, instance) });
+  let current = await run.load(instance.pid);
   if (current.state === 'SUSPENDED') current = await run.apply(current.pid, { type: 'resume' }, cause);
   if (current.state === 'READY') current = await run.apply(current.pid, { type: 'start' }, cause);
   await run.apply(current.pid, { type: 'complete' }, cause);

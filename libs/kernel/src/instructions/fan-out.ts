@@ -1,5 +1,5 @@
 import type { Pcb } from '../pcb/pcb';
-import type { InstructionHandler, Run } from '../engine/run';
+import type { InstructionContext, InstructionHandler } from './context';
 import type { DesignIndex, KernelRule } from '../design/kernel-design';
 import { rolesAllowing } from '../assignment/assign';
 import { InstructionError } from '../errors/instruction-error';
@@ -20,7 +20,7 @@ function positiveInt(value: unknown, name: string, fallback: number): number {
 }
 
 async function fanOut(
-  run: Run,
+  run: InstructionContext,
   subject: Pcb,
   rule: KernelRule,
   index: DesignIndex,
@@ -56,7 +56,7 @@ async function fanOut(
       cause,
     );
   }
-  const current = await run.uow.load(target.pid);
+  const current = await run.load(target.pid);
   if (current.state === 'RUNNING')
     await run.apply(current.pid, { type: 'wait', reason: `joining ${children.length} ${kind} children` }, cause);
 }

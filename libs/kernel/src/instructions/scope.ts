@@ -1,6 +1,6 @@
 import type { DesignIndex, KernelRule } from '../design/kernel-design';
 import type { Pcb } from '../pcb/pcb';
-import type { Run } from '../engine/run';
+import type { InstructionContext } from './context';
 import { InstructionError } from '../errors/instruction-error';
 
 /**
@@ -22,13 +22,13 @@ export function spawnsInside(subject: Pcb, rule: KernelRule, index: DesignIndex)
  * the subject's parent (the instance whose program the subject runs in), or null for a root-level step.
  */
 export async function owningInstance(
-  run: Run,
+  run: InstructionContext,
   subject: Pcb,
   rule: KernelRule,
   index: DesignIndex,
 ): Promise<Pcb | null> {
   if (spawnsInside(subject, rule, index)) return subject;
-  return subject.parentPid !== null ? run.uow.load(subject.parentPid) : null;
+  return subject.parentPid !== null ? run.load(subject.parentPid) : null;
 }
 
 /** The program a process started by `rule` runs in: the instance's own program inside it, else the rule's. */

@@ -1,4 +1,4 @@
-import type { InstructionHandler } from '../engine/run';
+import type { InstructionHandler } from './context';
 import { operandOf, priorityParam, programFor, ruleCause, spawnsInside } from './scope';
 
 /**

@@ -5,6 +5,24 @@ import type { EntityRef, Pcb } from '../pcb/pcb';
 /** Time source. The kernel never reads the wall clock itself. */
 export type Clock = { now(): number /* epoch ms */ };
 
+/** A clock that moves only when told (tests, and the API's `OPKERNEL_CLOCK=manual` test mode). */
+export class ManualClock implements Clock {
+  /** @param current start time, epoch ms */
+  constructor(private current = Date.UTC(2026, 0, 5, 9, 0, 0)) {}
+  now(): number {
+    return this.current;
+  }
+  /** Moves forward by `ms` milliseconds. @throws Error for a negative `ms` (time never goes back) */
+  advance(ms: number): void {
+    if (ms < 0) throw new Error('ManualClock cannot go back in time');
+    this.current += ms;
+  }
+  /** Sets the time (epoch ms). @throws Error when it is earlier than now */
+  set(at: number): void {
+    this.advance(at - this.current);
+  }
+}
+
 /** An entity as rules see it. */
 export type EntityView = { type: string; id: string; label: string; attributes: Record<string, unknown> };
 
@@ -26,7 +44,11 @@ export interface ProcessStore {
   frame(pid: number): Promise<ContextFrame | null>;
   entity(ref: EntityRef): Promise<EntityView | null>;
   operator(key: string): Promise<OperatorView | null>;
-  /** Next pid from the database sequence. */
+}
+
+/** Where new pids come from (the API: a database sequence inside the command's transaction). */
+export interface IdGenerator {
+  /** A pid no process has had. */
   nextPid(): Promise<number>;
 }
 

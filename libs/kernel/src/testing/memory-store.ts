@@ -3,13 +3,13 @@ import { indexDesign, type DesignIndex, type KernelDesign } from '../design/kern
 import type { Changeset } from '../engine/types';
 import { KernelError } from '../errors/kernel-error';
 import type { EntityRef, Pcb } from '../pcb/pcb';
-import type { DesignSource, EntityView, OperatorView, ProcessStore } from '../ports/ports';
+import type { DesignSource, EntityView, IdGenerator, OperatorView, ProcessStore } from '../ports/ports';
 
 /**
- * An in-memory {@link ProcessStore} + {@link DesignSource} for kernel tests: it applies changesets with the
+ * An in-memory {@link ProcessStore} + {@link IdGenerator} + {@link DesignSource} for kernel tests: it applies changesets with the
  * same optimistic version check the database adapter makes, so kernel tests see real commit semantics.
  */
-export class MemoryStore implements ProcessStore {
+export class MemoryStore implements ProcessStore, IdGenerator {
   readonly pcbs = new Map<number, Pcb>();
   readonly frames = new Map<number, ContextFrame>();
   readonly audit: Changeset['audit'] = [];

@@ -5,6 +5,8 @@ import { canonicalJson } from '@opkernel/kernel';
 export type AuditContent = {
   pid: number;
   actor: string | null;
+  /** The actor's kind (operator, integration, scheduler, timer, worker); hashed only when set. */
+  actorKind?: string | null;
   action: string;
   fromState: string | null;
   toState: string | null;
@@ -20,5 +22,10 @@ export type AuditContent = {
  * 1991 and RFC 6962's append-only logs, here per process).
  */
 export function auditHash(prev: string | null, row: AuditContent): string {
-  return createHash('sha256').update(canonicalJson({ prev, row })).digest('hex');
+  // Rows written before actor kinds existed carry none: leaving an unset kind out keeps their hashes valid.
+  const { actorKind, ...rest } = row;
+  const content = actorKind ? { ...rest, actorKind } : rest;
+  return createHash('sha256')
+    .update(canonicalJson({ prev, row: content }))
+    .digest('hex');
 }

@@ -9,6 +9,7 @@ type EventRow = {
   id: string;
   pid: string;
   actor: string | null;
+  actor_kind: string | null;
   action: string;
   from_state: string | null;
   to_state: string | null;
@@ -50,7 +51,7 @@ export class AuditService {
     const endIsIntact = () => end === null || !hashed || end.head === prev;
     for (;;) {
       const batch = await this.db.query<EventRow[]>(
-        `SELECT e.id, e.pid, e.actor, e.action, e.from_state, e.to_state, e.cause, e.details, e.at, e.prev_hash, e.hash,
+        `SELECT e.id, e.pid, e.actor, e.actor_kind, e.action, e.from_state, e.to_state, e.cause, e.details, e.at, e.prev_hash, e.hash,
                 p.audit_head
            FROM process_events e JOIN processes p ON p.pid = e.pid
           WHERE (e.pid, e.id) > ($1, $2) ${pid !== undefined ? 'AND e.pid = $4' : ''}
@@ -72,6 +73,7 @@ export class AuditService {
         const expected = auditHash(prev, {
           pid: at.pid,
           actor: r.actor,
+          actorKind: r.actor_kind,
           action: r.action,
           fromState: r.from_state,
           toState: r.to_state,

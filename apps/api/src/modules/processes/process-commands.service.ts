@@ -1,15 +1,15 @@
-import { Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { Kernel, isKernelError, type Changeset, type Clock } from '@opkernel/kernel';
+import { CLOCK } from '../../infra/clock/clock.module';
 import { FeelEvaluator } from '../../infra/expressions/feel-evaluator.service';
 import { OutboxRelay } from '../../infra/outbox/outbox-relay.service';
 import { DesignRegistry } from '../designs/design-registry.service';
 import { writeChangeset } from './persistence/changeset-writer';
 import { OperatorViews } from './persistence/operator-views';
 import { PgProcessStore } from './persistence/pg-process-store';
+import { SequenceIds } from './persistence/sequence-ids';
 import type { SqlRunner } from './persistence/sql-runner';
-
-const systemClock: Clock = { now: () => Date.now() };
 
 /** PostgreSQL errors worth another try: deadlock detected, serialization failure, lock timeout. */
 const RETRYABLE_SQLSTATES = new Set(['40P01', '40001', '55P03']);
@@ -47,19 +47,20 @@ export class ProcessCommands {
     private readonly relay: OutboxRelay,
     private readonly evaluator: FeelEvaluator,
     private readonly operators: OperatorViews,
+    @Inject(CLOCK) readonly clock: Clock,
   ) {}
 
   /**
    * Runs one kernel command in its own transaction and writes its changeset; kicks the outbox relay after commit.
    * The command gets the kernel, the transaction and the command's {@link PgProcessStore} (e.g. to read the
    * locked process first: the kernel's own read of it then costs nothing).
-   * @returns the committed changeset
+   * @returns the committed changeset (null when the command found nothing to do: nothing is written)
    * @throws KernelError from the command (nothing is written); database errors after the retries are spent
    */
-  async execute(
-    command: (kernel: Kernel, tx: SqlRunner, store: PgProcessStore) => Promise<Changeset>,
+  async execute<T extends Changeset | null>(
+    command: (kernel: Kernel, tx: SqlRunner, store: PgProcessStore) => Promise<T>,
     options: ExecuteOptions = {},
-  ): Promise<Changeset> {
+  ): Promise<T> {
     for (let attempt = 1; ; attempt++) {
       if (attempt > 1) await new Promise((r) => setTimeout(r, Math.random() * BACKOFF_BASE_MS * 2 ** (attempt - 2)));
       try {
@@ -69,15 +70,16 @@ export class ProcessCommands {
           const store = new PgProcessStore(tx, (key) => this.operators.get(tx, key));
           const kernel = new Kernel({
             store,
+            ids: new SequenceIds(tx),
             designs: this.designs,
-            clock: systemClock,
+            clock: this.clock,
             evaluator: this.evaluator,
           });
           const changes = await command(kernel, tx, store);
-          await writeChangeset(tx, changes, store.auditHeads);
+          if (changes) await writeChangeset(tx, changes, store.auditHeads);
           return changes;
         });
-        this.relay.kick();
+        if (cs) this.relay.kick();
         return cs;
       } catch (e) {
         if (attempt >= MAX_ATTEMPTS || !retryable(e)) throw e;

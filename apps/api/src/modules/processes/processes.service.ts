@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import type { Actor, Changeset, EntityRef, Kernel } from '@opkernel/kernel';
-import type { AuthenticatedOperator } from '../auth/types/authenticated-operator.type';
+import { actorOf, type AuthenticatedOperator } from '../auth/types/authenticated-operator.type';
 import { ProblemException } from '../../infra/problem/problem.exception';
 import { DesignRegistry } from '../designs/design-registry.service';
 import type { StartProcessDto } from './dtos/process.dto';
@@ -163,7 +163,7 @@ export class ProcessesService {
         priority: body.priority,
         scheduledAt: body.scheduledAt ?? null,
         deadline: body.deadline ?? null,
-        actor,
+        actor: actorOf(actor),
       });
       entityLabel = await this.resultEntityLabel(store, started);
       return this.noted(tx, idem, started);
@@ -200,7 +200,7 @@ export class ProcessesService {
         const errors = await this.forms.validate(p.designVersion, p.service, payload.form ?? {});
         if (errors.length > 0) throw ProblemException.unprocessable('the form has invalid fields', errors);
       }
-      const done = await runAction(kernel, pid, action, actor, payload);
+      const done = await runAction(kernel, pid, action, actorOf(actor), payload);
       entityLabel = await this.resultEntityLabel(store, done);
       return this.noted(tx, idem, done);
     }, this.options(idem));

@@ -54,6 +54,7 @@ async function chainAudit(
     const hash = auditHash(prev, {
       pid: a.pid,
       actor: a.actor,
+      actorKind: a.actorKind,
       action: a.action,
       fromState: a.fromState,
       toState: a.toState,
@@ -66,6 +67,7 @@ async function chainAudit(
     return [
       a.pid,
       a.actor,
+      a.actorKind,
       a.action,
       a.fromState,
       a.toState,
@@ -84,8 +86,8 @@ async function chainAudit(
  * of the cascade: new processes (multi-row INSERT), every changed process (one `UPDATE … FROM (VALUES …)`
  * guarded by each row's expected version — optimistic locking), the audit rows (each chained to its process's
  * previous row by SHA-256), the changed context frames with a new snapshot version only where the frame's
- * SHA-256 changed, and the effects: each `publish` becomes an outbox row of its topic (carried out after commit by
- * the outbox relay's subscribers). `auditHeads` are the chain heads of the processes the command read under
+ * SHA-256 changed, and the effects: timers set (upserted by key) and cancelled in one statement each, and each
+ * `publish` becomes an outbox row of its topic (carried out after commit by the outbox relay's subscribers). `auditHeads` are the chain heads of the processes the command read under
  * lock (`PgProcessStore.auditHeads`); each written process row carries its new head (`audit_head`).
  * @throws KernelError VERSION_CONFLICT when a process changed since it was read (the transaction must roll back)
  */
@@ -142,9 +144,9 @@ export async function writeChangeset(
     );
   }
   if (audit.params.length > 0) {
-    const values = cs.audit.map((_, i) => placeholders(i, 10)).join(', ');
+    const values = cs.audit.map((_, i) => placeholders(i, 11)).join(', ');
     await tx.query(
-      `INSERT INTO process_events (pid, actor, action, from_state, to_state, cause, details, at, prev_hash, hash) VALUES ${values}`,
+      `INSERT INTO process_events (pid, actor, actor_kind, action, from_state, to_state, cause, details, at, prev_hash, hash) VALUES ${values}`,
       audit.params,
     );
   }
@@ -163,6 +165,22 @@ export async function writeChangeset(
       [cs.frames.map((f) => f.pid), cs.frames.map((f) => canonicalJson(f)), cs.frames.map((f) => frameHash(f))],
     );
   }
+  const timers = cs.effects.flatMap((e) => (e.kind === 'timer.set' ? [e.timer] : []));
+  if (timers.length > 0) {
+    await tx.query(
+      `INSERT INTO timers (key, pid, purpose, due_at)
+       SELECT * FROM unnest($1::text[], $2::bigint[], $3::text[], $4::timestamptz[])
+       ON CONFLICT (key) DO UPDATE SET pid = EXCLUDED.pid, purpose = EXCLUDED.purpose, due_at = EXCLUDED.due_at`,
+      [
+        timers.map((t) => t.key),
+        timers.map((t) => t.pid),
+        timers.map((t) => t.purpose),
+        timers.map((t) => new Date(t.dueAt)),
+      ],
+    );
+  }
+  const cancelled = cs.effects.flatMap((e) => (e.kind === 'timer.cancel' ? [e.key] : []));
+  if (cancelled.length > 0) await tx.query('DELETE FROM timers WHERE key = ANY($1::text[])', [cancelled]);
   const published = cs.effects.filter((e) => e.kind === 'publish');
   if (published.length > 0) {
     const params = published.flatMap((e) => [

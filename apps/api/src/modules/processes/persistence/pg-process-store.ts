@@ -152,10 +152,4 @@ export class PgProcessStore implements ProcessStore {
     this.operators.set(key, found);
     return found;
   }
-
-  /** A fresh pid from `process_pid_seq` (gaps after rollbacks are expected). */
-  async nextPid(): Promise<number> {
-    const rows = await this.tx.query<{ pid: string }[]>(`SELECT nextval('process_pid_seq') AS pid`);
-    return Number(rows[0]!.pid);
-  }
 }

@@ -1,0 +1,86 @@
+import { assignTask } from '../assignment/assign';
+import { newFrame } from '../context/frames';
+import { KernelError } from '../errors/kernel-error';
+import type { EntityRef, JoinInfo, Pcb, ProcessKind } from '../pcb/pcb';
+import { newPcb } from '../pcb/new-pcb';
+import type { Cause, Run } from './run';
+import { apply, record } from './transitions';
+
+/** Input of {@link spawn}: a new process and its links. */
+export type SpawnInput = {
+  service: string;
+  designVersion: number;
+  program: string | null;
+  parentPid: number | null;
+  previousPid: number | null;
+  callerPid?: number | null;
+  join?: JoinInfo | null;
+  entity: EntityRef | null;
+  creator: string | null;
+  priority?: number;
+  /** Initial local variables (e.g. `iteration_index`). */
+  vars?: Record<string, unknown>;
+  /** Fixed assignee (parallel service per operator), bypassing {@link assignTask}. */
+  assignee?: string | null;
+  scheduledAt?: number | null;
+  deadline?: number | null;
+};
+
+/**
+ * Creates a process (NEW, rules enqueued) and admits it: a task gets its assignee or pool and becomes READY;
+ * a program instance becomes READY then RUNNING (the kernel runs it); a system process becomes READY for the
+ * deck workers. The frame inherits the parent's visible variables; the pid comes from the run's `IdGenerator`.
+ * @throws KernelError UNKNOWN_SERVICE when the service is not in the design version
+ */
+export async function spawn(run: Run, input: SpawnInput, cause: Cause): Promise<Pcb> {
+  run.tick();
+  const index = await run.design(input.designVersion);
+  const service = index.services.get(input.service);
+  if (!service || service.kind === 'program') {
+    throw new KernelError('UNKNOWN_SERVICE', `service "${input.service}" cannot be instantiated`, {
+      field: 'service',
+      service: input.service,
+    });
+  }
+  const kind: ProcessKind = index.composites.has(service.key)
+    ? 'program'
+    : service.kind === 'system'
+      ? 'system'
+      : 'task';
+  const pid = await run.ids.nextPid();
+  const pcb = newPcb(
+    {
+      pid,
+      service: service.key,
+      designVersion: input.designVersion,
+      kind,
+      priority: input.priority ?? service.defaultPriority,
+      parentPid: input.parentPid,
+      previousPid: input.previousPid,
+      program: input.program,
+      callerPid: input.callerPid ?? null,
+      join: input.join ?? null,
+      entity: input.entity,
+      creator: input.creator,
+      scheduledAt: input.scheduledAt ?? null,
+      deadline: input.deadline ?? null,
+    },
+    run.now,
+  );
+  const parentFrame = input.parentPid !== null ? await run.uow.frame(input.parentPid) : null;
+  run.uow.create(pcb, newFrame(pid, parentFrame, input.vars ?? {}));
+  record(run, pcb, 'created', null, 'NEW', cause, { service: service.key, program: input.program });
+  run.queue.push({ pid, state: 'NEW', cause });
+
+  if (kind === 'task') {
+    const a =
+      input.assignee !== undefined && input.assignee !== null
+        ? { assignee: input.assignee, candidateRoles: index.rolesByService.get(service.key) ?? [] }
+        : assignTask(index, service.key, await run.operator(input.creator));
+    run.uow.put({ ...pcb, assignee: a.assignee, candidateRoles: a.candidateRoles });
+    return apply(run, pid, { type: 'admit' }, cause, a);
+  }
+  await apply(run, pid, { type: 'admit' }, cause);
+  if (kind === 'program') return apply(run, pid, { type: 'start' }, cause);
+  return run.uow.load(pid);
+}
