@@ -6,7 +6,6 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MIGRATIONS } from '@opkernel/migrations';
 import { findRepoRoot } from '../src/infra/config/repo-root.util';
 import { buildDataSourceOptions, runMigrations } from '../src/infra/database/data-source';
-import { DesignVersionEntity } from '../src/infra/database/entities/design-version.entity';
 import { OperatorEntity } from '../src/infra/database/entities/operator.entity';
 import { writeChangeset } from '../src/modules/processes/persistence/changeset-writer';
 import { rowToPcb, type ProcessRow } from '../src/modules/processes/persistence/process-row';
@@ -39,9 +38,10 @@ describe('schema, migrations and the PCB mapper', () => {
 
   it('maps a PCB to a row and back without loss (bigints as numbers, times as epoch ms)', async () => {
     await ds.getRepository(OperatorEntity).insert({ key: 'nurse', username: null, label: 'Nurse', roles: ['hu_shi'] });
-    const { version } = await ds
-      .getRepository(DesignVersionEntity)
-      .save({ name: 't', hash: 'a'.repeat(64), document: {}, format: 'json', createdBy: null });
+    const [{ version }] = (await ds.query(
+      `INSERT INTO design_versions (name, hash, document, format, created_by) VALUES ('t', $1, '{}', 'json', NULL) RETURNING version`,
+      ['a'.repeat(64)],
+    )) as [{ version: number }];
     const [{ pid }] = (await ds.query(`SELECT nextval('process_pid_seq')::int AS pid`)) as [{ pid: number }];
     const pcb: Pcb = {
       pid,
