@@ -1,7 +1,39 @@
 /**
- * Wire contracts shared by the API and the web app: types only (no runtime code), so the web app can import them
- * with `import type` across the project boundary.
+ * Wire contracts shared by the API and the web app. Processes and tasks are zod schemas (the API validates and
+ * documents its answers with them: OpenAPI response schemas) with their inferred types; the rest are types. The
+ * web app imports types only (`import type`), so no runtime code crosses the project boundary.
  */
+export {
+  ActorKindSchema,
+  CascadeItemSchema,
+  CommandAnswerSchema,
+  EntityRefViewSchema,
+  EntityTaskGroupsSchema,
+  EntryPointSchema,
+  PROCESS_STATES,
+  ProcessBriefSchema,
+  ProcessDetailSchema,
+  ProcessEventViewSchema,
+  ProcessSnapshotViewSchema,
+  ProcessStateSchema,
+  ProcessViewSchema,
+  TASK_ACTIONS,
+  TaskActionSchema,
+} from './process';
+export type {
+  CascadeItem,
+  CommandAnswer,
+  EntityRefView,
+  EntityTaskGroups,
+  EntryPoint,
+  ProcessBrief,
+  ProcessDetail,
+  ProcessEventView,
+  ProcessSnapshotView,
+  ProcessState,
+  ProcessView,
+  TaskAction,
+} from './process';
 export type { LiveTaskChange } from './live';
 export type { ProblemDocument, ProblemFieldError } from './problem';
 export type { OperatorView } from './operator';

@@ -102,7 +102,6 @@ export class ProcessesService {
 
   private async resolveEntity(
     store: PgProcessStore,
-    tx: SqlRunner,
     entity: StartProcessDto['entity'],
     expectedType: string | null,
   ): Promise<EntityRef> {
@@ -120,13 +119,7 @@ export class ProcessesService {
       return { type: entity.type, id: entity.id };
     }
     const id = randomUUID();
-    await tx.query('INSERT INTO entities (type, id, label, attributes) VALUES ($1, $2, $3, $4)', [
-      entity.type,
-      id,
-      entity.label,
-      '{}',
-    ]);
-    store.knowEntity({ type: entity.type, id, label: entity.label, attributes: {} });
+    await store.createEntity({ type: entity.type, id, label: entity.label, attributes: {} });
     return { type: entity.type, id };
   }
 
@@ -155,7 +148,7 @@ export class ProcessesService {
     }
     let entityLabel: string | null = null;
     const cs = await this.commands.execute(async (kernel, tx, store) => {
-      const entity = await this.resolveEntity(store, tx, body.entity, service.entityType);
+      const entity = await this.resolveEntity(store, body.entity, service.entityType);
       const started = await kernel.startProcess({
         service: body.service,
         designVersion: current.version.version,

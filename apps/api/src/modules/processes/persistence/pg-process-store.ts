@@ -16,8 +16,8 @@ export type OperatorLookup = (key: string) => Promise<OperatorView | null>;
 const entityKey = (ref: EntityRef) => `${ref.type}\u0000${ref.id}`;
 
 /**
- * The kernel's {@link ProcessStore} over PostgreSQL, bound to ONE transaction and one command: it reads each
- * row once.
+ * The kernel's {@link ProcessStore} over PostgreSQL — the processes, frames and entities repository of one
+ * command, bound to its transaction: it reads each row once.
  *
  * - `get` locks the process row together with its context frame (`FOR UPDATE OF p, f`, so a read that waited for
  *   another command's lock sees that command's frame too — PostgreSQL re-fetches locked rows only) and reads its
@@ -131,8 +131,14 @@ export class PgProcessStore implements ProcessStore {
     return rows[0] ?? null;
   }
 
-  /** Notes an entity the command created or knows already (so rules and labels need no read). */
-  knowEntity(view: EntityView): void {
+  /** Creates a business entity in the command's transaction (rules and labels then need no read of it). */
+  async createEntity(view: EntityView): Promise<void> {
+    await this.tx.query('INSERT INTO entities (type, id, label, attributes) VALUES ($1, $2, $3, $4)', [
+      view.type,
+      view.id,
+      view.label,
+      JSON.stringify(view.attributes),
+    ]);
     this.entities.set(entityKey(view), view);
   }
 

@@ -1,0 +1,148 @@
+import { z } from 'zod';
+
+/** PCB states (the kernel's `PROCESS_STATES`; the API holds the two lists together). */
+export const PROCESS_STATES = ['NEW', 'READY', 'RUNNING', 'WAITING', 'SUSPENDED', 'TERMINATED', 'ERROR'] as const;
+export const ProcessStateSchema = z.enum(PROCESS_STATES);
+export type ProcessState = z.infer<typeof ProcessStateSchema>;
+
+/** Operator actions (`POST /api/v1/processes/{pid}/<action>`), in the order a task page shows them. */
+export const TASK_ACTIONS = [
+  'claim',
+  'start',
+  'complete',
+  'suspend',
+  'resume',
+  'transfer',
+  'unclaim',
+  'cancel',
+  'retry',
+] as const;
+export const TaskActionSchema = z.enum(TASK_ACTIONS);
+export type TaskAction = z.infer<typeof TaskActionSchema>;
+
+/** Kinds of actor in the audit trail. */
+export const ActorKindSchema = z.enum(['operator', 'integration', 'scheduler', 'timer', 'worker']);
+
+const iso = z.string().describe('ISO-8601 time');
+
+/** The business entity a process serves; `label` is resolved by the API (null when unknown). */
+export const EntityRefViewSchema = z.object({ type: z.string(), id: z.string(), label: z.string().nullable() });
+export type EntityRefView = z.infer<typeof EntityRefViewSchema>;
+
+/** A process as the REST API shows it to one reader: every PCB field, labels, and the actions offered to them. */
+export const ProcessViewSchema = z.object({
+  pid: z.number().int(),
+  service: z.string(),
+  /** The service's label in the process's design version (the key when it has none). */
+  serviceLabel: z.string(),
+  designVersion: z.number().int(),
+  /** `task` | `program` | `system`. */
+  kind: z.string(),
+  state: ProcessStateSchema,
+  priority: z.number().int(),
+  parentPid: z.number().int().nullable(),
+  previousPid: z.number().int().nullable(),
+  program: z.string().nullable(),
+  callerPid: z.number().int().nullable(),
+  join: z.unknown().nullable(),
+  entity: EntityRefViewSchema.nullable(),
+  assignee: z.string().nullable(),
+  candidateRoles: z.array(z.string()),
+  creator: z.string().nullable(),
+  scheduledAt: iso.nullable(),
+  deadline: iso.nullable(),
+  startedAt: iso.nullable(),
+  endedAt: iso.nullable(),
+  waitReason: z.string().nullable(),
+  suspendReason: z.string().nullable(),
+  resumeState: z.string().nullable(),
+  terminatedReason: z.string().nullable(),
+  /** Form data (redacted — keys kept, values `REDACTED` — where the reader's roles do not allow the service). */
+  formData: z.record(z.string(), z.unknown()).nullable(),
+  version: z.number().int(),
+  createdAt: iso,
+  updatedAt: iso,
+  /** What the reader may do with it now (the kernel's `allowedActions`); clients show these and nothing else. */
+  allowedActions: z.array(TaskActionSchema),
+});
+export type ProcessView = z.infer<typeof ProcessViewSchema>;
+
+/** A related process in `GET /processes/{pid}`. */
+export const ProcessBriefSchema = ProcessViewSchema.pick({
+  pid: true,
+  service: true,
+  serviceLabel: true,
+  state: true,
+  kind: true,
+  assignee: true,
+});
+export type ProcessBrief = z.infer<typeof ProcessBriefSchema>;
+
+/** `GET /processes/{pid}`: the process with its parent, previous step and children (null / left out when not readable). */
+export const ProcessDetailSchema = ProcessViewSchema.extend({
+  parent: ProcessBriefSchema.nullable(),
+  previous: ProcessBriefSchema.nullable(),
+  children: z.array(ProcessBriefSchema),
+});
+export type ProcessDetail = z.infer<typeof ProcessDetailSchema>;
+
+/** A process changed by a command's cascade (`fromState` null: created by it). */
+export const CascadeItemSchema = z.object({
+  pid: z.number().int(),
+  service: z.string(),
+  serviceLabel: z.string(),
+  kind: z.string(),
+  state: ProcessStateSchema,
+  fromState: ProcessStateSchema.nullable(),
+  assignee: z.string().nullable(),
+  candidateRoles: z.array(z.string()),
+});
+export type CascadeItem = z.infer<typeof CascadeItemSchema>;
+
+/** Answer of `POST /processes` and of every action: the resulting process and the cascade it caused. */
+export const CommandAnswerSchema = ProcessViewSchema.extend({ cascade: z.array(CascadeItemSchema) });
+export type CommandAnswer = z.infer<typeof CommandAnswerSchema>;
+
+/** One audit row of `GET /processes/{pid}/events`. */
+export const ProcessEventViewSchema = z.object({
+  id: z.number().int(),
+  /** Actor key, null for the kernel's own rows (rules, cascades). */
+  actor: z.string().nullable(),
+  /** The actor's kind; null with a null actor and for rows written before kinds were kept. */
+  actorKind: ActorKindSchema.nullable(),
+  action: z.string(),
+  fromState: ProcessStateSchema.nullable(),
+  toState: ProcessStateSchema.nullable(),
+  cause: z.unknown(),
+  details: z.unknown(),
+  at: iso,
+});
+export type ProcessEventView = z.infer<typeof ProcessEventViewSchema>;
+
+/** One context snapshot; `hash` is null when some of its form data is redacted for the reader. */
+export const ProcessSnapshotViewSchema = z.object({
+  version: z.number().int(),
+  hash: z.string().nullable(),
+  content: z.unknown(),
+  createdAt: iso,
+});
+export type ProcessSnapshotView = z.infer<typeof ProcessSnapshotViewSchema>;
+
+/** `GET /entities/{type}/{id}/tasks`: an entity's processes in four groups. */
+export const EntityTaskGroupsSchema = z.object({
+  entity: EntityRefViewSchema,
+  scheduled: z.array(ProcessViewSchema),
+  running: z.array(ProcessViewSchema),
+  paused: z.array(ProcessViewSchema),
+  done: z.array(ProcessViewSchema),
+});
+export type EntityTaskGroups = z.infer<typeof EntityTaskGroupsSchema>;
+
+/** `GET /entry-points`: services an operator may start a journey with. */
+export const EntryPointSchema = z.object({
+  service: z.string(),
+  label: z.string(),
+  program: z.string().nullable(),
+  entityType: z.string().nullable(),
+});
+export type EntryPoint = z.infer<typeof EntryPointSchema>;
