@@ -1,6 +1,7 @@
 import { Init1763700000000 } from './1763700000000-Init';
 import { JoinIndexes1795237211521 } from './1795237211521-JoinIndexes';
 import { Trust1796200000000 } from './1796200000000-Trust';
+import { OpenTaskIndexes1796300000000 } from './1796300000000-OpenTaskIndexes';
 import { CommandPath1796400000000 } from './1796400000000-CommandPath';
 
 /**
@@ -12,5 +13,6 @@ export const MIGRATIONS = [
   Init1763700000000,
   JoinIndexes1795237211521,
   Trust1796200000000,
+  OpenTaskIndexes1796300000000,
   CommandPath1796400000000,
 ];

@@ -81,13 +81,8 @@ function send(path: string, options: ApiOptions, token: string | null): Promise<
   });
 }
 
-/**
- * Calls `/api<path>` with JSON and the bearer token. With the session's token (no `token` option) an access
- * token about to expire is refreshed first, and a 401 refreshes it once (shared with concurrent requests) and
- * retries the request once; when the session cannot be refreshed, it is cleared and the login page shown.
- * @throws ApiProblem for any non-2xx answer
- */
-export async function apiRequest<T>(path: string, options: ApiOptions = {}): Promise<T> {
+/** Sends the request with the session's (fresh) token, refreshing once on a 401 (see {@link apiRequest}). */
+async function authorised(path: string, options: ApiOptions): Promise<Response> {
   const ownSession = options.token === undefined;
   const token = ownSession ? await freshAccessToken() : (options.token ?? null);
   let res = await send(path, options, token);
@@ -97,8 +92,35 @@ export async function apiRequest<T>(path: string, options: ApiOptions = {}): Pro
     if (fresh === null || (fresh && res.status === 401)) signedOut();
   }
   if (!res.ok) throw new ApiProblem(res.status, await readProblem(res), retryAfterOf(res));
+  return res;
+}
+
+async function bodyOf<T>(res: Response): Promise<T> {
   const text = res.status === 204 ? '' : await res.text();
   return (text ? JSON.parse(text) : undefined) as T;
+}
+
+/**
+ * Calls `/api<path>` with JSON and the bearer token. With the session's token (no `token` option) an access
+ * token about to expire is refreshed first, and a 401 refreshes it once (shared with concurrent requests) and
+ * retries the request once; when the session cannot be refreshed, it is cleared and the login page shown.
+ * @throws ApiProblem for any non-2xx answer
+ */
+export async function apiRequest<T>(path: string, options: ApiOptions = {}): Promise<T> {
+  return bodyOf<T>(await authorised(path, options));
+}
+
+/** Header of a keyset-paged list (`/tasks/mine`, `/tasks/pool`) naming the next page's cursor. */
+export const NEXT_CURSOR_HEADER = 'X-Next-Cursor';
+
+/**
+ * GET of one page of a keyset-paged list: its body and the cursor of the next page (`X-Next-Cursor`; null on
+ * the last page). Same session handling as {@link apiRequest}.
+ * @throws ApiProblem for any non-2xx answer
+ */
+export async function apiPage<T>(path: string, signal?: AbortSignal): Promise<{ body: T; next: string | null }> {
+  const res = await authorised(path, { signal });
+  return { body: await bodyOf<T>(res), next: res.headers.get(NEXT_CURSOR_HEADER) };
 }
 
 /** Shorthands. */

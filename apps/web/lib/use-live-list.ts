@@ -5,10 +5,16 @@ import { rowFromChange, type TaskRow } from './task-row';
 import type { LiveTaskChange } from './types/live';
 import { useLatest } from './use-latest';
 
+/** A list loaded in part: its rows and how to load the rows after them (null when it is complete). */
+export type PartialList = { rows: TaskRow[]; more: (() => Promise<PartialList>) | null };
+
 /** Options of {@link useLiveList}. */
 export type LiveListOptions = {
-  /** Loads the list from REST (initially, on `key` change, and on every resync). */
-  load: () => Promise<TaskRow[]>;
+  /**
+   * Loads the list from REST (initially, on `key` change, and on every resync): every row, or the first rows and
+   * how to load more ({@link PartialList}, for paged lists).
+   */
+  load: () => Promise<TaskRow[] | PartialList>;
   /** Whether a row belongs in this list. */
   accepts: (row: TaskRow) => boolean;
   /** A room to hold for this list (e.g. `entity:<type>:<id>`); the first load waits until it is joined. */
@@ -27,13 +33,20 @@ export type LiveList = {
   reload(): void;
   /** Takes a row out now (e.g. after a lost claim). */
   remove(pid: number): void;
+  /** True when the REST list goes on past the rows loaded ({@link PartialList}). */
+  hasMore: boolean;
+  /** True while {@link loadMore} runs. */
+  loadingMore: boolean;
+  /** Loads the next rows of a partial list (no-op when there are none or a load runs). */
+  loadMore(): void;
 };
 
 /**
  * A task list kept current: REST load, then every `task.changed` patches it — inserted when `accepts` the
  * new row, updated in place while accepted, removed when not any more. Changes not newer than the version
  * shown for their pid are ignored; changes arriving while a load is in flight are re-applied on top of it.
- * Reloads after a reconnect so nothing is lost.
+ * Reloads after a reconnect so nothing is lost. A paged `load` brings its first rows; `loadMore` adds the next
+ * ones (rows already shown in a newer version, e.g. from a live change, keep that version).
  */
 export function useLiveList({ load, accepts, room = null, key = '', enabled = true }: LiveListOptions): LiveList {
   const loadRef = useLatest(load);
@@ -42,11 +55,15 @@ export function useLiveList({ load, accepts, room = null, key = '', enabled = tr
   const versions = useRef(new Map<number, number>());
   const buffer = useRef<LiveTaskChange[] | null>(null);
   const seq = useRef(0);
-  const [state, setState] = useState<{ rows: TaskRow[]; loading: boolean; error: unknown }>({
+  const more = useRef<PartialList['more']>(null);
+  const [state, setState] = useState<{ rows: TaskRow[]; loading: boolean; error: unknown; hasMore: boolean }>({
     rows: [],
     loading: true,
     error: null,
+    hasMore: false,
   });
+  const [loadingMore, setLoadingMore] = useState(false);
+  const loadingMoreRef = useRef(false);
 
   const publish = useCallback(() => setState((s) => ({ ...s, rows: rowsRef.current })), []);
 
@@ -72,14 +89,16 @@ export function useLiveList({ load, accepts, room = null, key = '', enabled = tr
     const mine = ++seq.current;
     buffer.current = [];
     try {
-      const loaded = await loadRef.current();
+      const result = await loadRef.current();
       if (mine !== seq.current) return;
+      const loaded = Array.isArray(result) ? result : result.rows;
+      more.current = Array.isArray(result) ? null : result.more;
       const buffered = buffer.current ?? [];
       buffer.current = null;
       for (const r of loaded) versions.current.set(r.pid, r.version);
       rowsRef.current = loaded.filter((r) => acceptsRef.current(r));
       for (const change of buffered) apply(change);
-      setState({ rows: rowsRef.current, loading: false, error: null });
+      setState({ rows: rowsRef.current, loading: false, error: null, hasMore: more.current !== null });
     } catch (error) {
       if (mine !== seq.current) return;
       buffer.current = null;
@@ -91,7 +110,8 @@ export function useLiveList({ load, accepts, room = null, key = '', enabled = tr
     if (!enabled) return;
     rowsRef.current = [];
     versions.current = new Map();
-    setState({ rows: [], loading: true, error: null });
+    more.current = null;
+    setState({ rows: [], loading: true, error: null, hasMore: false });
     const lease = room ? live.subscribe(room) : null;
     let cancelled = false;
     void (lease?.ready ?? Promise.resolve()).then(() => {
@@ -124,5 +144,34 @@ export function useLiveList({ load, accepts, room = null, key = '', enabled = tr
     [publish],
   );
 
-  return { ...state, reload, remove };
+  const loadMore = useCallback(() => {
+    const next = more.current;
+    if (!next || loadingMoreRef.current) return;
+    const mine = seq.current;
+    loadingMoreRef.current = true;
+    setLoadingMore(true);
+    void next()
+      .then((page) => {
+        if (mine !== seq.current) return; // a reload started over meanwhile
+        more.current = page.more;
+        const shown = new Set(rowsRef.current.map((r) => r.pid));
+        const added = page.rows.filter((r) => {
+          const known = versions.current.get(r.pid);
+          if (shown.has(r.pid) || (known !== undefined && known >= r.version)) return false;
+          versions.current.set(r.pid, r.version);
+          return acceptsRef.current(r);
+        });
+        rowsRef.current = [...rowsRef.current, ...added];
+        setState((s) => ({ ...s, rows: rowsRef.current, error: null, hasMore: page.more !== null }));
+      })
+      .catch((error: unknown) => {
+        if (mine === seq.current) setState((s) => ({ ...s, error }));
+      })
+      .finally(() => {
+        loadingMoreRef.current = false;
+        setLoadingMore(false);
+      });
+  }, [acceptsRef]);
+
+  return { ...state, reload, remove, loadingMore, loadMore };
 }

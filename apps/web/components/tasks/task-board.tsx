@@ -22,7 +22,10 @@ type Props = {
   action?(row: TaskRow): ReactNode;
 };
 
-/** A live task list with filters, grouped into Today / Overdue / Upcoming. */
+/**
+ * A live task list with filters, grouped into Today / Overdue / Upcoming; "load more" (`list-more`) when the
+ * list goes on past the rows loaded.
+ */
 export function TaskBoard({ testid, list, action }: Props) {
   const { t } = useTranslation();
   const design = useDesign();
@@ -62,6 +65,19 @@ export function TaskBoard({ testid, list, action }: Props) {
           renderRow={(row) => <TaskRowItem key={row.pid} row={row} columns={columns} action={action?.(row)} />}
         />
       ))}
+      {list.hasMore && (
+        <p>
+          <button
+            type="button"
+            className="btn"
+            data-testid="list-more"
+            disabled={list.loadingMore}
+            onClick={list.loadMore}
+          >
+            {t('common.loadMore', { count: list.rows.length })}
+          </button>
+        </p>
+      )}
     </div>
   );
 }

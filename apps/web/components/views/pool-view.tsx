@@ -5,8 +5,8 @@ import { useTranslation } from 'react-i18next';
 import { api, ApiProblem, errorMessage, seg } from '../../lib/api';
 import { inPool } from '../../lib/predicates';
 import { routes } from '../../lib/routes';
-import { rowFromView, type TaskRow } from '../../lib/task-row';
-import type { ProcessView } from '../../lib/types/process';
+import { loadTaskPages } from '../../lib/load-pages';
+import type { TaskRow } from '../../lib/task-row';
 import { useLiveList } from '../../lib/use-live-list';
 import { useViewer } from '../../lib/viewer';
 import { Notice, notice, type NoticeMessage } from '../notice';
@@ -19,7 +19,7 @@ export function PoolView() {
   const viewer = useViewer();
   const [message, setMessage] = useState<NoticeMessage | null>(null);
   const [claiming, setClaiming] = useState<Set<number>>(() => new Set());
-  const load = useCallback(async () => (await api.get<ProcessView[]>('/v1/tasks/pool')).map(rowFromView), []);
+  const load = useCallback(() => loadTaskPages('/v1/tasks/pool'), []);
   const list = useLiveList({ load, accepts: inPool(viewer), key: viewer.key });
   const { remove } = list;
 

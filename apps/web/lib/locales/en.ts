@@ -60,7 +60,7 @@ export const en = {
     open: 'Open task {{label}} #{{pid}}',
     process: 'Process',
   },
-  mine: { title: 'My tasks', count: '{{count}} open' },
+  mine: { title: 'My tasks', count: '{{count}} open', countMore: 'more than {{count}} open' },
   pool: {
     title: 'Pool',
     hint: 'Unassigned tasks your roles allow.',
@@ -78,6 +78,7 @@ export const en = {
     confirm: 'Confirm',
     missingParam: 'The address is missing “{{name}}”.',
     refresh: 'Reload',
+    loadMore: 'Load more (showing {{count}})',
   },
   task: {
     title: '{{label}} #{{pid}}',

@@ -64,7 +64,7 @@ export const zh: Translation<Messages> = {
     open: '打开任务 {{label}} #{{pid}}',
     process: '进程',
   },
-  mine: { title: '我的任务', count: '{{count}} 项未完成' },
+  mine: { title: '我的任务', count: '{{count}} 项未完成', countMore: '超过 {{count}} 项未完成' },
   pool: {
     title: '任务池',
     hint: '您的角色可以认领的未分配任务。',
@@ -82,6 +82,7 @@ export const zh: Translation<Messages> = {
     confirm: '确认',
     missingParam: '地址中缺少“{{name}}”。',
     refresh: '重新加载',
+    loadMore: '加载更多（已显示 {{count}} 项）',
   },
   task: {
     title: '{{label}} #{{pid}}',

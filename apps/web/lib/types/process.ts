@@ -84,8 +84,17 @@ export type ProcessEvent = {
 /** A context snapshot; `hash` is null when some of its form data is redacted for the reader. */
 export type ProcessSnapshot = { version: number; hash: string | null; content: unknown; createdAt: string };
 
-/** GET /processes (paged). */
-export type ProcessPage = { items: ProcessView[]; total: number; page: number; pageSize: number };
+/**
+ * GET /processes: the page form (`page`, `pageSize`) counts `total`; the keyset form (`limit`, `cursor`) has
+ * `total` and `page` null. `nextCursor` continues after the last item (null on the last page).
+ */
+export type ProcessPage = {
+  items: ProcessView[];
+  total: number | null;
+  page: number | null;
+  pageSize: number;
+  nextCursor: string | null;
+};
 
 /** GET /entities/{type}/{id}/tasks. */
 export type EntityTasks = {

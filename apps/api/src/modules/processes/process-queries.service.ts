@@ -4,6 +4,7 @@ import { rolesAllowing } from '@opkernel/kernel';
 import type { Pcb } from '@opkernel/kernel';
 import type { AuthenticatedOperator } from '../auth/types/authenticated-operator.type';
 import { DesignRegistry } from '../designs/design-registry.service';
+import { encodeProcessCursor, type TaskCursor } from './dtos/keyset.dto';
 import type { ListProcessesDto } from './dtos/process.dto';
 import { rowToPcb, type ProcessRow } from './persistence/process-row';
 import { FormRedactor } from './form-redaction';
@@ -11,6 +12,34 @@ import { ProcessReadPolicy, type ReadScope } from './process-read.policy';
 import { toProcessView, type ProcessView } from './process-view';
 
 type LabelledRow = ProcessRow & { entity_label: string | null };
+
+/**
+ * The order of task lists over alias `alias`: today/overdue first — by scheduled time (unscheduled last), then
+ * priority (high first), then age. The partial indexes of migration `OpenTaskIndexes1796300000000` have exactly
+ * these columns and directions.
+ */
+export const taskOrder = (alias = 'p') =>
+  `${alias}.scheduled_at ASC NULLS LAST, ${alias}.priority DESC, ${alias}.pid ASC`;
+
+/**
+ * `scheduled_at` as exact text (microseconds, UTC), what a {@link TaskCursor} carries: JavaScript dates would
+ * drop the microseconds and a keyset comparison would then skip or repeat rows.
+ */
+const EXACT_SCHEDULED_AT = (alias: string) =>
+  `to_char(${alias}.scheduled_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`;
+
+/** Options of {@link ProcessQueries.taskPage}. */
+export type TaskPageOptions = {
+  /** Keep only the rows this read scope may see ({@link ProcessReadPolicy}); omitted = no filter (internal use). */
+  scope?: ReadScope;
+  /** Rows per page, ≥ 1 (the caller bounds it, see `PAGE_LIMIT`). */
+  limit: number;
+  /** The previous page's last key; null for the first page. */
+  after: TaskCursor | null;
+};
+
+/** One keyset page: its rows and the key to continue after (null on the last page). */
+export type KeysetPage<C> = { items: ProcessView[]; next: C | null };
 
 /** Options of {@link ProcessQueries.select}. */
 export type SelectOptions = {
@@ -51,8 +80,17 @@ export type ProcessEventView = {
  */
 export type ProcessSnapshotView = { version: number; hash: string | null; content: unknown; createdAt: string };
 
-/** A page of processes. */
-export type ProcessPage = { items: ProcessView[]; total: number; page: number; pageSize: number };
+/**
+ * A page of processes. Page-based form: `total` counts the readable matches and `page` is the page asked for;
+ * keyset form: both null (not counted). `nextCursor` continues after the last item in both (null on the last page).
+ */
+export type ProcessPage = {
+  items: ProcessView[];
+  total: number | null;
+  page: number | null;
+  pageSize: number;
+  nextCursor: string | null;
+};
 
 /**
  * Read side of processes: lists, one process with its relations, audit trail, snapshots. Plain SQL, no locks.
@@ -119,8 +157,67 @@ export class ProcessQueries {
   }
 
   /**
-   * A page of the processes `operator` may read, newest first, filtered by state(s), service, entity and
-   * assignee; `total` counts the readable matches.
+   * One keyset page of an open-task list over `processes p` in {@link taskOrder}: the rows matching `where` (with
+   * `$1…$n` for `params`) that `options.scope` may read, after `options.after` (see {@link taskPageQuery}).
+   * @returns the page's views (form data redacted for the scope) and the key of its last row when more follow.
+   */
+  async taskPage(where: string, params: unknown[], options: TaskPageOptions): Promise<KeysetPage<TaskCursor>> {
+    const query = this.taskPageQuery(where, params, options);
+    const rows = await this.db.query<(LabelledRow & { cursor_at: string | null })[]>(query.sql, query.params);
+    const more = rows.length > query.limit;
+    const shown = more ? rows.slice(0, query.limit) : rows;
+    const last = shown[shown.length - 1];
+    return {
+      items: await this.views(shown, options.scope),
+      next: more && last ? { scheduledAt: last.cursor_at, priority: last.priority, pid: Number(last.pid) } : null,
+    };
+  }
+
+  /**
+   * The SQL {@link taskPage} runs (exported for EXPLAIN in tests and benchmarks): up to `limit + 1` rows, so a
+   * further row tells that a next page exists. Index-bounded: "after a key" in this mixed-direction order is split
+   * into up to four ranges — same time and priority, later pid; same time, lower priority; later time;
+   * unscheduled — each an ordered index range read for at most `limit + 1` rows, so a page costs the same however
+   * many rows come before it.
+   * @returns the statement, its parameters and the page size it was built for.
+   */
+  taskPageQuery(
+    where: string,
+    params: unknown[],
+    options: TaskPageOptions,
+  ): { sql: string; params: unknown[]; limit: number } {
+    const all = [...params];
+    const visible = options.scope ? ` AND ${this.policy.where(options.scope, all)}` : '';
+    const $ = (value: unknown) => {
+      all.push(value);
+      return `$${all.length}`;
+    };
+    const ranges = ['TRUE'];
+    const after = options.after;
+    if (after) {
+      const at = after.scheduledAt === null ? null : `${$(after.scheduledAt)}::timestamptz`;
+      const sameTime = at === null ? 'p.scheduled_at IS NULL' : `p.scheduled_at = ${at}`;
+      const priority = `${$(after.priority)}::int`;
+      ranges.length = 0;
+      ranges.push(`${sameTime} AND p.priority = ${priority} AND p.pid > ${$(after.pid)}::bigint`);
+      ranges.push(`${sameTime} AND p.priority < ${priority}`);
+      // After a scheduled key come the later times, then every unscheduled task (NULLS LAST).
+      if (at !== null) ranges.push(`p.scheduled_at > ${at}`, 'p.scheduled_at IS NULL');
+    }
+    const limit = Math.max(1, Math.floor(options.limit));
+    const branch = (range: string) =>
+      `(SELECT p.* FROM processes p WHERE (${where})${visible} AND ${range} ORDER BY ${taskOrder('p')} LIMIT ${limit + 1})`;
+    const sql = `SELECT q.*, e.label AS entity_label, ${EXACT_SCHEDULED_AT('q')} AS cursor_at
+       FROM (${ranges.map(branch).join(' UNION ALL ')}) q
+       LEFT JOIN entities e ON e.type = q.entity_type AND e.id = q.entity_id
+       ORDER BY ${taskOrder('q')} LIMIT ${limit + 1}`;
+    return { sql, params: all, limit };
+  }
+
+  /**
+   * The processes `operator` may read, newest first, filtered by state(s), service, entity and assignee.
+   * Page-based form (`page`/`pageSize`): OFFSET paging and `total`, the readable matches (a count over every
+   * match). Keyset form: the `limit` processes below the cursor's pid (an ordered primary-key range), not counted.
    * @throws ProblemException 403 for customers (non-staff operators).
    */
   async list(q: ListProcessesDto, operator: AuthenticatedOperator): Promise<ProcessPage> {
@@ -136,24 +233,37 @@ export class ProcessQueries {
     if (q.entityType) add('p.entity_type = ?', q.entityType);
     if (q.entityId) add('p.entity_id = ?', q.entityId);
     if (q.assignee) add('p.assignee = ?', q.assignee);
-    const where = conds.length ? conds.join(' AND ') : 'TRUE';
+    const where = () => (conds.length ? conds.join(' AND ') : 'TRUE');
+    const cursorAfter = (items: ProcessView[]) => encodeProcessCursor({ pid: items[items.length - 1]!.pid });
+
+    if (q.paging.kind === 'keyset') {
+      const { limit, after } = q.paging;
+      if (after) add('p.pid < ?::bigint', after.pid);
+      const rows = await this.select(where(), params, { order: 'p.pid DESC', limit: limit + 1, scope });
+      const items = rows.slice(0, limit);
+      const nextCursor = rows.length > limit ? cursorAfter(items) : null;
+      return { items, total: null, page: null, pageSize: limit, nextCursor };
+    }
+
+    const { page, pageSize } = q.paging;
     const countParams = [...params];
     const visible = this.policy.where(scope, countParams);
     const total = Number(
       (
         await this.db.query<{ n: string }[]>(
-          `SELECT count(*) AS n FROM processes p WHERE (${where}) AND ${visible}`,
+          `SELECT count(*) AS n FROM processes p WHERE (${where()}) AND ${visible}`,
           countParams,
         )
       )[0]!.n,
     );
-    const items = await this.select(where, params, {
+    const items = await this.select(where(), params, {
       order: 'p.pid DESC',
-      limit: q.pageSize,
-      offset: (q.page - 1) * q.pageSize,
+      limit: pageSize,
+      offset: (page - 1) * pageSize,
       scope,
     });
-    return { items, total, page: q.page, pageSize: q.pageSize };
+    const nextCursor = items.length > 0 && page * pageSize < total ? cursorAfter(items) : null;
+    return { items, total, page, pageSize, nextCursor };
   }
 
   /**

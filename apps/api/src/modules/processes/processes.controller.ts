@@ -1,26 +1,39 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Query, UseInterceptors } from '@nestjs/common';
-import { ApiBearerAuth, ApiBody, ApiHeader, ApiOperation, ApiTags } from '@nestjs/swagger';
+import {
+  ApiBadRequestResponse,
+  ApiBearerAuth,
+  ApiBody,
+  ApiHeader,
+  ApiOkResponse,
+  ApiOperation,
+  ApiQuery,
+  ApiTags,
+} from '@nestjs/swagger';
 import { zodToOpenApi } from '../../infra/validation/zod-openapi.util';
 import { ProblemException } from '../../infra/problem/problem.exception';
 import { SafeIdPipe } from '../../infra/validation/safe-id.pipe';
+import { PagedQueryPipe } from '../../infra/validation/paged-query.pipe';
 import { ZodPipe } from '../../infra/validation/zod-body.pipe';
 import { CurrentOperator, type AuthenticatedOperator } from '../auth/current-operator.decorator';
 import { RequireScope } from '../auth/decorators/scope.decorator';
 import {
   CompleteBody,
   ListProcessesQuery,
+  ProcessPageResponse,
   ReasonBody,
   StartProcessBody,
   TransferBody,
   type ListProcessesDto,
   type StartProcessDto,
 } from './dtos/process.dto';
+import { KEYSET_FIELDS, PAGE_LIMIT } from './dtos/keyset.dto';
 import { Idempotent, IdempotencyInterceptor } from './idempotency/idempotency.interceptor';
 import { IDEMPOTENCY_HEADER, type IdempotentRequest } from './idempotency/idempotency.service';
 import { ProcessQueries } from './process-queries.service';
 import { ProcessesService } from './processes.service';
 
 const pidPipe = new SafeIdPipe('pid');
+const listQuery = new PagedQueryPipe(ListProcessesQuery, KEYSET_FIELDS);
 const notFound = (pid: number) => ProblemException.notFound(`process ${pid} does not exist`);
 
 /** OpenAPI description of the optional `Idempotency-Key` header of the POST routes. */
@@ -62,13 +75,49 @@ export class ProcessesController {
     return this.processes.start(body, op, idem);
   }
 
-  /** A page of the processes I may read. @throws ProblemException 403 for customers; 422 for bad filters. */
+  /**
+   * The processes I may read, newest first: page-based (`page`, `pageSize`: with `total`) or keyset (`limit`,
+   * `cursor`, also the default: `total` null, not counted); `nextCursor` continues in both.
+   * @throws ProblemException 400 naming `cursor` / `limit` when bad or mixed with page / pageSize; 403 for
+   *   customers; 422 for bad filters.
+   */
   @RequireScope('processes:read')
   @Get()
   @ApiOperation({
-    summary: 'List the processes I may read (filters: state, service, entityType, entityId, assignee; page, pageSize)',
+    summary:
+      'List the processes I may read, newest first (filters: state, service, entityType, entityId, assignee; ' +
+      'page + pageSize with total, or limit + cursor without)',
   })
-  list(@Query(new ZodPipe(ListProcessesQuery)) q: ListProcessesDto, @CurrentOperator() op: AuthenticatedOperator) {
+  @ApiQuery({
+    name: 'page',
+    required: false,
+    schema: { type: 'integer', minimum: 1 },
+    description: 'page form (with total): 1-based page, default 1',
+  })
+  @ApiQuery({
+    name: 'pageSize',
+    required: false,
+    schema: { type: 'integer', minimum: 1, maximum: 200 },
+    description: 'page form (with total): processes per page, default 50',
+  })
+  @ApiQuery({
+    name: 'limit',
+    required: false,
+    schema: { type: 'integer', minimum: 1, maximum: PAGE_LIMIT.max, default: PAGE_LIMIT.default },
+    description: 'keyset form: processes per page (not with page / pageSize)',
+  })
+  @ApiQuery({
+    name: 'cursor',
+    required: false,
+    schema: { type: 'string' },
+    description: 'keyset form: the nextCursor of the previous page (opaque)',
+  })
+  @ApiOkResponse({
+    description: 'Readable processes, newest first; total and page are null in the keyset form',
+    schema: zodToOpenApi(ProcessPageResponse, 'output'),
+  })
+  @ApiBadRequestResponse({ description: 'bad `cursor` or `limit` (problem+json naming the field)' })
+  list(@Query(listQuery) q: ListProcessesDto, @CurrentOperator() op: AuthenticatedOperator) {
     return this.queries.list(q, op);
   }
 
