@@ -3,9 +3,8 @@ import { DataSource } from 'typeorm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AuthenticatedOperator } from '../src/modules/auth/types/authenticated-operator.type';
 import { PAGE_LIMIT } from '../src/modules/processes/dtos/keyset.dto';
-import { ProcessQueries } from '../src/modules/processes/process-queries.service';
+import { ProcessReadRepository } from '../src/modules/processes/persistence/process-read.repository';
 import { ProcessReadPolicy } from '../src/modules/processes/process-read.policy';
-import { taskListFilter } from '../src/modules/tasks/tasks.controller';
 import { startTestApp, TEST_ADMIN_PASSWORD, type TestApp } from './utils/test-app';
 
 type Row = { pid: number; service: string; state: string };
@@ -309,7 +308,7 @@ describe('keyset paging of task lists and /processes (real PostgreSQL, 20k finis
   });
 
   it('plans pool and mine pages as reads of the partial indexes only; ordered scans stop at LIMIT', async () => {
-    const queries = t.app.get(ProcessQueries);
+    const repository = t.app.get(ProcessReadRepository);
     const policy = t.app.get(ProcessReadPolicy);
     const me = async (token: string) =>
       ((await get('/v1/me', token)).body as { operator: AuthenticatedOperator }).operator;
@@ -324,13 +323,12 @@ describe('keyset paging of task lists and /processes (real PostgreSQL, 20k finis
     const LIMIT = 20;
     const plan = async (list: 'mine' | 'pool', op: AuthenticatedOperator, cursor: boolean) => {
       const scope = await policy.scope(op);
-      const { where, params } = taskListFilter(list, op);
       let after = null;
       if (cursor) {
-        after = (await queries.taskPage(where, params, { scope, limit: LIMIT, after: null })).next;
+        after = (await repository.taskPage(list, op, { scope, limit: LIMIT, after: null })).next;
         expect(after).not.toBeNull();
       }
-      const q = queries.taskPageQuery(where, params, { scope, limit: LIMIT, after });
+      const q = repository.taskPageQuery(list, op, { scope, limit: LIMIT, after });
       const [row] = await db.query<{ 'QUERY PLAN': [{ Plan: PlanNode }] }[]>(
         `EXPLAIN (ANALYZE, FORMAT JSON) ${q.sql}`,
         q.params,

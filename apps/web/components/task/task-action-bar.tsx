@@ -1,6 +1,6 @@
 'use client';
 import { useTranslation } from 'react-i18next';
-import type { TaskAction } from '../../lib/task-actions';
+import type { TaskAction } from '../../lib/types/process';
 
 type Props = {
   actions: Set<TaskAction>;

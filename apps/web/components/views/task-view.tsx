@@ -8,12 +8,11 @@ import { serviceOf, useDesign } from '../../lib/design';
 import { toExtraErrors } from '../../lib/form-errors';
 import { formSchemaOf } from '../../lib/form-schema';
 import { routes } from '../../lib/routes';
-import { availableActions, type TaskAction } from '../../lib/task-actions';
+import type { TaskAction } from '../../lib/types/process';
 import type { Operator } from '../../lib/types/auth';
 import type { ActionAnswer } from '../../lib/types/process';
 import { useProcess } from '../../lib/use-process';
 import { useProcessEvents } from '../../lib/use-process-events';
-import { useViewer } from '../../lib/viewer';
 import { LoadError } from '../load-error';
 import { Notice, notice, type NoticeMessage } from '../notice';
 import { PageTitle } from '../page-title';
@@ -54,7 +53,6 @@ function useTransferTargets(pid: number): TransferCandidate[] | null {
 
 function TaskPage({ pid }: { pid: number }) {
   const { t } = useTranslation();
-  const viewer = useViewer();
   const design = useDesign();
   const { data: p, error, reload } = useProcess(pid);
   const operators = useTransferTargets(pid);
@@ -68,7 +66,8 @@ function TaskPage({ pid }: { pid: number }) {
 
   const service = serviceOf(design, p?.service);
   const schema = useMemo(() => formSchemaOf(service?.form), [service]);
-  const actions = useMemo(() => (p ? availableActions(p, viewer) : new Set<TaskAction>()), [p, viewer]);
+  // What the API offers this reader (the kernel's allowedActions): the page shows those and nothing else.
+  const actions = useMemo(() => new Set<TaskAction>(p?.allowedActions ?? []), [p]);
   const roleLabel = (key: string) => design?.roles.find((r) => r.key === key)?.label ?? key;
 
   // Bring the first server-side field error into view.

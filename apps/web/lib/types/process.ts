@@ -1,88 +1,35 @@
-/** PCB states (libs/kernel PROCESS_STATES). */
-export const PROCESS_STATES = ['NEW', 'READY', 'RUNNING', 'WAITING', 'SUSPENDED', 'TERMINATED', 'ERROR'] as const;
-export type ProcessState = (typeof PROCESS_STATES)[number];
+/**
+ * The REST shapes of processes and tasks: the wire contracts of `@opkernel/contracts` (zod schemas on the API
+ * side; types only here). The web app keeps no copy of them.
+ */
+import type { EntityRefView, ProcessState, ProcessView } from '@opkernel/contracts';
+
+export type {
+  CascadeItem,
+  CommandAnswer as ActionAnswer,
+  EntityTaskGroups as EntityTasks,
+  EntryPoint,
+  ProcessBrief,
+  ProcessDetail,
+  ProcessEventView as ProcessEvent,
+  ProcessSnapshotView as ProcessSnapshot,
+  ProcessState,
+  ProcessView,
+  TaskAction,
+} from '@opkernel/contracts';
 
 /** The business entity a process serves; `label` is resolved by the API (null when unknown). */
-export type EntityRef = { type: string; id: string; label: string | null };
+export type EntityRef = EntityRefView;
 
-/** A process as the REST API shows it (apps/api process-view.ts). */
-export type ProcessView = {
-  pid: number;
-  service: string;
-  serviceLabel: string;
-  designVersion: number;
-  kind: string;
-  state: ProcessState;
-  priority: number;
-  parentPid: number | null;
-  previousPid: number | null;
-  program: string | null;
-  callerPid: number | null;
-  entity: EntityRef | null;
-  assignee: string | null;
-  candidateRoles: string[];
-  creator: string | null;
-  scheduledAt: string | null;
-  deadline: string | null;
-  startedAt: string | null;
-  endedAt: string | null;
-  waitReason: string | null;
-  suspendReason: string | null;
-  resumeState: string | null;
-  terminatedReason: string | null;
-  formData: Record<string, unknown> | null;
-  version: number;
-  createdAt: string;
-  updatedAt: string;
-};
-
-/** A related process in GET /processes/{pid}. */
-export type ProcessBrief = {
-  pid: number;
-  service: string;
-  serviceLabel: string;
-  state: ProcessState;
-  kind: string;
-  assignee: string | null;
-};
-
-/** GET /processes/{pid}. */
-export type ProcessDetail = ProcessView & {
-  parent: ProcessBrief | null;
-  previous: ProcessBrief | null;
-  children: ProcessBrief[];
-};
-
-/** A process changed by an action's cascade (fromState null = created by it). */
-export type CascadeItem = {
-  pid: number;
-  service: string;
-  serviceLabel: string;
-  kind: string;
-  state: ProcessState;
-  fromState: ProcessState | null;
-  assignee: string | null;
-  candidateRoles: string[];
-};
-
-/** Answer of POST /processes and of every action. */
-export type ActionAnswer = ProcessView & { cascade: CascadeItem[] };
-
-/** One audit row of GET /processes/{pid}/events. */
-export type ProcessEvent = {
-  id: number;
-  actor: string | null;
-  action: string;
-  fromState: ProcessState | null;
-  toState: ProcessState | null;
-  cause: unknown;
-  details: unknown;
-  at: string;
-};
-
-/** One row of GET /processes/{pid}/snapshots. */
-/** A context snapshot; `hash` is null when some of its form data is redacted for the reader. */
-export type ProcessSnapshot = { version: number; hash: string | null; content: unknown; createdAt: string };
+/**
+ * PCB states in their lifecycle order, for filters and counts. A value list (the contracts are imported as types
+ * only); the check below fails to compile when it misses or invents a state.
+ */
+export const PROCESS_STATES = ['NEW', 'READY', 'RUNNING', 'WAITING', 'SUSPENDED', 'TERMINATED', 'ERROR'] as const;
+type Missing = Exclude<ProcessState, (typeof PROCESS_STATES)[number]>;
+type Invented = Exclude<(typeof PROCESS_STATES)[number], ProcessState>;
+const exhaustive: [Missing, Invented] extends [never, never] ? true : never = true;
+void exhaustive;
 
 /**
  * GET /processes: the page form (`page`, `pageSize`) counts `total`; the keyset form (`limit`, `cursor`) has
@@ -95,15 +42,3 @@ export type ProcessPage = {
   pageSize: number;
   nextCursor: string | null;
 };
-
-/** GET /entities/{type}/{id}/tasks. */
-export type EntityTasks = {
-  entity: EntityRef;
-  scheduled: ProcessView[];
-  running: ProcessView[];
-  paused: ProcessView[];
-  done: ProcessView[];
-};
-
-/** GET /entry-points. */
-export type EntryPoint = { service: string; label: string; program: string | null; entityType: string | null };

@@ -1,17 +1,23 @@
+import type { ProcessView as ProcessViewContract, TaskAction } from '@opkernel/contracts';
 import type { Pcb } from '@opkernel/kernel';
 
 const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
 
-/** A PCB as the REST API shows it: ISO-8601 times, labels resolved. */
-export type ProcessView = ReturnType<typeof toProcessView>;
+/** A PCB as the REST API shows it to one reader (`@opkernel/contracts`' `ProcessView`). */
+export type ProcessView = ProcessViewContract;
 
 /**
  * PCB → the REST shape: every PCB field, epoch-ms times as ISO-8601 strings (null stays null), plus
- * `serviceLabel` (the service key when no label is given) and the entity's `label` (null when unknown).
+ * `serviceLabel` (the service key when no label is given), the entity's `label` (null when unknown) and the
+ * actions offered to the reader (`allowedActions`, none when not given).
  * Shows `formData`: answer only with views the caller may read (see `ProcessReadPolicy`).
  * @example toProcessView(pcb, { service: '新预约', entity: '张三' }).entity // { type, id, label: '张三' }
  */
-export function toProcessView(p: Pcb, labels: { service?: string; entity?: string | null } = {}) {
+export function toProcessView(
+  p: Pcb,
+  labels: { service?: string; entity?: string | null } = {},
+  allowedActions: TaskAction[] = [],
+): ProcessView {
   return {
     pid: p.pid,
     service: p.service,
@@ -41,5 +47,6 @@ export function toProcessView(p: Pcb, labels: { service?: string; entity?: strin
     version: p.version,
     createdAt: iso(p.createdAt)!,
     updatedAt: iso(p.updatedAt)!,
+    allowedActions,
   };
 }

@@ -1,6 +1,7 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Query, UseInterceptors } from '@nestjs/common';
 import {
   ApiBadRequestResponse,
+  ApiCreatedResponse,
   ApiBearerAuth,
   ApiBody,
   ApiHeader,
@@ -9,6 +10,13 @@ import {
   ApiQuery,
   ApiTags,
 } from '@nestjs/swagger';
+import { z } from 'zod';
+import {
+  CommandAnswerSchema,
+  ProcessDetailSchema,
+  ProcessEventViewSchema,
+  ProcessSnapshotViewSchema,
+} from '@opkernel/contracts';
 import { zodToOpenApi } from '../../infra/validation/zod-openapi.util';
 import { ProblemException } from '../../infra/problem/problem.exception';
 import { SafeIdPipe } from '../../infra/validation/safe-id.pipe';
@@ -33,6 +41,8 @@ import { ProcessQueries } from './process-queries.service';
 import { ProcessesService } from './processes.service';
 
 const pidPipe = new SafeIdPipe('pid');
+/** OpenAPI schema of a command's answer: the process after it (with the actions now offered) and its cascade. */
+const COMMAND_ANSWER = zodToOpenApi(CommandAnswerSchema, 'output');
 const listQuery = new PagedQueryPipe(ListProcessesQuery, KEYSET_FIELDS);
 const notFound = (pid: number) => ProblemException.notFound(`process ${pid} does not exist`);
 
@@ -67,6 +77,7 @@ export class ProcessesController {
   @IdempotencyHeader
   @ApiOperation({ summary: 'Start a journey: {service, entity: {type, id} | {type, label}, priority?} → PCB' })
   @ApiBody({ schema: zodToOpenApi(StartProcessBody) })
+  @ApiCreatedResponse({ description: 'the journey started, with its cascade', schema: COMMAND_ANSWER })
   start(
     @Body(new ZodPipe(StartProcessBody)) body: StartProcessDto,
     @CurrentOperator() op: AuthenticatedOperator,
@@ -125,6 +136,7 @@ export class ProcessesController {
   @RequireScope('processes:read')
   @Get(':pid')
   @ApiOperation({ summary: 'One process with parent, previous and children' })
+  @ApiOkResponse({ schema: zodToOpenApi(ProcessDetailSchema, 'output') })
   async one(@Param('pid', pidPipe) pid: number, @CurrentOperator() op: AuthenticatedOperator) {
     const found = await this.queries.withRelations(pid, op);
     if (!found) throw notFound(pid);
@@ -135,6 +147,7 @@ export class ProcessesController {
   @RequireScope('processes:read')
   @Get(':pid/events')
   @ApiOperation({ summary: 'Audit trail of a process' })
+  @ApiOkResponse({ schema: zodToOpenApi(z.array(ProcessEventViewSchema), 'output') })
   async events(@Param('pid', pidPipe) pid: number, @CurrentOperator() op: AuthenticatedOperator) {
     const found = await this.queries.events(pid, op);
     if (!found) throw notFound(pid);
@@ -145,6 +158,7 @@ export class ProcessesController {
   @RequireScope('processes:read')
   @Get(':pid/snapshots')
   @ApiOperation({ summary: 'Context snapshots of a process (versioned, SHA-256 of the canonical content)' })
+  @ApiOkResponse({ schema: zodToOpenApi(z.array(ProcessSnapshotViewSchema), 'output') })
   async snapshots(@Param('pid', pidPipe) pid: number, @CurrentOperator() op: AuthenticatedOperator) {
     const found = await this.queries.snapshots(pid, op);
     if (!found) throw notFound(pid);
@@ -166,6 +180,7 @@ export class ProcessesController {
   @Post(':pid/claim')
   @HttpCode(200)
   @IdempotencyHeader
+  @ApiOkResponse({ description: 'the process after the action, with its cascade', schema: COMMAND_ANSWER })
   claim(
     @Param('pid', pidPipe) pid: number,
     @CurrentOperator() op: AuthenticatedOperator,
@@ -179,6 +194,7 @@ export class ProcessesController {
   @Post(':pid/unclaim')
   @HttpCode(200)
   @IdempotencyHeader
+  @ApiOkResponse({ description: 'the process after the action, with its cascade', schema: COMMAND_ANSWER })
   unclaim(
     @Param('pid', pidPipe) pid: number,
     @CurrentOperator() op: AuthenticatedOperator,
@@ -192,6 +208,7 @@ export class ProcessesController {
   @Post(':pid/start')
   @HttpCode(200)
   @IdempotencyHeader
+  @ApiOkResponse({ description: 'the process after the action, with its cascade', schema: COMMAND_ANSWER })
   startTask(
     @Param('pid', pidPipe) pid: number,
     @CurrentOperator() op: AuthenticatedOperator,
@@ -205,6 +222,7 @@ export class ProcessesController {
   @Post(':pid/complete')
   @HttpCode(200)
   @IdempotencyHeader
+  @ApiOkResponse({ description: 'the process after the action, with its cascade', schema: COMMAND_ANSWER })
   @ApiOperation({ summary: 'Complete a task with its form {form}; rules fire; 409 when already completed' })
   @ApiBody({ schema: zodToOpenApi(CompleteBody) })
   complete(
@@ -221,6 +239,7 @@ export class ProcessesController {
   @Post(':pid/suspend')
   @HttpCode(200)
   @IdempotencyHeader
+  @ApiOkResponse({ description: 'the process after the action, with its cascade', schema: COMMAND_ANSWER })
   @ApiBody({ schema: zodToOpenApi(ReasonBody) })
   suspend(
     @Param('pid', pidPipe) pid: number,
@@ -236,6 +255,7 @@ export class ProcessesController {
   @Post(':pid/resume')
   @HttpCode(200)
   @IdempotencyHeader
+  @ApiOkResponse({ description: 'the process after the action, with its cascade', schema: COMMAND_ANSWER })
   resume(
     @Param('pid', pidPipe) pid: number,
     @CurrentOperator() op: AuthenticatedOperator,
@@ -252,6 +272,7 @@ export class ProcessesController {
   @Post(':pid/cancel')
   @HttpCode(200)
   @IdempotencyHeader
+  @ApiOkResponse({ description: 'the process after the action, with its cascade', schema: COMMAND_ANSWER })
   @ApiBody({ schema: zodToOpenApi(ReasonBody) })
   cancel(
     @Param('pid', pidPipe) pid: number,
@@ -267,6 +288,7 @@ export class ProcessesController {
   @Post(':pid/transfer')
   @HttpCode(200)
   @IdempotencyHeader
+  @ApiOkResponse({ description: 'the process after the action, with its cascade', schema: COMMAND_ANSWER })
   @ApiBody({ schema: zodToOpenApi(TransferBody) })
   transfer(
     @Param('pid', pidPipe) pid: number,
@@ -282,6 +304,7 @@ export class ProcessesController {
   @Post(':pid/retry')
   @HttpCode(200)
   @IdempotencyHeader
+  @ApiOkResponse({ description: 'the process after the action, with its cascade', schema: COMMAND_ANSWER })
   @ApiOperation({ summary: 'Retry a process in ERROR (admin)' })
   retry(
     @Param('pid', pidPipe) pid: number,
@@ -299,6 +322,7 @@ export class ProcessesController {
   @Post(':pid/reopen')
   @HttpCode(200)
   @IdempotencyHeader
+  @ApiOkResponse({ description: 'the process after the action, with its cascade', schema: COMMAND_ANSWER })
   @ApiOperation({ summary: 'Re-open a cancelled step as a new step (admin); a stranded journey goes on' })
   reopen(
     @Param('pid', pidPipe) pid: number,

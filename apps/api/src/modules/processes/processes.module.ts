@@ -1,11 +1,13 @@
 import { Module } from '@nestjs/common';
 import { ExpressionsModule } from '../../infra/expressions/expressions.module';
 import { OutboxModule } from '../../infra/outbox/outbox.module';
+import { AuditModule } from '../audit/audit.module';
 import { DesignsModule } from '../designs/designs.module';
 import { FormValidator } from './form-validator.service';
 import { IdempotencyInterceptor } from './idempotency/idempotency.interceptor';
 import { IdempotencyService } from './idempotency/idempotency.service';
 import { OperatorViews } from './persistence/operator-views';
+import { ProcessReadRepository } from './persistence/process-read.repository';
 import { ProcessCommands } from './process-commands.service';
 import { ProcessQueries } from './process-queries.service';
 import { ProcessReadPolicy } from './process-read.policy';
@@ -14,18 +16,19 @@ import { ProcessesService } from './processes.service';
 
 /** Process commands and queries, the read policy, and `Idempotency-Key` support for the commands. */
 @Module({
-  imports: [DesignsModule, OutboxModule, ExpressionsModule],
+  imports: [AuditModule, DesignsModule, OutboxModule, ExpressionsModule],
   controllers: [ProcessesController],
   providers: [
     ProcessCommands,
     OperatorViews,
     ProcessQueries,
+    ProcessReadRepository,
     ProcessReadPolicy,
     ProcessesService,
     FormValidator,
     IdempotencyService,
     IdempotencyInterceptor,
   ],
-  exports: [ProcessQueries, ProcessCommands, ProcessReadPolicy, OperatorViews],
+  exports: [ProcessQueries, ProcessReadRepository, ProcessCommands, ProcessReadPolicy, OperatorViews],
 })
 export class ProcessesModule {}

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
+import type { CommandAnswer } from '@opkernel/contracts';
 import { randomUUID } from 'node:crypto';
-import type { Actor, Changeset, EntityRef, Kernel } from '@opkernel/kernel';
+import { allowedActions, type Actor, type Changeset, type EntityRef, type Kernel } from '@opkernel/kernel';
 import { actorOf, type AuthenticatedOperator } from '../auth/types/authenticated-operator.type';
 import { ProblemException } from '../../infra/problem/problem.exception';
 import { DesignRegistry } from '../designs/design-registry.service';
@@ -13,22 +14,10 @@ import type { SqlRunner } from './persistence/sql-runner';
 import { ProcessCommands, type ExecuteOptions } from './process-commands.service';
 import { ProcessQueries } from './process-queries.service';
 import { ProcessReadPolicy, type ReadScope } from './process-read.policy';
-import { toProcessView, type ProcessView } from './process-view';
+import { toProcessView } from './process-view';
 
-/** A process changed by a command's cascade, as reported to the caller. */
-export type CascadeItem = {
-  pid: number;
-  service: string;
-  serviceLabel: string;
-  kind: string;
-  state: string;
-  fromState: string | null;
-  assignee: string | null;
-  candidateRoles: string[];
-};
-
-/** Answer of a command: the resulting process (read back after commit) and its cascade. */
-export type CommandAnswer = ProcessView & { cascade: CascadeItem[] };
+/** A process changed by a command's cascade, and the answer of a command (`@opkernel/contracts`). */
+export type { CascadeItem, CommandAnswer } from '@opkernel/contracts';
 
 /** Operator actions on a process (the REST verbs under /processes/{pid}/…). */
 export type ProcessAction =
@@ -63,14 +52,23 @@ export class ProcessesService {
 
   /**
    * The answer to a command, built from its committed changeset (nothing is read back): the result process with
-   * its labels and the cascade (the other processes the command changed), both through the read policy — forms
+   * its labels and the actions now offered to the actor, and the cascade (the other processes the command changed), both through the read policy — forms
    * redacted as for a GET, and only the cascade entries the caller may read.
    * @param entityLabel the label of the result's entity, as the command read or created it
    */
-  private async respond(cs: Changeset, scope: ReadScope, entityLabel: string | null): Promise<CommandAnswer> {
+  private async respond(
+    cs: Changeset,
+    scope: ReadScope,
+    actor: Actor,
+    entityLabel: string | null,
+  ): Promise<CommandAnswer> {
     const index = await this.designs.get(cs.result.designVersion);
     const view = await this.queries.redacted(
-      toProcessView(cs.result, { service: index.services.get(cs.result.service)?.label, entity: entityLabel }),
+      toProcessView(
+        cs.result,
+        { service: index.services.get(cs.result.service)?.label, entity: entityLabel },
+        allowedActions(cs.result, actor, index),
+      ),
       scope,
     );
     const pcbs = new Map([...cs.created, ...cs.updated.map((u) => u.pcb)].map((p) => [p.pid, p]));
@@ -161,7 +159,7 @@ export class ProcessesService {
       entityLabel = await this.resultEntityLabel(store, started);
       return this.noted(tx, idem, started);
     }, this.options(idem));
-    return this.respond(cs, scope, entityLabel);
+    return this.respond(cs, scope, actorOf(actor), entityLabel);
   }
 
   /**
@@ -197,7 +195,7 @@ export class ProcessesService {
       entityLabel = await this.resultEntityLabel(store, done);
       return this.noted(tx, idem, done);
     }, this.options(idem));
-    return this.respond(cs, scope, entityLabel);
+    return this.respond(cs, scope, actorOf(actor), entityLabel);
   }
 }
 

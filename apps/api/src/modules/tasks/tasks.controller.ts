@@ -1,6 +1,9 @@
 import { applyDecorators, Controller, Get, Param, Query, Req, Res } from '@nestjs/common';
 import { ApiBadRequestResponse, ApiBearerAuth, ApiOkResponse, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
+import { z } from 'zod';
+import { EntityTaskGroupsSchema, ProcessViewSchema } from '@opkernel/contracts';
 import { PagedQueryPipe } from '../../infra/validation/paged-query.pipe';
+import { zodToOpenApi } from '../../infra/validation/zod-openapi.util';
 import { CurrentOperator, type AuthenticatedOperator } from '../auth/current-operator.decorator';
 import { RequireScope } from '../auth/decorators/scope.decorator';
 import {
@@ -11,11 +14,9 @@ import {
   type TaskCursor,
   type TaskListDto,
 } from '../processes/dtos/keyset.dto';
-import { ProcessQueries, type KeysetPage } from '../processes/process-queries.service';
-import { ProcessReadPolicy } from '../processes/process-read.policy';
+import { ProcessQueries, type EntityTaskGroups, type KeysetPage } from '../processes/process-queries.service';
 import type { ProcessView } from '../processes/process-view';
 
-const OPEN = `p.state <> 'TERMINATED'`;
 /** Response header with the next page's cursor (also inside the `Link` header's URL). */
 export const NEXT_CURSOR_HEADER = 'X-Next-Cursor';
 
@@ -23,23 +24,6 @@ type HttpRequest = { originalUrl: string };
 type HttpResponse = { setHeader(name: string, value: string): unknown };
 
 const taskListQuery = new PagedQueryPipe(TaskListQuery, KEYSET_FIELDS);
-
-/**
- * The WHERE clause (over `processes p`, `$1…` for `params`) of `/tasks/mine` (open tasks assigned to `op`) or
- * `/tasks/pool` (unassigned open tasks; for staff, those with one of their roles as a candidate). Written to match
- * the predicates of the partial indexes `processes_open_mine_idx` / `processes_open_pool_idx` literally.
- */
-export function taskListFilter(
-  list: 'mine' | 'pool',
-  op: Pick<AuthenticatedOperator, 'key' | 'admin' | 'roles'>,
-): { where: string; params: unknown[] } {
-  if (list === 'mine') return { where: `p.kind = 'task' AND ${OPEN} AND p.assignee = $1`, params: [op.key] };
-  if (op.admin) return { where: `p.kind = 'task' AND ${OPEN} AND p.assignee IS NULL`, params: [] };
-  return {
-    where: `p.kind = 'task' AND ${OPEN} AND p.assignee IS NULL AND p.candidate_roles && $1::text[]`,
-    params: [op.roles],
-  };
-}
 
 /** OpenAPI of the keyset paging shared by `/tasks/mine` and `/tasks/pool`. */
 const TaskListPaging = () =>
@@ -60,7 +44,7 @@ const TaskListPaging = () =>
       description:
         'One page of tasks (JSON array), today/overdue first: scheduled time (unscheduled last), priority (high ' +
         'first), pid. When more follow, the headers name the next page.',
-      schema: { type: 'array', items: { type: 'object', properties: { pid: { type: 'integer' } } } },
+      schema: zodToOpenApi(z.array(ProcessViewSchema), 'output'),
       headers: {
         Link: {
           description: 'RFC 8288 `<…?limit=…&cursor=…>; rel="next"` (absent on the last page)',
@@ -75,15 +59,6 @@ const TaskListPaging = () =>
     ApiBadRequestResponse({ description: 'bad `cursor` or `limit` (problem+json naming the field)' }),
   );
 
-/** An entity's processes in four groups (`GET /entities/{type}/{id}/tasks`). */
-export type EntityTaskGroups = {
-  entity: { type: string; id: string; label: string | null };
-  scheduled: ProcessView[];
-  running: ProcessView[];
-  paused: ProcessView[];
-  done: ProcessView[];
-};
-
 /**
  * Task lists: mine, my pool, and an entity's processes in four groups. Every list goes through
  * {@link ProcessReadPolicy}: customers (non-staff operators) get a 403 problem.
@@ -93,10 +68,7 @@ export type EntityTaskGroups = {
 @RequireScope('processes:read')
 @Controller('v1')
 export class TasksController {
-  constructor(
-    private readonly queries: ProcessQueries,
-    private readonly policy: ProcessReadPolicy,
-  ) {}
+  constructor(private readonly queries: ProcessQueries) {}
 
   /**
    * One page of my open tasks, today/overdue first (`limit`, default 100, at most 500; `cursor` from the previous
@@ -112,9 +84,7 @@ export class TasksController {
     @Req() req: HttpRequest,
     @Res({ passthrough: true }) res: HttpResponse,
   ): Promise<ProcessView[]> {
-    const scope = await this.policy.scope(op);
-    const { where, params } = taskListFilter('mine', op);
-    const page = await this.queries.taskPage(where, params, { scope, limit: q.limit, after: q.cursor ?? null });
+    const page = await this.queries.taskPage('mine', op, { limit: q.limit, after: q.cursor ?? null });
     return sendPage(page, q.limit, req, res);
   }
 
@@ -132,9 +102,7 @@ export class TasksController {
     @Req() req: HttpRequest,
     @Res({ passthrough: true }) res: HttpResponse,
   ): Promise<ProcessView[]> {
-    const scope = await this.policy.scope(op);
-    const { where, params } = taskListFilter('pool', op);
-    const page = await this.queries.taskPage(where, params, { scope, limit: q.limit, after: q.cursor ?? null });
+    const page = await this.queries.taskPage('pool', op, { limit: q.limit, after: q.cursor ?? null });
     return sendPage(page, q.limit, req, res);
   }
 
@@ -147,24 +115,13 @@ export class TasksController {
   @ApiOperation({
     summary: "An entity's processes: scheduled (NEW, READY), running, paused (WAITING, SUSPENDED, ERROR), done",
   })
+  @ApiOkResponse({ schema: zodToOpenApi(EntityTaskGroupsSchema, 'output') })
   async entityTasks(
     @Param('type') type: string,
     @Param('id') id: string,
     @CurrentOperator() op: AuthenticatedOperator,
   ): Promise<EntityTaskGroups> {
-    const scope = await this.policy.scope(op);
-    const all = await this.queries.select('p.entity_type = $1 AND p.entity_id = $2', [type, id], {
-      order: 'p.pid ASC',
-      scope,
-    });
-    const group = (states: string[]) => all.filter((p) => states.includes(p.state));
-    return {
-      entity: { type, id, label: all[0]?.entity?.label ?? null },
-      scheduled: group(['NEW', 'READY']),
-      running: group(['RUNNING']),
-      paused: group(['WAITING', 'SUSPENDED', 'ERROR']),
-      done: group(['TERMINATED']),
-    };
+    return this.queries.entityTasks(type, id, op);
   }
 }
 

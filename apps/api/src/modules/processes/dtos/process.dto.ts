@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { ProcessViewSchema } from '@opkernel/contracts';
 import { PROCESS_STATES } from '@opkernel/kernel';
 import { cursorParam, decodeProcessCursor, KEYSET_FIELDS, LimitParam, PAGE_LIMIT } from './keyset.dto';
 
@@ -65,7 +66,7 @@ export type ListProcessesDto = z.infer<typeof ListProcessesQuery>;
 
 /** The answer of GET /processes (for the OpenAPI document). */
 export const ProcessPageResponse = z.object({
-  items: z.array(z.looseObject({ pid: z.number().int() })).describe('processes, newest (highest pid) first'),
+  items: z.array(ProcessViewSchema).describe('processes, newest (highest pid) first'),
   total: z.number().int().nullable().describe('readable matches; null in the keyset form (not counted)'),
   page: z.number().int().nullable().describe('the page asked for; null in the keyset form'),
   pageSize: z.number().int().describe('pageSize, or limit in the keyset form'),
