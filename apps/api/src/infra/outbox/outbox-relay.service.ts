@@ -22,6 +22,8 @@ export const OUTBOX_BATCH_SIZE = 200;
 export const OUTBOX_LEASE_SECONDS = 30;
 /** A failed delivery is tried again after this many seconds. */
 export const OUTBOX_RETRY_SECONDS = 1;
+/** Rows delivered in-process are marked dispatched together, this many ms after the first of them, ms. */
+export const OUTBOX_MARK_DELAY_MS = 20;
 /** Failed deliveries after which a message is left alone (it stays in the table for inspection). */
 export const OUTBOX_MAX_ATTEMPTS = 10;
 
@@ -38,7 +40,9 @@ export const OUTBOX_PURGE_INTERVAL_MS = 60_000;
  * - `register(topic, handler)` / `subscribe(topic, batchHandler)`: a topic may have several subscribers; a row
  *   is dispatched when every one of them took it (a failing one makes all of them get it again). Only rows of
  *   subscribed topics are claimed; others stay pending.
- * - `kick()`: drain now (call it after committing outbox rows); coalesced with a running drain.
+ * - `deliverCommitted(messages)`: the rows a command of this process just wrote (leased to it by the writer) are
+ *   delivered at once, without being read back, and marked dispatched in batches;
+ * - `kick()`: drain now; coalesced with a running drain.
  * - a poll loop (every {@link OUTBOX_POLL_MS} ms) catches rows written by other processes or missed kicks.
  *
  * A batch costs two statements and holds no transaction open while it is delivered: one `UPDATE … RETURNING`
@@ -61,6 +65,11 @@ export class OutboxRelay implements OnModuleInit, OnModuleDestroy {
   private kickScheduled = false;
   private stopped = true;
   private lastPurge = 0;
+  /** In-process deliveries of committed rows (see {@link deliverCommitted}) and the ids waiting to be marked. */
+  private readonly deliveries = new Set<Promise<void>>();
+  private readonly toMark: string[] = [];
+  private readonly toRelease: string[] = [];
+  private marking: NodeJS.Timeout | undefined;
 
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
@@ -82,11 +91,14 @@ export class OutboxRelay implements OnModuleInit, OnModuleDestroy {
     this.schedule(OUTBOX_POLL_MS);
   }
 
-  /** Stops the poll loop and waits for a running drain. */
+  /** Stops the poll loop, waits for a running drain and in-process deliveries, and marks what they delivered. */
   async onModuleDestroy(): Promise<void> {
     this.stopped = true;
     clearTimeout(this.timer);
+    clearTimeout(this.marking);
     await this.running;
+    await Promise.all([...this.deliveries]);
+    await this.markDelivered();
   }
 
   /** Schedules an immediate drain; calls made while one is pending or running coalesce into one more run. */
@@ -159,6 +171,19 @@ export class OutboxRelay implements OnModuleInit, OnModuleDestroy {
     const messages = rows
       .map((r) => ({ id: String(r.id), topic: r.topic, payload: r.payload }))
       .sort((a, b) => Number(a.id) - Number(b.id));
+    const failed = await this.deliver(messages);
+    const done = messages.filter((m) => !failed.has(m.id)).map((m) => m.id);
+    await this.dataSource.query(
+      `UPDATE outbox SET dispatched_at = CASE WHEN id = ANY($1::bigint[]) THEN now() END,
+              claimed_until = CASE WHEN id = ANY($1::bigint[]) THEN claimed_until ELSE now() + make_interval(secs => $3) END
+        WHERE id = ANY($1::bigint[]) OR id = ANY($2::bigint[])`,
+      [done, [...failed], OUTBOX_RETRY_SECONDS],
+    );
+    return { claimed: rows.length, ok: done.length };
+  }
+
+  /** Calls every subscriber of each message's topic, by topic, oldest first. @returns the ids that failed */
+  private async deliver(messages: OutboxMessage[]): Promise<Set<string>> {
     const failed = new Set<string>();
     for (const topic of new Set(messages.map((m) => m.topic))) {
       const batch = messages.filter((m) => m.topic === topic);
@@ -173,14 +198,56 @@ export class OutboxRelay implements OnModuleInit, OnModuleDestroy {
         }
       }
     }
-    const done = messages.filter((m) => !failed.has(m.id)).map((m) => m.id);
-    await this.dataSource.query(
-      `UPDATE outbox SET dispatched_at = CASE WHEN id = ANY($1::bigint[]) THEN now() END,
-              claimed_until = CASE WHEN id = ANY($1::bigint[]) THEN claimed_until ELSE now() + make_interval(secs => $3) END
-        WHERE id = ANY($1::bigint[]) OR id = ANY($2::bigint[])`,
-      [done, [...failed], OUTBOX_RETRY_SECONDS],
-    );
-    return { claimed: rows.length, ok: done.length };
+    return failed;
+  }
+
+  /**
+   * Delivers the outbox rows a command of this process just committed, at once and without reading them back:
+   * the writer inserted them already leased to this relay ({@link OUTBOX_LEASE_SECONDS}, one attempt counted), so
+   * no other relay takes them meanwhile. Delivered rows are marked dispatched in one UPDATE per
+   * {@link OUTBOX_MARK_DELAY_MS} for every command of that window; failed ones are released for a retry after
+   * {@link OUTBOX_RETRY_SECONDS} s by the poll loop, and rows of a process that dies before marking them are
+   * delivered again when their lease ends (at least once).
+   */
+  deliverCommitted(messages: OutboxMessage[]): void {
+    if (messages.length === 0) return;
+    if (this.stopped) return; // the rows stay leased and are delivered after the lease, by whichever relay runs
+    const delivery = this.deliver(messages).then((failed) => {
+      for (const m of messages) (failed.has(m.id) ? this.toRelease : this.toMark).push(m.id);
+      this.scheduleMarking();
+    });
+    this.deliveries.add(delivery);
+    void delivery.finally(() => this.deliveries.delete(delivery));
+  }
+
+  private scheduleMarking(): void {
+    if (this.marking) return;
+    this.marking = setTimeout(() => {
+      this.marking = undefined;
+      void this.markDelivered();
+    }, OUTBOX_MARK_DELAY_MS);
+    this.marking.unref();
+  }
+
+  /** Marks the rows delivered in-process dispatched and releases the failed ones (one statement). */
+  private async markDelivered(): Promise<void> {
+    const done = this.toMark.splice(0);
+    const failed = this.toRelease.splice(0);
+    if (done.length === 0 && failed.length === 0) return;
+    try {
+      await this.dataSource.query(
+        `UPDATE outbox SET dispatched_at = CASE WHEN id = ANY($1::bigint[]) THEN now() END,
+                claimed_until = CASE WHEN id = ANY($1::bigint[]) THEN claimed_until ELSE now() + make_interval(secs => $3) END
+          WHERE id = ANY($1::bigint[]) OR id = ANY($2::bigint[])`,
+        [done, failed, OUTBOX_RETRY_SECONDS],
+      );
+    } catch (error) {
+      // Not marked: the lease runs out and they are delivered again (consumers dedupe).
+      if (!this.stopped)
+        this.logger.error(
+          `Marking delivered outbox rows failed: ${error instanceof Error ? error.message : String(error)}`,
+        );
+    }
   }
 
   private schedule(ms: number): void {

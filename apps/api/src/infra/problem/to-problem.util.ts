@@ -1,4 +1,5 @@
 import { HttpException, HttpStatus } from '@nestjs/common';
+import { DatabaseError } from 'pg';
 import { QueryFailedError } from 'typeorm';
 import { z } from 'zod';
 import { isKernelError, mapKernelError } from './kernel-error.mapper';
@@ -56,8 +57,13 @@ export function toProblem(exception: unknown): ProblemException {
 
   if (exception instanceof z.core.$ZodError) return validationProblem(zodIssuesToFieldErrors(exception.issues));
 
-  if (exception instanceof QueryFailedError) {
-    const driverError = exception.driverError as { code?: string; constraint?: string; table?: string };
+  // Through TypeORM (QueryFailedError) or straight from node-postgres (the command path's prepared statements).
+  if (exception instanceof QueryFailedError || exception instanceof DatabaseError) {
+    const driverError = (exception instanceof QueryFailedError ? exception.driverError : exception) as {
+      code?: string;
+      constraint?: string;
+      table?: string;
+    };
     const extra = { constraint: driverError.constraint, table: driverError.table };
     switch (driverError.code) {
       case '23505':

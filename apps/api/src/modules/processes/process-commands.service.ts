@@ -1,9 +1,12 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
+import { createHash } from 'node:crypto';
+import type { Pool, PoolClient } from 'pg';
+import type { PostgresDriver } from 'typeorm/driver/postgres/PostgresDriver';
 import { DataSource } from 'typeorm';
 import { Kernel, isKernelError, type Changeset, type Clock } from '@opkernel/kernel';
 import { CLOCK } from '../../infra/clock/clock.module';
 import { FeelEvaluator } from '../../infra/expressions/feel-evaluator.service';
-import { OutboxRelay } from '../../infra/outbox/outbox-relay.service';
+import { OUTBOX_LEASE_SECONDS, OutboxRelay, type OutboxMessage } from '../../infra/outbox/outbox-relay.service';
 import { DesignRegistry } from '../designs/design-registry.service';
 import { writeChangeset } from './persistence/changeset-writer';
 import { OperatorViews } from './persistence/operator-views';
@@ -23,6 +26,31 @@ export type ExecuteOptions = {
   before?: (tx: SqlRunner) => Promise<void>;
 };
 
+/** Most distinct statement texts given a prepared-statement name (the command path has a few dozen). */
+const MAX_PREPARED = 500;
+const preparedNames = new Map<string, string>();
+
+/** The prepared-statement name of `sql` (a hash of its text), or undefined once {@link MAX_PREPARED} are named. */
+function statementName(sql: string): string | undefined {
+  const known = preparedNames.get(sql);
+  if (known || preparedNames.size >= MAX_PREPARED) return known;
+  const name = `opk_${createHash('sha1').update(sql).digest('hex').slice(0, 20)}`;
+  preparedNames.set(sql, name);
+  return name;
+}
+
+/**
+ * The command's {@link SqlRunner} over its transaction's connection: every statement is a named prepared
+ * statement (node-postgres parses it once per connection, PostgreSQL then skips parsing and, after a few runs,
+ * planning), and every answer is its rows. The command path's statement texts are fixed, so the names are few.
+ */
+function preparedRunner(client: PoolClient): SqlRunner {
+  return {
+    query: async <T>(sql: string, params: unknown[] = []) =>
+      (await client.query({ name: statementName(sql), text: sql, values: params })).rows as T,
+  };
+}
+
 function retryable(e: unknown): boolean {
   if (isKernelError(e)) return e.code === 'VERSION_CONFLICT';
   const code =
@@ -32,8 +60,9 @@ function retryable(e: unknown): boolean {
 
 /**
  * Runs kernel commands: one database transaction per command holding the reads (row locks), the changes,
- * their audit rows, frames/snapshots and outbox rows; the outbox relay is kicked after commit, so nothing is
- * pushed for a rolled-back command. A command that lost an optimistic-lock or deadlock race is re-run from
+ * their audit rows, frames/snapshots and outbox rows; after commit the command's own outbox rows (leased to this
+ * process by the writer) are handed to the relay to deliver at once, so nothing is pushed for a rolled-back
+ * command and nothing needs reading back. A command that lost an optimistic-lock or deadlock race is re-run from
  * scratch (at most {@link MAX_ATTEMPTS} times) — the kernel re-decides on fresh state, so a duplicate
  * completion then fails as ILLEGAL_TRANSITION instead of creating a second next step.
  */
@@ -51,6 +80,27 @@ export class ProcessCommands {
   ) {}
 
   /**
+   * Runs `work` in a transaction on a connection of the app's pool, straight through node-postgres (BEGIN …
+   * COMMIT, ROLLBACK on any error; a connection whose ROLLBACK failed is discarded).
+   */
+  private async inTransaction<T>(work: (client: PoolClient) => Promise<T>): Promise<T> {
+    const pool = (this.db.driver as PostgresDriver).master as Pool;
+    const client = await pool.connect();
+    let broken: Error | undefined;
+    try {
+      await client.query('BEGIN');
+      const result = await work(client);
+      await client.query('COMMIT');
+      return result;
+    } catch (error) {
+      await client.query('ROLLBACK').catch((e: Error) => (broken = e));
+      throw error;
+    } finally {
+      client.release(broken);
+    }
+  }
+
+  /**
    * Runs one kernel command in its own transaction and writes its changeset; kicks the outbox relay after commit.
    * The command gets the kernel, the transaction and the command's {@link PgProcessStore} (e.g. to read the
    * locked process first: the kernel's own read of it then costs nothing).
@@ -64,8 +114,9 @@ export class ProcessCommands {
     for (let attempt = 1; ; attempt++) {
       if (attempt > 1) await new Promise((r) => setTimeout(r, Math.random() * BACKOFF_BASE_MS * 2 ** (attempt - 2)));
       try {
-        const cs = await this.db.transaction(async (em) => {
-          const tx: SqlRunner = { query: (sql, params) => em.query(sql, params) };
+        let outbox: OutboxMessage[] = [];
+        const cs = await this.inTransaction(async (client) => {
+          const tx = preparedRunner(client);
           if (options.before) await options.before(tx);
           const store = new PgProcessStore(tx, (key) => this.operators.get(tx, key));
           const kernel = new Kernel({
@@ -76,10 +127,14 @@ export class ProcessCommands {
             evaluator: this.evaluator,
           });
           const changes = await command(kernel, tx, store);
-          if (changes) await writeChangeset(tx, changes, store.auditHeads);
+          if (changes) {
+            const written = await writeChangeset(tx, changes, store.auditHeads, { leaseSeconds: OUTBOX_LEASE_SECONDS });
+            outbox = written.outbox;
+          }
           return changes;
         });
-        if (cs) this.relay.kick();
+        // Committed: its effects leave now, from this process (the rows are leased to it).
+        this.relay.deliverCommitted(outbox);
         return cs;
       } catch (e) {
         if (attempt >= MAX_ATTEMPTS || !retryable(e)) throw e;

@@ -1,42 +1,87 @@
 import { canonicalJson, frameHash, KernelError, type Changeset, type ProcessChange } from '@opkernel/kernel';
 import { auditHash } from '../../audit/audit-chain';
-import { PROCESS_COLUMNS, PROCESS_COLUMN_TYPES, pcbToParams } from './process-row';
+import { PROCESS_COLUMNS, PROCESS_COLUMN_TYPES, pcbToRecord } from './process-row';
 import type { SqlRunner } from './sql-runner';
 
 /** Payload of a `process.changed` outbox row: the kernel's change record (see {@link Effect}). */
 export type ProcessChangedMessage = { change: ProcessChange };
 
 const COLS = PROCESS_COLUMNS.join(', ');
-const placeholders = (row: number, width: number) =>
-  `(${Array.from({ length: width }, (_, i) => `$${row * width + i + 1}`).join(', ')})`;
-/** Like {@link placeholders}, each parameter cast to `types[i]` (a VALUES list read as a table). */
-const typedPlaceholders = (row: number, types: readonly string[]) =>
-  `(${types.map((t, i) => `$${row * types.length + i + 1}::${t}`).join(', ')})`;
+/** The process columns as a `jsonb_to_recordset` column list. */
+const PROCESS_RECORD = PROCESS_COLUMNS.map((c, i) => `${c} ${PROCESS_COLUMN_TYPES[i]}`).join(', ');
 // Updates never touch created_at.
-const CREATED_AT = PROCESS_COLUMNS.indexOf('created_at');
-const UPDATE_COLUMNS = PROCESS_COLUMNS.filter((_, i) => i !== CREATED_AT);
-const UPDATE_TYPES = [
-  ...PROCESS_COLUMN_TYPES.filter((_, i) => i !== CREATED_AT),
-  'int', // expected version
-  'boolean', // whether the audit head changes
-  'text', // the new audit head
-];
-const UPDATE_SET = UPDATE_COLUMNS.filter((c) => c !== 'pid')
+const UPDATE_SET = PROCESS_COLUMNS.filter((c) => c !== 'pid' && c !== 'created_at')
   .map((c) => `${c} = v.${c}`)
   .join(', ');
 
 /**
- * Extends each audited process's hash chain with the command's audit rows: their query parameters (with
- * `prev_hash` and `hash`) and each process's new chain head. The current head comes from the command's locking
- * read (`auditHeads`, the `processes.audit_head` column), is null for a process the command created, and is read
- * here only for any other process.
+ * The one statement that writes a changeset: every table's rows from one `jsonb` parameter each (read with
+ * `jsonb_to_recordset`), so its text never changes (the API runs it as a prepared statement) and a cascade of any
+ * size costs one round trip. Every writable CTE runs to completion whether or not the final SELECT reads it;
+ * they see the same snapshot, and foreign keys between rows written here (an audit row of a process created
+ * here) are checked at the end of the statement.
+ */
+const WRITE_CHANGESET = `
+WITH created AS (
+  INSERT INTO processes (${COLS}, audit_head)
+  SELECT ${COLS}, audit_head FROM jsonb_to_recordset($1::jsonb) AS v(${PROCESS_RECORD}, audit_head text)
+  RETURNING pid),
+updated AS (
+  UPDATE processes p SET ${UPDATE_SET},
+         audit_head = CASE WHEN v.set_head THEN v.new_head ELSE p.audit_head END
+    FROM jsonb_to_recordset($2::jsonb) AS v(${PROCESS_RECORD}, expected_version int, set_head boolean, new_head text)
+   WHERE p.pid = v.pid AND p.version = v.expected_version
+  RETURNING p.pid),
+heads AS (
+  UPDATE processes p SET audit_head = v.head
+    FROM jsonb_to_recordset($3::jsonb) AS v(pid bigint, head text)
+   WHERE p.pid = v.pid
+  RETURNING p.pid),
+audit AS (
+  INSERT INTO process_events (pid, actor, actor_kind, action, from_state, to_state, cause, details, at, prev_hash, hash)
+  SELECT pid, actor, actor_kind, action, from_state, to_state, cause, details, at, prev_hash, hash
+    FROM jsonb_to_recordset($4::jsonb) AS v(pid bigint, actor text, actor_kind text, action text, from_state text,
+         to_state text, cause jsonb, details jsonb, at timestamptz, prev_hash text, hash text)
+  RETURNING 1),
+frame_input AS (SELECT * FROM jsonb_to_recordset($5::jsonb) AS v(pid bigint, frame jsonb, hash text)),
+changed_frames AS (
+  SELECT i.pid, i.frame, i.hash, COALESCE(f.version, 0) + 1 AS version
+    FROM frame_input i LEFT JOIN process_frames f ON f.pid = i.pid
+   WHERE f.hash IS DISTINCT FROM i.hash),
+frames AS (
+  INSERT INTO process_frames (pid, frame, hash, version) SELECT pid, frame, hash, version FROM changed_frames
+  ON CONFLICT (pid) DO UPDATE SET frame = EXCLUDED.frame, hash = EXCLUDED.hash, version = EXCLUDED.version
+  RETURNING 1),
+snapshots AS (
+  INSERT INTO process_snapshots (pid, version, content, hash) SELECT pid, version, frame, hash FROM changed_frames
+  RETURNING 1),
+timers_set AS (
+  INSERT INTO timers (key, pid, purpose, due_at)
+  SELECT key, pid, purpose, due_at FROM jsonb_to_recordset($6::jsonb) AS v(key text, pid bigint, purpose text, due_at timestamptz)
+  ON CONFLICT (key) DO UPDATE SET pid = EXCLUDED.pid, purpose = EXCLUDED.purpose, due_at = EXCLUDED.due_at
+  RETURNING 1),
+timers_cancelled AS (DELETE FROM timers WHERE key = ANY($7::text[]) RETURNING 1),
+published AS (
+  INSERT INTO outbox (topic, payload, attempts, claimed_until)
+  SELECT v.item->>'topic', v.item->'payload', CASE WHEN $9::int IS NULL THEN 0 ELSE 1 END,
+         now() + make_interval(secs => $9::int)
+    FROM jsonb_array_elements($8::jsonb) WITH ORDINALITY AS v(item, n) ORDER BY v.n
+  RETURNING id)
+SELECT (SELECT count(*) FROM updated)::int AS updated, (SELECT array_agg(pid) FROM updated) AS updated_pids,
+       (SELECT array_agg(id ORDER BY id) FROM published) AS outbox_ids`;
+
+/**
+ * Extends each audited process's hash chain with the command's audit rows: the rows (with `prev_hash` and `hash`)
+ * and each process's new chain head. The current head comes from the command's locking read (`auditHeads`, the
+ * `processes.audit_head` column), is null for a process the command created, and is read here only for any other
+ * process.
  */
 async function chainAudit(
   tx: SqlRunner,
   cs: Changeset,
   auditHeads: ReadonlyMap<number, string | null>,
-): Promise<{ params: unknown[]; heads: Map<number, string | null> }> {
-  if (cs.audit.length === 0) return { params: [], heads: new Map() };
+): Promise<{ rows: Record<string, unknown>[]; heads: Map<number, string | null> }> {
+  if (cs.audit.length === 0) return { rows: [], heads: new Map() };
   const last = new Map<number, string | null>(auditHeads);
   for (const p of cs.created) last.set(p.pid, null);
   const unknown = [...new Set(cs.audit.map((a) => a.pid))].filter((pid) => !last.has(pid));
@@ -48,8 +93,8 @@ async function chainAudit(
     for (const r of rows) last.set(Number(r.pid), r.audit_head);
   }
   const heads = new Map<number, string | null>();
-  const params = cs.audit.flatMap((a) => {
-    const at = new Date(a.at);
+  const rows = cs.audit.map((a) => {
+    const at = new Date(a.at).toISOString();
     const prev = last.get(a.pid) ?? null;
     const hash = auditHash(prev, {
       pid: a.pid,
@@ -60,134 +105,111 @@ async function chainAudit(
       toState: a.toState,
       cause: a.cause,
       details: a.details,
-      at: at.toISOString(),
+      at,
     });
     last.set(a.pid, hash);
     heads.set(a.pid, hash);
-    return [
-      a.pid,
-      a.actor,
-      a.actorKind,
-      a.action,
-      a.fromState,
-      a.toState,
-      a.cause === null ? null : JSON.stringify(a.cause),
-      a.details === null ? null : JSON.stringify(a.details),
+    return {
+      pid: a.pid,
+      actor: a.actor,
+      actor_kind: a.actorKind,
+      action: a.action,
+      from_state: a.fromState,
+      to_state: a.toState,
+      cause: a.cause,
+      details: a.details,
       at,
-      prev,
+      prev_hash: prev,
       hash,
-    ];
+    };
   });
-  return { params, heads };
+  return { rows, heads };
 }
 
 /**
- * Writes a kernel {@link Changeset} inside the caller's transaction, one statement per table whatever the size
- * of the cascade: new processes (multi-row INSERT), every changed process (one `UPDATE … FROM (VALUES …)`
- * guarded by each row's expected version — optimistic locking), the audit rows (each chained to its process's
- * previous row by SHA-256), the changed context frames with a new snapshot version only where the frame's
- * SHA-256 changed, and the effects: timers set (upserted by key) and cancelled in one statement each, and each
- * `publish` becomes an outbox row of its topic (carried out after commit by the outbox relay's subscribers). `auditHeads` are the chain heads of the processes the command read under
- * lock (`PgProcessStore.auditHeads`); each written process row carries its new head (`audit_head`).
+ * Writes a kernel {@link Changeset} inside the caller's transaction in ONE statement, whatever the size of the
+ * cascade ({@link WRITE_CHANGESET}): new processes, every changed process guarded by its expected version
+ * (optimistic locking), the audit rows (each chained to its process's previous row by SHA-256), the changed
+ * context frames with a new snapshot version only where the frame's SHA-256 changed, and the effects — timers set
+ * (upserted by key) and cancelled, and each `publish` as an outbox row of its topic (carried out after commit by
+ * the outbox relay's subscribers). `auditHeads` are the chain heads of the processes the command read under lock
+ * (`PgProcessStore.auditHeads`); each written process row carries its new head (`audit_head`).
+ * @returns the outbox messages written, with their ids (to deliver after commit when they were leased)
  * @throws KernelError VERSION_CONFLICT when a process changed since it was read (the transaction must roll back)
  */
+/** Options of {@link writeChangeset}. */
+export type WriteOptions = {
+  /**
+   * Lease the outbox rows to the writing process for this many seconds (one attempt counted), so that it can
+   * deliver them itself right after commit (`OutboxRelay.deliverCommitted`) without another relay taking them.
+   * Unset: the rows wait for any relay's poll.
+   */
+  leaseSeconds?: number;
+};
+
+/** What {@link writeChangeset} wrote that the caller carries on with: the outbox messages, with their ids. */
+export type Written = { outbox: { id: string; topic: string; payload: unknown }[] };
+
 export async function writeChangeset(
   tx: SqlRunner,
   cs: Changeset,
   auditHeads: ReadonlyMap<number, string | null> = new Map(),
-): Promise<void> {
+  options: WriteOptions = {},
+): Promise<Written> {
   const audit = await chainAudit(tx, cs, auditHeads);
-  const width = PROCESS_COLUMNS.length;
-  if (cs.created.length > 0) {
-    const params = cs.created.flatMap((p) => [...pcbToParams(p), audit.heads.get(p.pid) ?? null]);
-    const values = cs.created.map((_, i) => placeholders(i, width + 1)).join(', ');
-    await tx.query(`INSERT INTO processes (${COLS}, audit_head) VALUES ${values}`, params);
-  }
+  const created = cs.created.map((p) => ({ ...pcbToRecord(p), audit_head: audit.heads.get(p.pid) ?? null }));
   const written = new Set(cs.created.map((p) => p.pid));
-  if (cs.updated.length > 0) {
-    const params = cs.updated.flatMap(({ pcb, expectedVersion }) => {
-      written.add(pcb.pid);
-      // The chain head changes only when the command audited this process; else it is left as it is.
-      const head = audit.heads.get(pcb.pid);
-      return [
-        ...pcbToParams(pcb).filter((_, i) => i !== CREATED_AT),
-        expectedVersion,
-        head !== undefined,
-        head ?? null,
-      ];
-    });
-    const values = cs.updated.map((_, i) => typedPlaceholders(i, UPDATE_TYPES)).join(', ');
-    const rows = await tx.query<{ pid: string }[]>(
-      `WITH u AS (
-         UPDATE processes p SET ${UPDATE_SET},
-                audit_head = CASE WHEN v.set_head THEN v.new_head ELSE p.audit_head END
-           FROM (VALUES ${values}) AS v(${UPDATE_COLUMNS.join(', ')}, expected_version, set_head, new_head)
-          WHERE p.pid = v.pid AND p.version = v.expected_version
-          RETURNING p.pid)
-       SELECT pid FROM u`,
-      params,
-    );
-    if (rows.length !== cs.updated.length) {
-      const done = new Set(rows.map((r) => Number(r.pid)));
-      const pid = cs.updated.find((u) => !done.has(u.pcb.pid))?.pcb.pid;
-      throw new KernelError('VERSION_CONFLICT', `process ${pid} was changed by someone else; reload and retry`, {
-        pid,
-      });
-    }
-  }
+  const updated = cs.updated.map(({ pcb, expectedVersion }) => {
+    written.add(pcb.pid);
+    // The chain head changes only when the command audited this process; else it is left as it is.
+    const head = audit.heads.get(pcb.pid);
+    return {
+      ...pcbToRecord(pcb),
+      expected_version: expectedVersion,
+      set_head: head !== undefined,
+      new_head: head ?? null,
+    };
+  });
   // A process audited without a change of its own (rare) still gets its new chain head.
-  const headsOnly = [...audit.heads].filter(([pid]) => !written.has(pid));
-  if (headsOnly.length > 0) {
-    await tx.query(
-      'UPDATE processes p SET audit_head = v.head FROM unnest($1::bigint[], $2::text[]) AS v(pid, head) WHERE p.pid = v.pid',
-      [headsOnly.map(([pid]) => pid), headsOnly.map(([, head]) => head)],
-    );
-  }
-  if (audit.params.length > 0) {
-    const values = cs.audit.map((_, i) => placeholders(i, 11)).join(', ');
-    await tx.query(
-      `INSERT INTO process_events (pid, actor, actor_kind, action, from_state, to_state, cause, details, at, prev_hash, hash) VALUES ${values}`,
-      audit.params,
-    );
-  }
-  if (cs.frames.length > 0) {
-    // Upsert the current frames; a new snapshot version only where the hash differs from the stored one.
-    await tx.query(
-      `WITH i AS (SELECT * FROM unnest($1::bigint[], $2::text[], $3::text[]) AS t(pid, frame, hash)),
-            changed AS (
-              SELECT i.pid, i.frame::jsonb AS frame, i.hash, COALESCE(f.version, 0) + 1 AS version
-                FROM i LEFT JOIN process_frames f ON f.pid = i.pid
-               WHERE f.hash IS DISTINCT FROM i.hash),
-            up AS (
-              INSERT INTO process_frames (pid, frame, hash, version) SELECT pid, frame, hash, version FROM changed
-              ON CONFLICT (pid) DO UPDATE SET frame = EXCLUDED.frame, hash = EXCLUDED.hash, version = EXCLUDED.version)
-       INSERT INTO process_snapshots (pid, version, content, hash) SELECT pid, version, frame, hash FROM changed`,
-      [cs.frames.map((f) => f.pid), cs.frames.map((f) => canonicalJson(f)), cs.frames.map((f) => frameHash(f))],
-    );
-  }
-  const timers = cs.effects.flatMap((e) => (e.kind === 'timer.set' ? [e.timer] : []));
-  if (timers.length > 0) {
-    await tx.query(
-      `INSERT INTO timers (key, pid, purpose, due_at)
-       SELECT * FROM unnest($1::text[], $2::bigint[], $3::text[], $4::timestamptz[])
-       ON CONFLICT (key) DO UPDATE SET pid = EXCLUDED.pid, purpose = EXCLUDED.purpose, due_at = EXCLUDED.due_at`,
-      [
-        timers.map((t) => t.key),
-        timers.map((t) => t.pid),
-        timers.map((t) => t.purpose),
-        timers.map((t) => new Date(t.dueAt)),
-      ],
-    );
-  }
+  const headsOnly = [...audit.heads].filter(([pid]) => !written.has(pid)).map(([pid, head]) => ({ pid, head }));
+  // Frames: the canonical text is the stored content (spliced in, not parsed and serialised again).
+  const frames = `[${cs.frames.map((f) => `{"pid":${f.pid},"hash":"${frameHash(f)}","frame":${canonicalJson(f)}}`).join(',')}]`;
+  const timers = cs.effects.flatMap((e) =>
+    e.kind === 'timer.set'
+      ? [
+          {
+            key: e.timer.key,
+            pid: e.timer.pid,
+            purpose: e.timer.purpose,
+            due_at: new Date(e.timer.dueAt).toISOString(),
+          },
+        ]
+      : [],
+  );
   const cancelled = cs.effects.flatMap((e) => (e.kind === 'timer.cancel' ? [e.key] : []));
-  if (cancelled.length > 0) await tx.query('DELETE FROM timers WHERE key = ANY($1::text[])', [cancelled]);
-  const published = cs.effects.filter((e) => e.kind === 'publish');
-  if (published.length > 0) {
-    const params = published.flatMap((e) => [
-      e.topic,
-      JSON.stringify({ change: e.change } satisfies ProcessChangedMessage),
-    ]);
-    const values = published.map((_, i) => placeholders(i, 2)).join(', ');
-    await tx.query(`INSERT INTO outbox (topic, payload) VALUES ${values}`, params);
+  const outbox = cs.effects.flatMap((e) =>
+    e.kind === 'publish' ? [{ topic: e.topic, payload: { change: e.change } satisfies ProcessChangedMessage }] : [],
+  );
+  const [result] = await tx.query<[{ updated: number; updated_pids: string[] | null; outbox_ids: string[] | null }]>(
+    WRITE_CHANGESET,
+    [
+      JSON.stringify(created),
+      JSON.stringify(updated),
+      JSON.stringify(headsOnly),
+      JSON.stringify(audit.rows),
+      frames,
+      JSON.stringify(timers),
+      cancelled,
+      JSON.stringify(outbox),
+      options.leaseSeconds ?? null,
+    ],
+  );
+  if (result!.updated !== cs.updated.length) {
+    const done = new Set((result!.updated_pids ?? []).map(Number));
+    const pid = cs.updated.find((u) => !done.has(u.pcb.pid))?.pcb.pid;
+    throw new KernelError('VERSION_CONFLICT', `process ${pid} was changed by someone else; reload and retry`, { pid });
   }
+  // Ids were drawn in the order of the rows (ORDER BY their position), so the sorted ids line up with them.
+  const ids = (result!.outbox_ids ?? []).map(String);
+  return { outbox: outbox.map((m, i) => ({ id: ids[i]!, topic: m.topic, payload: m.payload })) };
 }

@@ -172,6 +172,44 @@ export function pcbToParams(p: Pcb): unknown[] {
   ];
 }
 
+/**
+ * PCB → one JSON record keyed by {@link PROCESS_COLUMNS} (times as ISO-8601, `join_info` and `form_data` as JSON,
+ * `candidate_roles` as an array), for set-based writes that read records with `jsonb_to_recordset`.
+ */
+export function pcbToRecord(p: Pcb): Record<(typeof PROCESS_COLUMNS)[number], unknown> {
+  const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
+  return {
+    pid: p.pid,
+    service: p.service,
+    design_version: p.designVersion,
+    kind: p.kind,
+    state: p.state,
+    priority: p.priority,
+    parent_pid: p.parentPid,
+    previous_pid: p.previousPid,
+    program: p.program,
+    caller_pid: p.callerPid,
+    join_info: p.join,
+    entity_type: p.entity?.type ?? null,
+    entity_id: p.entity?.id ?? null,
+    assignee: p.assignee,
+    candidate_roles: p.candidateRoles,
+    creator: p.creator,
+    scheduled_at: iso(p.scheduledAt),
+    deadline: iso(p.deadline),
+    started_at: iso(p.startedAt),
+    ended_at: iso(p.endedAt),
+    wait_reason: p.waitReason,
+    suspend_reason: p.suspendReason,
+    resume_state: p.resumeState,
+    terminated_reason: p.terminatedReason,
+    form_data: p.formData,
+    version: p.version,
+    created_at: iso(p.createdAt),
+    updated_at: iso(p.updatedAt),
+  };
+}
+
 if (PROCESS_COLUMN_TYPES.length !== PROCESS_COLUMNS.length) {
   throw new Error('PROCESS_COLUMN_TYPES must give one type per entry of PROCESS_COLUMNS');
 }
