@@ -1,3 +1,4 @@
+import 'reflect-metadata';
 import { Logger } from '@nestjs/common';
 import { existsSync } from 'node:fs';
 import { createApp, WEB_APP_DIR } from './bootstrap/create-app';
@@ -10,7 +11,7 @@ const PASSWORD_HINTS: Record<AdminPasswordSource, string> = {
 };
 
 async function main(): Promise<void> {
-  const { app, url } = await createApp();
+  const { app, url, docs } = await createApp();
   const source = app.get(AdminBootstrapService).passwordSource;
   new Logger('Main').log(`opkernel API listening on ${url}/api`);
   process.stdout.write(
@@ -18,7 +19,7 @@ async function main(): Promise<void> {
       '',
       ...(existsSync(WEB_APP_DIR) ? [`  Web app        ${url}/`] : []),
       `  opkernel API   ${url}/api`,
-      `  API docs       ${url}/api/docs`,
+      ...(docs ? [`  API docs       ${url}/api/docs`] : []),
       `  Health         ${url}/api/health`,
       `  Log in as      admin — password: ${PASSWORD_HINTS[source]}`,
       '',

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { evaluateExpression } from '@opkernel/kernel';
 import { clinicDesign } from '@opkernel/kernel/testing';
+import { isBoundedExpression } from '../src/infra/expressions/bounded-expression';
 import { FeelEvaluator } from '../src/infra/expressions/feel-evaluator.service';
 import { ExpressionEvaluatorUnavailableError, FeelProcessPool } from '../src/infra/expressions/feel-process-pool';
 import { ApiClient } from '../src/journey/api-client';
@@ -205,6 +206,51 @@ describe('FEEL expressions run within a time and memory budget (real PostgreSQL)
       const pooled = await evaluator.evaluate(expression, ctx);
       const primitive = inProcess.value === null || typeof inProcess.value !== 'object';
       expect(pooled, expression).toEqual({ ...inProcess, value: primitive ? inProcess.value : null });
+    }
+  });
+});
+
+describe('bounded expressions are evaluated in the API process; the rest under the budget', () => {
+  it('classifies: no iteration, ranges, definitions or filters, linear built-ins only', () => {
+    for (const e of [
+      'process_state = "TERMINATED" and form.age > 3',
+      'string length(form.name) > 3 and count(form.items) > 1',
+      'if form.ok then "a" else "b"',
+      'form.x in [1..5]',
+      'parallel_completed = true',
+    ])
+      expect(isBoundedExpression(e), e).toBe(true);
+    for (const e of [
+      SLOW,
+      HUNGRY,
+      'some x in form.items satisfies x > 1',
+      'function(a) a + 1',
+      'form.items[item > 2]',
+      'matches(form.x, "^(a+)+$")',
+      'distinct values(form.items)',
+      'sum(for j in 1..3 return j)',
+      'process_state = ',
+    ])
+      expect(isBoundedExpression(e), e).toBe(false);
+  });
+
+  it('only unbounded expressions reach the expression processes, with the same results as the pool gives', async () => {
+    const t = await startTestApp();
+    try {
+      const evaluator = t.app.get(FeelEvaluator);
+      const ctx = { state: 'TERMINATED', process_state: 'TERMINATED', form: { age: 41, items: [1, 2, 3] } };
+      const bounded = ['state = "TERMINATED"', 'form.age > 40 and count(form.items) = 3', 'form.nope = null'];
+      const before = { ...evaluator.counts };
+      const inline = await evaluator.evaluateAll(bounded, ctx);
+      expect(evaluator.counts.inline - before.inline).toBe(bounded.length);
+      expect(evaluator.counts.offloaded).toBe(before.offloaded);
+      // The pool itself (what every expression went through before) answers the same.
+      expect(await FeelProcessPool.prototype.evaluateAll.call(evaluator, bounded, ctx)).toEqual(inline);
+      const mixed = await evaluator.evaluateAll(['count(for i in 1..3 return i) = 3', 'form.age > 40'], ctx);
+      expect(mixed.map((r) => r.matched)).toEqual([true, true]);
+      expect(evaluator.counts.offloaded - before.offloaded).toBe(1);
+    } finally {
+      await t.close();
     }
   });
 });

@@ -7,7 +7,7 @@ import type { NestExpressApplication } from '@nestjs/platform-express';
 import { AppModule } from '../app.module';
 import { AppConfig, loadEnvConfig, logLevelsUpTo } from '../infra/config/app-config';
 import { ephemeralJwtSecret, readOrCreateJwtSecret } from '../infra/config/jwt-secret.util';
-import { defaultDataDir } from '../infra/config/repo-root.util';
+import { defaultDataDir, findRepoRoot } from '../infra/config/repo-root.util';
 import { startEmbeddedPostgres, type EmbeddedPostgresHandle } from '../infra/database/embedded-postgres';
 import { RedisIoAdapter } from '../modules/live/redis-io.adapter';
 import { answerClientErrorsWithProblems } from './client-error';
@@ -21,8 +21,11 @@ export const TEXT_BODY_LIMIT = '10mb';
 /** Media types read as a plain string body (native YAML designs: `POST /designs?format=native`). */
 export const TEXT_BODY_TYPES = ['application/yaml', 'application/x-yaml', 'text/yaml', 'text/plain'];
 
-/** Where `next build` writes the operator web app (served at `/` when present). */
-export const WEB_APP_DIR = path.resolve(__dirname, '../../../web/out');
+/**
+ * Where `next build` writes the operator web app (served at `/` when present). Found from the repository root, so
+ * the same path holds for the sources and for the build in dist/api.
+ */
+export const WEB_APP_DIR = path.join(findRepoRoot(__dirname), 'apps', 'web', 'out');
 
 /** Options of {@link createApp}; each overrides the matching environment variable. */
 export type CreateAppOptions = {
@@ -32,6 +35,8 @@ export type CreateAppOptions = {
   port?: number;
   /** Run `seedIfEmpty` before listening. @default true */
   seed?: boolean;
+  /** Serve the OpenAPI document and UI at `/api/docs`; default `API_DOCS` (on unless `NODE_ENV=production`). */
+  docs?: boolean;
 };
 
 /** A started API. */
@@ -39,6 +44,8 @@ export type CreatedApp = {
   app: INestApplication;
   /** Base URL without the `/api` prefix, e.g. `http://127.0.0.1:3000`. */
   url: string;
+  /** Whether the OpenAPI document and UI are served (at `${url}/api/docs`). */
+  docs: boolean;
   /** Closes HTTP/WebSocket servers, the relay and the pool, then stops embedded PostgreSQL (if started). */
   close(): Promise<void>;
 };
@@ -85,6 +92,7 @@ export async function createApp(options: CreateAppOptions = {}): Promise<Created
     dataDir,
   });
 
+  const docs = options.docs ?? env.apiDocs;
   let app: NestExpressApplication | undefined;
   try {
     app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config, embedded), {
@@ -106,7 +114,7 @@ export async function createApp(options: CreateAppOptions = {}): Promise<Created
     // The operator web app (a Next.js static export) on the same origin as /api and /live.
     if (existsSync(WEB_APP_DIR)) app.useStaticAssets(WEB_APP_DIR, { index: ['index.html'], extensions: ['html'] });
     app.enableShutdownHooks();
-    setupSwagger(app);
+    if (docs) setupSwagger(app);
     await app.init();
     if (options.seed !== false) await seedIfEmpty(app);
     answerClientErrorsWithProblems(app.getHttpServer());
@@ -122,5 +130,5 @@ export async function createApp(options: CreateAppOptions = {}): Promise<Created
   const url = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
   const started = app;
   let closing: Promise<void> | undefined;
-  return { app: started, url, close: () => (closing ??= started.close()) };
+  return { app: started, url, docs, close: () => (closing ??= started.close()) };
 }

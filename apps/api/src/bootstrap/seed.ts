@@ -2,6 +2,7 @@ import { INestApplication, Logger } from '@nestjs/common';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { DataSource } from 'typeorm';
+import { findRepoRoot } from '../infra/config/repo-root.util';
 import { DesignsService } from '../modules/designs/designs.service';
 
 const logger = new Logger('Seed');
@@ -19,8 +20,8 @@ export async function seedIfEmpty(app: INestApplication): Promise<void> {
   await onFirstStart(app);
 }
 
-/** The clinic design of the Django original, imported into an empty database on first start. */
-export const DEFAULT_DESIGN_FIXTURE = path.resolve(__dirname, '../../../../fixtures/erpsys/backup.json');
+/** The clinic design of the Django original, imported into an empty database on first start (sources or dist/api). */
+export const DEFAULT_DESIGN_FIXTURE = path.join(findRepoRoot(__dirname), 'fixtures', 'erpsys', 'backup.json');
 
 /** First start (zero design versions): import the erpsys clinic design, as it is. */
 export async function onFirstStart(app: INestApplication): Promise<void> {

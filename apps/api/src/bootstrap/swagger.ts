@@ -1,9 +1,23 @@
 import type { INestApplication } from '@nestjs/common';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 
-/** Serves the OpenAPI document: UI at `/api/docs`, JSON at `/api/docs-json`; bearer auth declared. */
+/** Path of the Swagger UI (under the global prefix); the JSON is at `${SWAGGER_PATH}-json`. */
+export const SWAGGER_PATH = 'api/docs';
+
+/**
+ * Serves the OpenAPI document: UI at `/api/docs`, JSON at `/api/docs-json`; bearer auth declared. The document is
+ * built on the first request for it (then kept), not at boot: scanning every route costs start-up time and memory
+ * a server that is never asked for its docs does not need.
+ */
 export function setupSwagger(app: INestApplication): void {
-  const config = new DocumentBuilder()
+  SwaggerModule.setup(SWAGGER_PATH, app, () => SwaggerModule.createDocument(app, documentConfig()), {
+    jsonDocumentUrl: `${SWAGGER_PATH}-json`,
+  });
+}
+
+/** Title, description, version and security scheme of the OpenAPI document. */
+function documentConfig() {
+  return new DocumentBuilder()
     .setTitle('opkernel API')
     .setDescription(
       'Business-process kernel. Errors are RFC 9457 application/problem+json. ' +
@@ -20,6 +34,4 @@ export function setupSwagger(app: INestApplication): void {
       description: 'A person’s access token (JWT) or an integrator API token (opk_…, with scopes)',
     })
     .build();
-  const document = SwaggerModule.createDocument(app, config);
-  SwaggerModule.setup('api/docs', app, document, { jsonDocumentUrl: 'api/docs-json' });
 }

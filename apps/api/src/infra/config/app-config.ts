@@ -41,6 +41,9 @@ export const EnvSchema = z.object({
   TRUST_PROXY: z.preprocess(emptyToUndefined, z.string().max(500).optional()),
   /** Most verbose level that is logged. @default log */
   LOG_LEVEL: z.preprocess(emptyToUndefined, z.enum(LOG_LEVELS).default('log')),
+  /** Serve the OpenAPI document and UI at `/api/docs`: `1`/`0`. Unset = on, except when `NODE_ENV=production`. */
+  API_DOCS: z.preprocess(emptyToUndefined, z.enum(['0', '1', 'true', 'false']).optional()),
+  NODE_ENV: z.preprocess(emptyToUndefined, z.string().optional()),
 });
 
 /** Settings read from the environment (before the database is resolved). */
@@ -54,6 +57,8 @@ export type EnvConfig = {
   logLevel: LogLevelName;
   /** Express `trust proxy` value, null = trust no proxy. */
   trustProxy: string | number | boolean | null;
+  /** Serve the OpenAPI document and UI (`API_DOCS`; default on unless `NODE_ENV=production`). */
+  apiDocs: boolean;
 };
 
 /** `TRUST_PROXY` → Express's `trust proxy`: digits = hop count, `true`/`false`, else addresses as given. */
@@ -90,6 +95,7 @@ export function loadEnvConfig(env: NodeJS.ProcessEnv = process.env): EnvConfig {
     adminPassword: e.ADMIN_PASSWORD ?? null,
     logLevel: e.LOG_LEVEL,
     trustProxy: parseTrustProxy(e.TRUST_PROXY),
+    apiDocs: e.API_DOCS === undefined ? e.NODE_ENV !== 'production' : e.API_DOCS === '1' || e.API_DOCS === 'true',
   };
 }
 

@@ -1,5 +1,6 @@
-// Entry point of one expression process of the API, forked by feel-process-pool.ts with --max-old-space-size and
-// the repository's TypeScript loader (scripts/register.cjs): evaluates the FEEL expressions of one IPC message,
+// Entry point of one expression process of the API, forked by feel-process-pool.ts with --max-old-space-size (as
+// compiled JavaScript under the production build, else with the repository's TypeScript loader, scripts/register.cjs):
+// evaluates the FEEL expressions of one IPC message,
 // one after the other, with the kernel's own evaluator (the same code as in process, RE2 built-ins included),
 // and answers each with its result. The parent kills this process when an evaluation runs past its time budget;
 // V8 ends it when an evaluation needs more heap than allowed. Either way only this process dies; the parent

@@ -1,15 +1,29 @@
 import { fork, type ChildProcess } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { ExpressionEvaluator, ExpressionResult } from '@opkernel/kernel';
 import { findRepoRoot } from '../config/repo-root.util';
 import { PROBLEM_TYPES, ProblemException } from '../problem/problem.exception';
 
-/** Entry point of an expression process (TypeScript, run with {@link TS_LOADER} under `npm start` and Vitest alike). */
-export const FEEL_CHILD_FILE = path.join(__dirname, 'feel-child.ts');
+/**
+ * Entry file of an expression process and the loader it needs: the compiled `feel-child.js` beside this file,
+ * with no loader, when the API runs from its build (dist/api, `npm start`); else the TypeScript `feel-child.ts`
+ * under the repository's SWC loader, scripts/register.cjs (Vitest, `npm run journey`, the benchmarks).
+ */
+export function feelChildEntry(): { file: string; loader: string | null } {
+  const compiled = path.join(__dirname, 'feel-child.js');
+  if (path.extname(__filename) === '.js' && existsSync(compiled)) return { file: compiled, loader: null };
+  return {
+    file: path.join(__dirname, 'feel-child.ts'),
+    loader: path.join(findRepoRoot(__dirname), 'scripts', 'register.cjs'),
+  };
+}
 
-/** The repository's TypeScript loader (SWC), which the expression processes run under. */
-export const TS_LOADER = path.join(findRepoRoot(__dirname), 'scripts', 'register.cjs');
+const FEEL_CHILD = feelChildEntry();
+/** Entry point of an expression process (see {@link feelChildEntry}). */
+export const FEEL_CHILD_FILE = FEEL_CHILD.file;
+/** The TypeScript loader the expression processes run under; null when they run compiled JavaScript. */
+export const TS_LOADER: string | null = FEEL_CHILD.loader;
 
 /** Settings of a {@link FeelProcessPool}. */
 export type FeelBudget = {
@@ -258,7 +272,7 @@ export class FeelProcessPool implements ExpressionEvaluator {
     const env = { ...process.env };
     delete env.NODE_OPTIONS; // the memory limit and the loader are ours alone, not the parent's
     const proc = fork(FEEL_CHILD_FILE, [], {
-      execArgv: [`--max-old-space-size=${this.budget.memoryLimitMb}`, '-r', TS_LOADER],
+      execArgv: [`--max-old-space-size=${this.budget.memoryLimitMb}`, ...(TS_LOADER ? ['-r', TS_LOADER] : [])],
       serialization: 'advanced',
       stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
       env,

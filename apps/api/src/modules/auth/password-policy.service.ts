@@ -1,7 +1,6 @@
+import { createRequire } from 'node:module';
 import { Injectable } from '@nestjs/common';
-import { ZxcvbnFactory } from '@zxcvbn-ts/core';
-import * as common from '@zxcvbn-ts/language-common';
-import * as en from '@zxcvbn-ts/language-en';
+import type { ZxcvbnFactory } from '@zxcvbn-ts/core';
 import { ProblemException } from '../../infra/problem/problem.exception';
 
 /** Least zxcvbn score (0–4) a new password needs: 3 = "safely unguessable: moderate protection from offline attacks". */
@@ -20,11 +19,26 @@ export type PasswordVerdict = string | null;
  */
 @Injectable()
 export class PasswordPolicy {
-  private readonly zxcvbn = new ZxcvbnFactory({
-    translations: en.translations,
-    graphs: common.adjacencyGraphs,
-    dictionary: { ...common.dictionary, ...en.dictionary },
-  });
+  private estimator: ZxcvbnFactory | undefined;
+
+  /**
+   * The estimator, loaded with its dictionaries on the first password assessed: they take about 20 MB of heap that
+   * a server whose passwords are not being set does not need (a synchronous require, so `assess` stays synchronous).
+   */
+  private get zxcvbn(): ZxcvbnFactory {
+    if (!this.estimator) {
+      const load = createRequire(__filename);
+      const { ZxcvbnFactory } = load('@zxcvbn-ts/core') as typeof import('@zxcvbn-ts/core');
+      const common = load('@zxcvbn-ts/language-common') as typeof import('@zxcvbn-ts/language-common');
+      const en = load('@zxcvbn-ts/language-en') as typeof import('@zxcvbn-ts/language-en');
+      this.estimator = new ZxcvbnFactory({
+        translations: en.translations,
+        graphs: common.adjacencyGraphs,
+        dictionary: { ...common.dictionary, ...en.dictionary },
+      });
+    }
+    return this.estimator;
+  }
 
   /** Null when `password` is acceptable for the operator with `userInputs` (username, label …), else the reason. */
   assess(password: string, userInputs: (string | null | undefined)[] = []): PasswordVerdict {
