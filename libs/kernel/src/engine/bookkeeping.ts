@@ -1,23 +1,18 @@
 import type { ErrorInfo } from '../context/frame';
-import type { Pcb, ProcessState } from '../pcb/pcb';
-import { drain } from './cascade';
-import type { Cause, Run } from './run';
-import { apply, setVars } from './transitions';
-
-/** States from which a process can be put in ERROR as an incident. */
-export const FAILABLE: readonly ProcessState[] = ['NEW', 'READY', 'RUNNING', 'WAITING'];
+import type { Pcb } from '../pcb/pcb';
+import { FAILABLE, type Cause, type RunContext } from './run-context';
 
 /**
  * Wakes a WAITING process when it has nothing left to wait for: no open callee and no open fan-out member.
  * The process is locked first, so concurrent completions of its callees/members serialize on it.
  */
-export async function wakeIfDone(run: Run, pid: number, cause: Cause): Promise<void> {
+export async function wakeIfDone(run: RunContext, pid: number, cause: Cause): Promise<void> {
   const target = await run.uow.tryLoad(pid);
   if (!target || target.state !== 'WAITING') return;
   const open = [...(await run.uow.callees(pid)), ...(await run.uow.joinGroup(pid))].filter(
     (p) => p.state !== 'TERMINATED',
   );
-  if (open.length === 0) await apply(run, pid, { type: 'wake' }, cause);
+  if (open.length === 0) await run.apply(pid, { type: 'wake' }, cause);
 }
 
 /**
@@ -28,7 +23,7 @@ export async function wakeIfDone(run: Run, pid: number, cause: Cause): Promise<v
  * @returns true when an incident was raised.
  */
 export async function strandIfIdle(
-  run: Run,
+  run: RunContext,
   instancePid: number,
   cause: Cause,
   reason: () => Promise<string>,
@@ -37,14 +32,14 @@ export async function strandIfIdle(
   if (!instance || instance.kind !== 'program' || instance.state !== 'RUNNING') return false;
   const children = await run.uow.children(instancePid);
   if (children.some((c) => c.state !== 'TERMINATED')) return false;
-  await incident(run, instancePid, await reason(), cause, { code: 'STRANDED' });
-  await drain(run);
+  await run.incident(instancePid, await reason(), cause, { code: 'STRANDED' });
+  await run.drain();
   return true;
 }
 
 /** Puts a live process in ERROR as an incident (no-op for states that cannot fail). */
 export async function incident(
-  run: Run,
+  run: RunContext,
   pid: number,
   message: string,
   cause: Cause,
@@ -54,7 +49,7 @@ export async function incident(
   if (!target || !FAILABLE.includes(target.state)) return;
   const frame = await run.uow.frame(pid);
   run.uow.setFrame({ ...frame, errorInfo: { code: 'INCIDENT', message, at: run.now, ...error } });
-  await apply(run, pid, { type: 'fail', reason: message }, cause);
+  await run.apply(pid, { type: 'fail', reason: message }, cause);
 }
 
 /**
@@ -65,21 +60,21 @@ export async function incident(
  * - the last member of a fan-out group sets `parallel_completed` / `iteration_completed` (and `batch_completed`)
  *   on the join target and re-evaluates its rules; a cancelled member makes it an incident instead.
  */
-export async function onTerminated(run: Run, pcb: Pcb, cause: Cause): Promise<void> {
+export async function onTerminated(run: RunContext, pcb: Pcb, cause: Cause): Promise<void> {
   const closedBy = typeof cause['closing'] === 'number' ? cause['closing'] : null;
   if (pcb.callerPid !== null && pcb.callerPid !== closedBy) {
     const caller = await run.uow.tryLoad(pcb.callerPid);
     if (caller && caller.state !== 'TERMINATED') {
       const frame = await run.uow.frame(pcb.pid);
       if (frame.returnValue !== null && frame.returnValue !== undefined) {
-        await setVars(run, caller.pid, {
+        await run.setVars(caller.pid, {
           return_value: frame.returnValue,
           [`${pcb.service}_result`]: frame.returnValue,
         });
       }
       const by = { by: pcb.pid, returned: pcb.service };
-      if (pcb.terminatedReason === 'completed') await wakeIfDone(run, caller.pid, by);
-      else await incident(run, caller.pid, `called ${pcb.service} (pid ${pcb.pid}) was ${pcb.terminatedReason}`, by);
+      if (pcb.terminatedReason === 'completed') await run.wakeIfDone(caller.pid, by);
+      else await run.incident(caller.pid, `called ${pcb.service} (pid ${pcb.pid}) was ${pcb.terminatedReason}`, by);
     }
   }
   const join = pcb.join;
@@ -90,12 +85,12 @@ export async function onTerminated(run: Run, pcb: Pcb, cause: Cause): Promise<vo
     if (group.length < join.size || group.some((p) => p.state !== 'TERMINATED')) return;
     const by = { by: pcb.pid, joined: join.kind, group: join.group };
     if (group.some((p) => p.terminatedReason !== 'completed')) {
-      await incident(run, target.pid, `a ${join.kind} member of group ${join.group} was cancelled`, by);
+      await run.incident(target.pid, `a ${join.kind} member of group ${join.group} was cancelled`, by);
       return;
     }
     const flag = join.kind === 'parallel' ? 'parallel_completed' : 'iteration_completed';
-    await setVars(run, target.pid, { [flag]: true, batch_completed: true });
-    if (target.state === 'WAITING') await wakeIfDone(run, target.pid, by);
+    await run.setVars(target.pid, { [flag]: true, batch_completed: true });
+    if (target.state === 'WAITING') await run.wakeIfDone(target.pid, by);
     else run.queue.push({ pid: target.pid, state: target.state, cause: by });
   }
 }

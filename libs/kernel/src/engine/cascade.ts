@@ -2,9 +2,7 @@ import { visibleVars } from '../context/frames';
 import { rulesFor, type KernelRule } from '../design/kernel-design';
 import type { ExpressionResult } from '../ports/ports';
 import { evaluationContext } from '../rules/evaluation-context';
-import { execute } from './execution';
-import type { EvaluationJob, Run } from './run';
-import { record } from './transitions';
+import type { EvaluationJob, RunContext } from './run-context';
 
 /**
  * True when a rule's event expression looks at `terminated_reason`: only such rules are evaluated when a step is
@@ -14,7 +12,7 @@ import { record } from './transitions';
 export const watchesTermination = (expression: string): boolean => /\bterminated_reason\b/.test(expression);
 
 /** Runs queued rule evaluations, FIFO, until none is left. */
-export async function drain(run: Run): Promise<void> {
+export async function drain(run: RunContext): Promise<void> {
   while (run.queue.length > 0) {
     const job = run.queue.shift()!;
     run.tick();
@@ -29,7 +27,7 @@ export async function drain(run: Run): Promise<void> {
  * The distinct expressions of the rules are handed to the evaluator together, each once (`evaluateAll` when it
  * has one, else `evaluate` for each at once); their results are then taken in rule order.
  */
-async function evaluate(run: Run, job: EvaluationJob): Promise<void> {
+async function evaluate(run: RunContext, job: EvaluationJob): Promise<void> {
   const pcb = await run.uow.load(job.pid);
   const index = await run.design(pcb.designVersion);
   const rules = rulesFor(index, pcb.program, pcb.service, job.state !== 'TERMINATED').filter(
@@ -62,8 +60,7 @@ async function evaluate(run: Run, job: EvaluationJob): Promise<void> {
     if (!event || !result) continue;
     if (result.error) {
       errorInfo = { rule: rule.key, code: 'EXPRESSION_ERROR', message: result.error, at: run.now };
-      record(
-        run,
+      run.record(
         pcb,
         'rule.error',
         job.state,
@@ -87,8 +84,7 @@ async function evaluate(run: Run, job: EvaluationJob): Promise<void> {
       instruction: instruction?.sysCall ?? null,
       at: run.now,
     });
-    record(
-      run,
+    run.record(
       pcb,
       'rule.fired',
       job.state,
@@ -98,5 +94,5 @@ async function evaluate(run: Run, job: EvaluationJob): Promise<void> {
     );
   }
   run.uow.setFrame({ ...(await run.uow.frame(pcb.pid)), firedRules: firedLog, errorInfo });
-  for (const rule of fired) await execute(run, pcb.pid, rule, index);
+  for (const rule of fired) await run.execute(pcb.pid, rule, index);
 }

@@ -2,9 +2,7 @@ import type { DesignIndex, KernelRule } from '../design/kernel-design';
 import { InstructionError } from '../errors/instruction-error';
 import { isKernelError } from '../errors/kernel-error';
 import type { Pcb } from '../pcb/pcb';
-import { FAILABLE, incident } from './bookkeeping';
-import type { Run } from './run';
-import { record } from './transitions';
+import { FAILABLE, type RunContext } from './run-context';
 
 /**
  * Runs a rule's instruction for `subjectPid`, all or nothing: on an {@link InstructionError} (or a kernel
@@ -13,13 +11,18 @@ import { record } from './transitions';
  * `InstructionContext`. Database errors, VERSION_CONFLICT and CASCADE_LIMIT abort the whole command.
  * @returns false when the instruction failed (and an incident was raised).
  */
-export async function execute(run: Run, subjectPid: number, rule: KernelRule, index: DesignIndex): Promise<boolean> {
+export async function execute(
+  run: RunContext,
+  subjectPid: number,
+  rule: KernelRule,
+  index: DesignIndex,
+): Promise<boolean> {
   const instruction = rule.instruction ? index.instructions.get(rule.instruction) : undefined;
   if (!instruction) return true;
   const subject = await run.uow.load(subjectPid);
   const handler = run.instructions[instruction.sysCall];
   if (!handler) {
-    await instructionFailed(run, subject, rule, `unknown sys call "${instruction.sysCall}"`);
+    await run.instructionFailed(subject, rule, `unknown sys call "${instruction.sysCall}"`);
     return false;
   }
   const checkpoint = run.uow.checkpoint();
@@ -34,7 +37,7 @@ export async function execute(run: Run, subjectPid: number, rule: KernelRule, in
     if (!recoverable) throw e;
     run.uow.restore(checkpoint);
     run.queue.length = queued;
-    await instructionFailed(run, await run.uow.load(subjectPid), rule, (e as Error).message);
+    await run.instructionFailed(await run.uow.load(subjectPid), rule, (e as Error).message);
     return false;
   }
 }
@@ -45,13 +48,18 @@ export async function execute(run: Run, subjectPid: number, rule: KernelRule, in
  * program instance (typically a completion rule whose step is already TERMINATED), so the journey is in ERROR
  * for an admin to retry instead of silently stalling.
  */
-export async function instructionFailed(run: Run, subject: Pcb, rule: KernelRule, message: string): Promise<void> {
+export async function instructionFailed(
+  run: RunContext,
+  subject: Pcb,
+  rule: KernelRule,
+  message: string,
+): Promise<void> {
   const error = { rule: rule.key, subject: subject.pid, code: 'INSTRUCTION_FAILED', message, at: run.now };
   const frame = await run.uow.frame(subject.pid);
   run.uow.setFrame({ ...frame, errorInfo: error });
   const cause = { rule: rule.key, by: subject.pid };
-  record(run, subject, 'instruction.failed', subject.state, subject.state, cause, { message });
+  run.record(subject, 'instruction.failed', subject.state, subject.state, cause, { message });
   const current = await run.uow.load(subject.pid);
   const target = FAILABLE.includes(current.state) ? current.pid : current.parentPid;
-  if (target !== null) await incident(run, target, message, cause, error);
+  if (target !== null) await run.incident(target, message, cause, error);
 }

@@ -6,23 +6,18 @@ import type { Pcb, ProcessState } from '../pcb/pcb';
 import type { TransitionEvent } from '../pcb/state-machine';
 import type { Clock, DesignSource, ExpressionEvaluator, IdGenerator, OperatorView, ProcessStore } from '../ports/ports';
 import { inProcessEvaluator } from '../rules/feel';
-import { strandIfIdle, wakeIfDone } from './bookkeeping';
+import type { ErrorInfo } from '../context/frame';
+import { incident, onTerminated, strandIfIdle, wakeIfDone } from './bookkeeping';
 import { drain } from './cascade';
-import { execute } from './execution';
-import { spawn, type SpawnInput } from './spawning';
-import { apply, record, setVars, update, type ApplyOptions } from './transitions';
+import { execute, instructionFailed } from './execution';
+import type { ApplyOptions, Cause, EvaluationJob, RunContext, SpawnInput } from './run-context';
+import { spawn } from './spawning';
+import { apply, record, setVars, update } from './transitions';
 import type { Actor } from './types';
 import { UnitOfWork } from './unit-of-work';
 
-export type { ApplyOptions } from './transitions';
-export type { SpawnInput } from './spawning';
+export type { ApplyOptions, Cause, EvaluationJob, SpawnInput } from './run-context';
 export { watchesTermination } from './cascade';
-
-/** Why something happened, recorded in the audit row. */
-export type Cause = Record<string, unknown>;
-
-/** A queued rule evaluation; `cancelled` marks the evaluation of a cancellation (only opted-in rules run). */
-export type EvaluationJob = { pid: number; state: ProcessState; cause: Cause; cancelled?: boolean };
 
 /** Default upper bound of transitions + rule evaluations in one command (guards against rule loops). */
 export const DEFAULT_CASCADE_LIMIT = 10_000;
@@ -42,13 +37,13 @@ export type RunDeps = {
 
 /**
  * One command's execution state: the unit of work, the command's time, its actor, and the FIFO queue of rule
- * evaluations. The jobs live in their own files and take the run: transitions and audit (`transitions.ts`),
- * spawning (`spawning.ts`), call and join bookkeeping (`bookkeeping.ts`), the rule cascade (`cascade.ts`) and
- * all-or-nothing instruction execution (`execution.ts`). Every state change enqueues a rule evaluation for the
+ * evaluations. The jobs live in their own files and take the run as a {@link RunContext} (they reach each other
+ * only through it): transitions and audit (`transitions.ts`), spawning (`spawning.ts`), call and join bookkeeping
+ * (`bookkeeping.ts`), the rule cascade (`cascade.ts`) and all-or-nothing instruction execution (`execution.ts`). Every state change enqueues a rule evaluation for the
  * entered state; evaluations run FIFO after the step that caused them, so e.g. a returning program instance is
  * terminated and its caller woken before either's rules run.
  */
-export class Run {
+export class Run implements RunContext {
   readonly uow: UnitOfWork;
   /** The command's time, epoch ms (every row it writes carries it). */
   readonly now: number;
@@ -140,6 +135,16 @@ export class Run {
     return spawn(this, input, cause);
   }
 
+  /** See {@link onTerminated} in `bookkeeping.ts`. */
+  onTerminated(pcb: Pcb, cause: Cause): Promise<void> {
+    return onTerminated(this, pcb, cause);
+  }
+
+  /** See {@link incident} in `bookkeeping.ts`. */
+  incident(pid: number, message: string, cause: Cause, error: Partial<ErrorInfo> = {}): Promise<void> {
+    return incident(this, pid, message, cause, error);
+  }
+
   /** See {@link wakeIfDone} in `bookkeeping.ts`. */
   wakeIfDone(pid: number, cause: Cause): Promise<void> {
     return wakeIfDone(this, pid, cause);
@@ -158,6 +163,11 @@ export class Run {
   /** See {@link execute} in `execution.ts`. */
   execute(subjectPid: number, rule: KernelRule, index: DesignIndex): Promise<boolean> {
     return execute(this, subjectPid, rule, index);
+  }
+
+  /** See {@link instructionFailed} in `execution.ts`. */
+  instructionFailed(subject: Pcb, rule: KernelRule, message: string): Promise<void> {
+    return instructionFailed(this, subject, rule, message);
   }
 
   /** The narrow view of this run that instruction handlers get. */

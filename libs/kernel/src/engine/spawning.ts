@@ -1,30 +1,9 @@
 import { assignTask } from '../assignment/assign';
 import { newFrame } from '../context/frames';
 import { KernelError } from '../errors/kernel-error';
-import type { EntityRef, JoinInfo, Pcb, ProcessKind } from '../pcb/pcb';
+import type { Pcb, ProcessKind } from '../pcb/pcb';
 import { newPcb } from '../pcb/new-pcb';
-import type { Cause, Run } from './run';
-import { apply, record } from './transitions';
-
-/** Input of {@link spawn}: a new process and its links. */
-export type SpawnInput = {
-  service: string;
-  designVersion: number;
-  program: string | null;
-  parentPid: number | null;
-  previousPid: number | null;
-  callerPid?: number | null;
-  join?: JoinInfo | null;
-  entity: EntityRef | null;
-  creator: string | null;
-  priority?: number;
-  /** Initial local variables (e.g. `iteration_index`). */
-  vars?: Record<string, unknown>;
-  /** Fixed assignee (parallel service per operator), bypassing {@link assignTask}. */
-  assignee?: string | null;
-  scheduledAt?: number | null;
-  deadline?: number | null;
-};
+import type { Cause, RunContext, SpawnInput } from './run-context';
 
 /**
  * Creates a process (NEW, rules enqueued) and admits it: a task gets its assignee or pool and becomes READY;
@@ -32,7 +11,7 @@ export type SpawnInput = {
  * deck workers. The frame inherits the parent's visible variables; the pid comes from the run's `IdGenerator`.
  * @throws KernelError UNKNOWN_SERVICE when the service is not in the design version
  */
-export async function spawn(run: Run, input: SpawnInput, cause: Cause): Promise<Pcb> {
+export async function spawn(run: RunContext, input: SpawnInput, cause: Cause): Promise<Pcb> {
   run.tick();
   const index = await run.design(input.designVersion);
   const service = index.services.get(input.service);
@@ -69,7 +48,7 @@ export async function spawn(run: Run, input: SpawnInput, cause: Cause): Promise<
   );
   const parentFrame = input.parentPid !== null ? await run.uow.frame(input.parentPid) : null;
   run.uow.create(pcb, newFrame(pid, parentFrame, input.vars ?? {}));
-  record(run, pcb, 'created', null, 'NEW', cause, { service: service.key, program: input.program });
+  run.record(pcb, 'created', null, 'NEW', cause, { service: service.key, program: input.program });
   run.queue.push({ pid, state: 'NEW', cause });
 
   if (kind === 'task') {
@@ -78,9 +57,9 @@ export async function spawn(run: Run, input: SpawnInput, cause: Cause): Promise<
         ? { assignee: input.assignee, candidateRoles: index.rolesByService.get(service.key) ?? [] }
         : assignTask(index, service.key, await run.operator(input.creator));
     run.uow.put({ ...pcb, assignee: a.assignee, candidateRoles: a.candidateRoles });
-    return apply(run, pid, { type: 'admit' }, cause, a);
+    return run.apply(pid, { type: 'admit' }, cause, a);
   }
-  await apply(run, pid, { type: 'admit' }, cause);
-  if (kind === 'program') return apply(run, pid, { type: 'start' }, cause);
+  await run.apply(pid, { type: 'admit' }, cause);
+  if (kind === 'program') return run.apply(pid, { type: 'start' }, cause);
   return run.uow.load(pid);
 }

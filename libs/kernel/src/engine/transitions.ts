@@ -1,18 +1,6 @@
 import type { Pcb, ProcessState } from '../pcb/pcb';
 import { transition, type TransitionEvent } from '../pcb/state-machine';
-import { onTerminated, wakeIfDone } from './bookkeeping';
-import type { Cause, Run } from './run';
-
-/** Options of {@link apply}. */
-export type ApplyOptions = {
-  /** False to skip the rule evaluation of the entered state (a retry re-runs only the failed instruction). */
-  evaluate?: boolean;
-  /**
-   * For a cancellation: evaluate the rules of the TERMINATED state that watch `terminated_reason`
-   * (`watchesTermination`). Off for cascades and for steps closed by `calling_return` / `terminate`.
-   */
-  cancellationRules?: boolean;
-};
+import type { ApplyOptions, Cause, RunContext } from './run-context';
 
 /**
  * Appends an audit row. Its actor is the command's actor (with its kind: operator, integration, scheduler,
@@ -20,7 +8,7 @@ export type ApplyOptions = {
  * (actor null).
  */
 export function record(
-  run: Run,
+  run: RunContext,
   pcb: Pcb,
   action: string,
   from: ProcessState | null,
@@ -49,7 +37,7 @@ export function record(
  * @throws IllegalTransitionError
  */
 export async function apply(
-  run: Run,
+  run: RunContext,
   pid: number,
   event: TransitionEvent,
   cause: Cause,
@@ -64,16 +52,16 @@ export async function apply(
   if (options.evaluate !== false && (event.type !== 'cancel' || options.cancellationRules)) {
     run.queue.push({ pid, state: after.state, cause, cancelled: event.type === 'cancel' });
   }
-  if (after.state === 'TERMINATED') await onTerminated(run, after, cause);
+  if (after.state === 'TERMINATED') await run.onTerminated(after, cause);
   // Back to WAITING (resume, retry) with nothing left to wait for: continue at once.
   if (after.state === 'WAITING' && (event.type === 'resume' || event.type === 'retry'))
-    await wakeIfDone(run, pid, cause);
+    await run.wakeIfDone(pid, cause);
   return run.uow.load(pid);
 }
 
 /** Changes fields that are not the state (assignee, pool, form data) and audits it. */
 export async function update(
-  run: Run,
+  run: RunContext,
   pid: number,
   patch: Partial<Pcb>,
   action: string,
@@ -88,7 +76,7 @@ export async function update(
 }
 
 /** Writes local variables into a process's frame. */
-export async function setVars(run: Run, pid: number, vars: Record<string, unknown>): Promise<void> {
+export async function setVars(run: RunContext, pid: number, vars: Record<string, unknown>): Promise<void> {
   const frame = await run.uow.frame(pid);
   run.uow.setFrame({ ...frame, localVars: { ...frame.localVars, ...vars } });
 }

@@ -1,6 +1,6 @@
 import type { ContextFrame } from '../context/frame';
 import type { DesignIndex, KernelRule } from '../design/kernel-design';
-import type { Cause, SpawnInput } from '../engine/run';
+import type { Cause, SpawnInput } from '../engine/inputs';
 import type { Pcb } from '../pcb/pcb';
 import type { TransitionEvent } from '../pcb/state-machine';
 import type { OperatorView } from '../ports/ports';
