@@ -7,6 +7,7 @@ export {
   ActorKindSchema,
   CascadeItemSchema,
   CommandAnswerSchema,
+  CompleteBodySchema,
   EntityRefViewSchema,
   EntityTaskGroupsSchema,
   EntryPointSchema,
@@ -17,12 +18,16 @@ export {
   ProcessSnapshotViewSchema,
   ProcessStateSchema,
   ProcessViewSchema,
+  ReasonBodySchema,
+  StartProcessBodySchema,
   TASK_ACTIONS,
   TaskActionSchema,
+  TransferBodySchema,
 } from './process';
 export type {
   CascadeItem,
   CommandAnswer,
+  CompleteBody,
   EntityRefView,
   EntityTaskGroups,
   EntryPoint,
@@ -32,7 +37,10 @@ export type {
   ProcessSnapshotView,
   ProcessState,
   ProcessView,
+  ReasonBody,
+  StartProcessBody,
   TaskAction,
+  TransferBody,
 } from './process';
 export type { LiveTaskChange } from './live';
 export type { ProblemDocument, ProblemFieldError } from './problem';

@@ -146,3 +146,36 @@ export const EntryPointSchema = z.object({
   entityType: z.string().nullable(),
 });
 export type EntryPoint = z.infer<typeof EntryPointSchema>;
+
+const isoDate = z.iso.datetime({ offset: true }).transform((s) => Date.parse(s));
+
+/**
+ * `POST /processes`: start a journey for an existing entity (`{type, id}`) or a new one (`{type, label}`);
+ * `priority` 0–1000, `scheduledAt` / `deadline` ISO-8601 (parsed to epoch ms).
+ */
+export const StartProcessBodySchema = z
+  .object({
+    service: z.string().min(1),
+    entity: z.union([
+      z.object({ type: z.string().min(1), id: z.string().min(1) }).strict(),
+      z.object({ type: z.string().min(1), label: z.string().min(1).max(200) }).strict(),
+    ]),
+    priority: z.number().int().min(0).max(1000).optional(),
+    scheduledAt: isoDate.optional(),
+    deadline: isoDate.optional(),
+  })
+  .strict();
+/** What a client sends to `POST /processes`. */
+export type StartProcessBody = z.input<typeof StartProcessBodySchema>;
+
+/** `POST /processes/{pid}/complete`: the form data (validated against the service's JSON Schema). */
+export const CompleteBodySchema = z.object({ form: z.record(z.string(), z.unknown()).default({}) }).strict();
+export type CompleteBody = z.input<typeof CompleteBodySchema>;
+
+/** `POST /processes/{pid}/suspend | cancel`: why, 1–500 characters. */
+export const ReasonBodySchema = z.object({ reason: z.string().trim().min(1).max(500) }).strict();
+export type ReasonBody = z.input<typeof ReasonBodySchema>;
+
+/** `POST /processes/{pid}/transfer`: the operator to hand the task to. */
+export const TransferBodySchema = z.object({ operator: z.string().min(1) }).strict();
+export type TransferBody = z.input<typeof TransferBodySchema>;

@@ -7,7 +7,7 @@ import { api, errorMessage, seg } from '../../lib/api';
 import { ofEntity } from '../../lib/predicates';
 import { routes } from '../../lib/routes';
 import { rowFromView } from '../../lib/task-row';
-import type { ActionAnswer, EntityTasks, EntryPoint } from '../../lib/types/process';
+import type { ActionAnswer, EntityTasks, EntryPoint, StartProcessBody } from '../../lib/types/process';
 import { useEntryPoints } from '../../lib/use-entry-points';
 import { useLiveList } from '../../lib/use-live-list';
 import { EntityGroups } from '../entity/entity-groups';
@@ -59,7 +59,8 @@ function EntityPage({ type, id }: { type: string; id: string }) {
   const start = async (entry: EntryPoint) => {
     setStarting(entry.service);
     try {
-      const answer = await api.post<ActionAnswer>('/v1/processes', { service: entry.service, entity: { type, id } });
+      const body: StartProcessBody = { service: entry.service, entity: { type, id } };
+      const answer = await api.post<ActionAnswer>('/v1/processes', body);
       setMessage(
         notice(
           'success',

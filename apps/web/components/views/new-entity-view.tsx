@@ -4,7 +4,7 @@ import { useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api, errorMessage } from '../../lib/api';
 import { routes } from '../../lib/routes';
-import type { ActionAnswer, EntryPoint } from '../../lib/types/process';
+import type { ActionAnswer, EntryPoint, StartProcessBody } from '../../lib/types/process';
 import { useEntryPoints } from '../../lib/use-entry-points';
 import { EntryPoints } from '../entity/entry-points';
 import { Notice, notice, type NoticeMessage } from '../notice';
@@ -29,10 +29,8 @@ export function NewEntityView({ type }: { type: string }) {
     }
     setStarting(entry.service);
     try {
-      const answer = await api.post<ActionAnswer>('/v1/processes', {
-        service: entry.service,
-        entity: { type, label: name },
-      });
+      const body: StartProcessBody = { service: entry.service, entity: { type, label: name } };
+      const answer = await api.post<ActionAnswer>('/v1/processes', body);
       if (answer.entity) router.push(routes.entity(answer.entity));
       else router.push(routes.process(answer.pid));
     } catch (e) {

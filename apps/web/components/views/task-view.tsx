@@ -8,7 +8,7 @@ import { serviceOf, useDesign } from '../../lib/design';
 import { toExtraErrors } from '../../lib/form-errors';
 import { formSchemaOf } from '../../lib/form-schema';
 import { routes } from '../../lib/routes';
-import type { TaskAction } from '../../lib/types/process';
+import type { CompleteBody, ReasonBody, TaskAction, TransferBody } from '../../lib/types/process';
 import type { Operator } from '../../lib/types/auth';
 import type { ActionAnswer } from '../../lib/types/process';
 import { useProcess } from '../../lib/use-process';
@@ -75,7 +75,7 @@ function TaskPage({ pid }: { pid: number }) {
     if (extraErrors) document.querySelector('.task-form .error-detail')?.scrollIntoView({ block: 'center' });
   }, [extraErrors]);
 
-  const run = async (action: TaskAction, body?: Record<string, unknown>) => {
+  const run = async (action: TaskAction, body?: CompleteBody | ReasonBody | TransferBody) => {
     setBusy(action);
     setFormError(null);
     if (action === 'complete') setExtraErrors(undefined);
@@ -86,7 +86,7 @@ function TaskPage({ pid }: { pid: number }) {
         notice(
           'success',
           <>
-            <p>{t(`action.done.${action}`, { operator: String(body?.['operator'] ?? '') })}</p>
+            <p>{t(`action.done.${action}`, { operator: body && 'operator' in body ? body.operator : '' })}</p>
             {action === 'complete' && <CascadeList cascade={answer.cascade} />}
           </>,
         ),

@@ -7,6 +7,7 @@ import type { EntityRefView, ProcessState, ProcessView } from '@opkernel/contrac
 export type {
   CascadeItem,
   CommandAnswer as ActionAnswer,
+  CompleteBody,
   EntityTaskGroups as EntityTasks,
   EntryPoint,
   ProcessBrief,
@@ -15,7 +16,10 @@ export type {
   ProcessSnapshotView as ProcessSnapshot,
   ProcessState,
   ProcessView,
+  ReasonBody,
+  StartProcessBody,
   TaskAction,
+  TransferBody,
 } from '@opkernel/contracts';
 
 /** The business entity a process serves; `label` is resolved by the API (null when unknown). */

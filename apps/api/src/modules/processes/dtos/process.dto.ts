@@ -1,28 +1,17 @@
 import { z } from 'zod';
-import { ProcessViewSchema } from '@opkernel/contracts';
+import { ProcessViewSchema, StartProcessBodySchema } from '@opkernel/contracts';
 import { PROCESS_STATES } from '@opkernel/kernel';
 import { cursorParam, decodeProcessCursor, KEYSET_FIELDS, LimitParam, PAGE_LIMIT } from './keyset.dto';
 
-const isoDate = z.iso.datetime({ offset: true }).transform((s) => Date.parse(s));
-
-/** POST /processes: start a journey for an existing entity ({type, id}) or a new one ({type, label}). */
-export const StartProcessBody = z
-  .object({
-    service: z.string().min(1),
-    entity: z.union([
-      z.object({ type: z.string().min(1), id: z.string().min(1) }).strict(),
-      z.object({ type: z.string().min(1), label: z.string().min(1).max(200) }).strict(),
-    ]),
-    priority: z.number().int().min(0).max(1000).optional(),
-    scheduledAt: isoDate.optional(),
-    deadline: isoDate.optional(),
-  })
-  .strict();
-export type StartProcessDto = z.infer<typeof StartProcessBody>;
-
-export const CompleteBody = z.object({ form: z.record(z.string(), z.unknown()).default({}) }).strict();
-export const ReasonBody = z.object({ reason: z.string().trim().min(1).max(500) }).strict();
-export const TransferBody = z.object({ operator: z.string().min(1) }).strict();
+/** The request bodies of the process routes: the wire contracts of `@opkernel/contracts`. */
+export {
+  CompleteBodySchema as CompleteBody,
+  ReasonBodySchema as ReasonBody,
+  StartProcessBodySchema as StartProcessBody,
+  TransferBodySchema as TransferBody,
+} from '@opkernel/contracts';
+/** A parsed `POST /processes` body (times as epoch ms). */
+export type StartProcessDto = z.output<typeof StartProcessBodySchema>;
 
 /**
  * GET /processes filters; `state` may list several states separated by commas. Paging is one of two forms:
