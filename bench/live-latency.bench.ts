@@ -72,7 +72,8 @@ function stampCommits() {
   const byClient = new Map<Client, number>();
   const stop = counter.observe((s) => {
     if (s.kind === 'START' || s.kind === 'BEGIN' || s.kind === 'ROLLBACK') pending.delete(s.client);
-    else if (s.label === 'INSERT outbox')
+    // The outbox rows go in with the rest of the changeset (one statement): every (pid, version) in its parameters.
+    else if (/INSERT INTO outbox/i.test(s.text))
       pending.set(s.client, [...(pending.get(s.client) ?? []), ...changesIn(s.values)]);
     else if (s.kind === 'COMMIT') {
       const keys = pending.get(s.client) ?? [];

@@ -1,10 +1,14 @@
-import { canonicalJson, frameHash, KernelError, type Changeset, type ProcessChange } from '@opkernel/kernel';
+import { createHash } from 'node:crypto';
+import { canonicalJson, KernelError, type Changeset, type ProcessChange } from '@opkernel/kernel';
 import { auditHash } from '../../audit/audit-chain';
 import { PROCESS_COLUMNS, PROCESS_COLUMN_TYPES, pcbToRecord } from './process-row';
 import type { SqlRunner } from './sql-runner';
 
 /** Payload of a `process.changed` outbox row: the kernel's change record (see {@link Effect}). */
 export type ProcessChangedMessage = { change: ProcessChange };
+
+/** SHA-256 (hex) of a text: the frame hash of its canonical JSON (as the kernel's `frameHash` computes it). */
+const sha256Hex = (text: string) => createHash('sha256').update(text).digest('hex');
 
 const COLS = PROCESS_COLUMNS.join(', ');
 /** The process columns as a `jsonb_to_recordset` column list. */
@@ -173,7 +177,12 @@ export async function writeChangeset(
   // A process audited without a change of its own (rare) still gets its new chain head.
   const headsOnly = [...audit.heads].filter(([pid]) => !written.has(pid)).map(([pid, head]) => ({ pid, head }));
   // Frames: the canonical text is the stored content (spliced in, not parsed and serialised again).
-  const frames = `[${cs.frames.map((f) => `{"pid":${f.pid},"hash":"${frameHash(f)}","frame":${canonicalJson(f)}}`).join(',')}]`;
+  const frames = `[${cs.frames
+    .map((f) => {
+      const content = canonicalJson(f);
+      return `{"pid":${f.pid},"hash":"${sha256Hex(content)}","frame":${content}}`;
+    })
+    .join(',')}]`;
   const timers = cs.effects.flatMap((e) =>
     e.kind === 'timer.set'
       ? [
