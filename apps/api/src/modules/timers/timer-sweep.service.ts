@@ -72,6 +72,11 @@ export class TimerSweep implements OnModuleInit, OnModuleDestroy {
   }
 
   private async sweep(): Promise<number> {
+    // The common idle case costs one indexed read, not a transaction.
+    const due = await this.db.query<unknown[]>('SELECT 1 FROM timers WHERE due_at <= $1 LIMIT 1', [
+      new Date(this.clock.now()),
+    ]);
+    if (due.length === 0) return 0;
     let fired = 0;
     while (fired < TIMER_SWEEP_LIMIT && !this.stopped) {
       let taken: TimerRow | null = null;
