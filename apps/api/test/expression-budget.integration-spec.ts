@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { evaluateExpression } from '@opkernel/kernel';
 import { clinicDesign } from '@opkernel/kernel/testing';
-import { isBoundedExpression } from '../src/infra/expressions/bounded-expression';
+import { isBoundedExpression, isSmallPlainContext } from '../src/infra/expressions/bounded-expression';
 import { FeelEvaluator } from '../src/infra/expressions/feel-evaluator.service';
 import { ExpressionEvaluatorUnavailableError, FeelProcessPool } from '../src/infra/expressions/feel-process-pool';
 import { ApiClient } from '../src/journey/api-client';
@@ -234,6 +234,16 @@ describe('bounded expressions are evaluated in the API process; the rest under t
       expect(isBoundedExpression(e), e).toBe(false);
   });
 
+  it('runs in process only for a small context whose keys are plain names', () => {
+    expect(isSmallPlainContext({ state: 'READY', form: { 年龄: 41, tags: ['a', 'b'], nested: { ok_1: true } } })).toBe(
+      true,
+    );
+    expect(isSmallPlainContext({ form: { 'kind in': [1] } })).toBe(false);
+    expect(isSmallPlainContext({ form: { 'a.b': 1 } })).toBe(false);
+    expect(isSmallPlainContext({ form: { s: 'x'.repeat(20_000) } })).toBe(false);
+    expect(isSmallPlainContext({ form: { items: Array.from({ length: 5000 }, (_, i) => i) } })).toBe(false);
+  });
+
   it('only unbounded expressions reach the expression processes, with the same results as the pool gives', async () => {
     const t = await startTestApp();
     try {
@@ -249,6 +259,13 @@ describe('bounded expressions are evaluated in the API process; the rest under t
       const mixed = await evaluator.evaluateAll(['count(for i in 1..3 return i) = 3', 'form.age > 40'], ctx);
       expect(mixed.map((r) => r.matched)).toEqual([true, true]);
       expect(evaluator.counts.offloaded - before.offloaded).toBe(1);
+      // A key FEEL would read as several tokens (it can turn the checked `in` test into a filter), or a large
+      // context: the bounded expression goes to the budgeted processes too.
+      const trick = { form: { kind: 'a', allowed: 'a', 'kind in': [{ form: { allowed: true } }] } };
+      await evaluator.evaluateAll(['form.kind in [form.allowed]'], trick);
+      expect(evaluator.counts.offloaded - before.offloaded).toBe(2);
+      await evaluator.evaluateAll(['count(form.items) > 0'], { form: { items: ['x'.repeat(20_000)] } });
+      expect(evaluator.counts.offloaded - before.offloaded).toBe(3);
     } finally {
       await t.close();
     }

@@ -97,3 +97,40 @@ export function isBoundedExpression(expression: string): boolean {
   cache.set(expression, bounded);
   return bounded;
 }
+
+/** Most values (keys and leaves) a context may hold to be evaluated in the API process. */
+export const INLINE_CONTEXT_MAX_NODES = 2_000;
+/** Most characters of text (keys and strings) a context may hold to be evaluated in the API process. */
+export const INLINE_CONTEXT_MAX_CHARS = 16_384;
+/** A key FEEL reads as one plain name: letters, digits and `_` (no space or operator that could join tokens). */
+const PLAIN_KEY = /^[\p{L}_][\p{L}\p{N}_]*$/u;
+
+/**
+ * True when `context` is small (at most {@link INLINE_CONTEXT_MAX_NODES} values and
+ * {@link INLINE_CONTEXT_MAX_CHARS} characters of text) and every key at any depth is a plain name. Only then may
+ * a bounded expression run in the API process: its cost is linear in the input, so the input must be small; and
+ * feelin parses names against the context's keys, so a key with spaces or operators (form data is the user's)
+ * could turn the checked expression into another one (e.g. a filter). Walks at most the limits.
+ */
+export function isSmallPlainContext(context: Record<string, unknown>): boolean {
+  let nodes = 0;
+  let chars = 0;
+  const stack: unknown[] = [context];
+  while (stack.length > 0) {
+    const value = stack.pop();
+    if (++nodes > INLINE_CONTEXT_MAX_NODES) return false;
+    if (typeof value === 'string') {
+      chars += value.length;
+      if (chars > INLINE_CONTEXT_MAX_CHARS) return false;
+    } else if (Array.isArray(value)) {
+      for (const item of value) stack.push(item);
+    } else if (value !== null && typeof value === 'object') {
+      for (const [key, item] of Object.entries(value)) {
+        chars += key.length;
+        if (chars > INLINE_CONTEXT_MAX_CHARS || !PLAIN_KEY.test(key)) return false;
+        stack.push(item);
+      }
+    }
+  }
+  return true;
+}

@@ -174,7 +174,7 @@ export class OutboxRelay implements OnModuleInit, OnModuleDestroy {
     const failed = await this.deliver(messages);
     const done = messages.filter((m) => !failed.has(m.id)).map((m) => m.id);
     await this.dataSource.query(
-      `UPDATE outbox SET dispatched_at = CASE WHEN id = ANY($1::bigint[]) THEN now() END,
+      `UPDATE outbox SET dispatched_at = CASE WHEN id = ANY($1::bigint[]) THEN now() ELSE dispatched_at END,
               claimed_until = CASE WHEN id = ANY($1::bigint[]) THEN claimed_until ELSE now() + make_interval(secs => $3) END
         WHERE id = ANY($1::bigint[]) OR id = ANY($2::bigint[])`,
       [done, [...failed], OUTBOX_RETRY_SECONDS],
@@ -236,7 +236,7 @@ export class OutboxRelay implements OnModuleInit, OnModuleDestroy {
     if (done.length === 0 && failed.length === 0) return;
     try {
       await this.dataSource.query(
-        `UPDATE outbox SET dispatched_at = CASE WHEN id = ANY($1::bigint[]) THEN now() END,
+        `UPDATE outbox SET dispatched_at = CASE WHEN id = ANY($1::bigint[]) THEN now() ELSE dispatched_at END,
                 claimed_until = CASE WHEN id = ANY($1::bigint[]) THEN claimed_until ELSE now() + make_interval(secs => $3) END
           WHERE id = ANY($1::bigint[]) OR id = ANY($2::bigint[])`,
         [done, failed, OUTBOX_RETRY_SECONDS],

@@ -14,8 +14,14 @@ import { PgProcessStore } from './persistence/pg-process-store';
 import { SequenceIds } from './persistence/sequence-ids';
 import type { SqlRunner } from './persistence/sql-runner';
 
-/** PostgreSQL errors worth another try: deadlock detected, serialization failure, lock timeout. */
-const RETRYABLE_SQLSTATES = new Set(['40P01', '40001', '55P03']);
+/**
+ * A prepared statement whose result type changed under it (a column added by a migration while this process ran):
+ * the connection is discarded, so the retry prepares the statement afresh.
+ */
+const STALE_PREPARED_PLAN = '0A000';
+
+/** PostgreSQL errors worth another try: deadlock detected, serialization failure, lock timeout, a stale plan. */
+const RETRYABLE_SQLSTATES = new Set(['40P01', '40001', '55P03', STALE_PREPARED_PLAN]);
 const MAX_ATTEMPTS = 4;
 /** Backoff before attempt n (n ≥ 2): random in [0, BASE · 2^(n-2)) ms ("full jitter", AWS Architecture Blog 2015). */
 const BACKOFF_BASE_MS = 20;
@@ -81,7 +87,8 @@ export class ProcessCommands {
 
   /**
    * Runs `work` in a transaction on a connection of the app's pool, straight through node-postgres (BEGIN …
-   * COMMIT, ROLLBACK on any error; a connection whose ROLLBACK failed is discarded).
+   * COMMIT, ROLLBACK on any error; a connection whose ROLLBACK failed, or whose prepared statements went stale, is
+   * discarded).
    */
   private async inTransaction<T>(work: (client: PoolClient) => Promise<T>): Promise<T> {
     const pool = (this.db.driver as PostgresDriver).master as Pool;
@@ -94,6 +101,7 @@ export class ProcessCommands {
       return result;
     } catch (error) {
       await client.query('ROLLBACK').catch((e: Error) => (broken = e));
+      if ((error as { code?: unknown }).code === STALE_PREPARED_PLAN) broken ??= error as Error;
       throw error;
     } finally {
       client.release(broken);

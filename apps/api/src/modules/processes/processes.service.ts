@@ -8,7 +8,6 @@ import { DesignRegistry } from '../designs/design-registry.service';
 import type { StartProcessDto } from './dtos/process.dto';
 import { FormValidator } from './form-validator.service';
 import { IdempotencyService, type IdempotentRequest } from './idempotency/idempotency.service';
-import { OperatorViews } from './persistence/operator-views';
 import type { PgProcessStore } from './persistence/pg-process-store';
 import type { SqlRunner } from './persistence/sql-runner';
 import { ProcessCommands, type ExecuteOptions } from './process-commands.service';
@@ -36,7 +35,6 @@ export class ProcessesService {
     private readonly forms: FormValidator,
     private readonly idempotency: IdempotencyService,
     private readonly policy: ProcessReadPolicy,
-    private readonly operatorViews: OperatorViews,
   ) {}
 
   /** The command options recording `idem` in the command's transaction (none without a key). */
@@ -135,7 +133,6 @@ export class ProcessesService {
     idem: IdempotentRequest | null = null,
   ): Promise<CommandAnswer> {
     const scope = await this.policy.scope(actor);
-    this.operatorViews.note({ key: actor.key, label: actor.label, roles: actor.roles });
     const current = await this.designs.current();
     if (!current) throw ProblemException.conflict('no design has been imported yet');
     const service = current.index.services.get(body.service);
@@ -179,7 +176,6 @@ export class ProcessesService {
     idem: IdempotentRequest | null = null,
   ): Promise<CommandAnswer> {
     const scope = await this.policy.scope(actor);
-    this.operatorViews.note({ key: actor.key, label: actor.label, roles: actor.roles });
     let entityLabel: string | null = null;
     const cs = await this.commands.execute(async (kernel, tx, store) => {
       // The process is locked (with its frame and entity) before anything else is looked at; the kernel's own

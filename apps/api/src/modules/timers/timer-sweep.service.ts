@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import type { Actor, Clock, Timer } from '@opkernel/kernel';
+import { isKernelError, type Actor, type Clock, type Timer } from '@opkernel/kernel';
 import { CLOCK } from '../../infra/clock/clock.module';
 import { ProcessCommands } from '../processes/process-commands.service';
 
@@ -19,8 +19,8 @@ type TimerRow = { key: string; pid: string; purpose: Timer['purpose']; due_at: D
  * on demand ({@link fireDue}, e.g. after the test clock moved). Each timer is its own transaction: the earliest
  * due row is taken with `FOR UPDATE SKIP LOCKED` and deleted, and `Kernel.fireTimer` runs as the `timer` actor in
  * that same transaction — so several API processes sweep one database without firing a timer twice, and a
- * timer whose command fails is fired again later. "Due" is by the API's {@link CLOCK} (the manual clock in test
- * mode). A timer whose process is gone is dropped.
+ * timer whose command fails is fired again by a later sweep. "Due" is by the API's {@link CLOCK} (the manual clock
+ * in test mode). A timer whose process is gone is dropped.
  */
 @Injectable()
 export class TimerSweep implements OnModuleInit, OnModuleDestroy {
@@ -82,6 +82,7 @@ export class TimerSweep implements OnModuleInit, OnModuleDestroy {
       let taken: TimerRow | null = null;
       try {
         const cs = await this.commands.execute(async (kernel, tx) => {
+          taken = null; // a retried attempt takes its own row
           const rows = await tx.query<TimerRow[]>(
             `WITH due AS (
                DELETE FROM timers WHERE key = (
@@ -101,10 +102,11 @@ export class TimerSweep implements OnModuleInit, OnModuleDestroy {
         if (!cs) return fired;
         fired++;
       } catch (error) {
-        if (!taken) throw error;
-        const t: TimerRow = taken;
-        // The command failed for good (e.g. its process is gone): drop the timer rather than retry it forever.
-        this.log.warn(`timer ${t.key} dropped: ${error instanceof Error ? error.message : String(error)}`);
+        const t = taken as TimerRow | null;
+        // Only a timer whose process is gone is dropped; any other failure (a lost race past its retries, the
+        // database) leaves the row for the next sweep.
+        if (!t || !isKernelError(error) || error.code !== 'PROCESS_NOT_FOUND') throw error;
+        this.log.warn(`timer ${t.key} dropped: ${error.message}`);
         await this.db.query('DELETE FROM timers WHERE key = $1 AND due_at = $2', [t.key, t.due_at]);
       }
     }

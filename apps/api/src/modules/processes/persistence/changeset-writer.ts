@@ -21,7 +21,8 @@ const UPDATE_SET = PROCESS_COLUMNS.filter((c) => c !== 'pid' && c !== 'created_a
 /**
  * The one statement that writes a changeset: every table's rows from one `jsonb` parameter each (read with
  * `jsonb_to_recordset`), so its text never changes (the API runs it as a prepared statement) and a cascade of any
- * size costs one round trip. Every writable CTE runs to completion whether or not the final SELECT reads it;
+ * size costs one round trip. Audit rows keep their order (their ids follow the hash chain); the outbox lease counts
+ * from the statement's own clock (`clock_timestamp()`), not from the start of a long transaction. Every writable CTE runs to completion whether or not the final SELECT reads it;
  * they see the same snapshot, and foreign keys between rows written here (an audit row of a process created
  * here) are checked at the end of the statement.
  */
@@ -43,9 +44,11 @@ heads AS (
   RETURNING p.pid),
 audit AS (
   INSERT INTO process_events (pid, actor, actor_kind, action, from_state, to_state, cause, details, at, prev_hash, hash)
-  SELECT pid, actor, actor_kind, action, from_state, to_state, cause, details, at, prev_hash, hash
-    FROM jsonb_to_recordset($4::jsonb) AS v(pid bigint, actor text, actor_kind text, action text, from_state text,
+  SELECT v.pid, v.actor, v.actor_kind, v.action, v.from_state, v.to_state, v.cause, v.details, v.at, v.prev_hash, v.hash
+    FROM jsonb_array_elements($4::jsonb) WITH ORDINALITY AS e(item, n),
+         jsonb_to_record(e.item) AS v(pid bigint, actor text, actor_kind text, action text, from_state text,
          to_state text, cause jsonb, details jsonb, at timestamptz, prev_hash text, hash text)
+   ORDER BY e.n
   RETURNING 1),
 frame_input AS (SELECT * FROM jsonb_to_recordset($5::jsonb) AS v(pid bigint, frame jsonb, hash text)),
 changed_frames AS (
@@ -68,7 +71,7 @@ timers_cancelled AS (DELETE FROM timers WHERE key = ANY($7::text[]) RETURNING 1)
 published AS (
   INSERT INTO outbox (topic, payload, attempts, claimed_until)
   SELECT v.item->>'topic', v.item->'payload', CASE WHEN $9::int IS NULL THEN 0 ELSE 1 END,
-         now() + make_interval(secs => $9::int)
+         clock_timestamp() + make_interval(secs => $9::int)
     FROM jsonb_array_elements($8::jsonb) WITH ORDINALITY AS v(item, n) ORDER BY v.n
   RETURNING id)
 SELECT (SELECT count(*) FROM updated)::int AS updated, (SELECT array_agg(pid) FROM updated) AS updated_pids,

@@ -41,9 +41,4 @@ export class OperatorViews implements OnModuleDestroy {
     this.cache.set(key, { value, until: now + OPERATOR_VIEW_CACHE_MS });
     return value;
   }
-
-  /** Keeps a view known first-hand (e.g. the authenticated actor). */
-  note(view: OperatorView, now = Date.now()): void {
-    this.cache.set(view.key, { value: view, until: now + OPERATOR_VIEW_CACHE_MS });
-  }
 }
