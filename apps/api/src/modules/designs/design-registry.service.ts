@@ -18,6 +18,8 @@ export type DesignVersion = { version: number; name: string; hash: string; docum
 export class DesignRegistry implements DesignSource {
   private readonly cache = new Map<number, { version: DesignVersion; index: DesignIndex }>();
   private known: { versions: number[]; until: number } | null = null;
+  /** Imports noted in this process (see {@link versions}). */
+  private imports = 0;
 
   constructor(private readonly db: DataSource) {}
 
@@ -66,13 +68,17 @@ export class DesignRegistry implements DesignSource {
    */
   async versions(now = Date.now()): Promise<number[]> {
     if (this.known && this.known.until > now) return this.known.versions;
+    const generation = this.imports;
     const rows = await this.db.query<{ version: number }[]>('SELECT version FROM design_versions ORDER BY version');
-    this.known = { versions: rows.map((r) => r.version), until: now + VERSIONS_CACHE_MS };
-    return this.known.versions;
+    const versions = rows.map((r) => r.version);
+    // A read that started before an import in this process may predate it: answer it, but do not keep it.
+    if (generation === this.imports) this.known = { versions, until: now + VERSIONS_CACHE_MS };
+    return versions;
   }
 
   /** Call after committing a new version: {@link versions} lists it at once. */
   noteImported(version: number): void {
+    this.imports++;
     if (this.known && !this.known.versions.includes(version)) {
       this.known = { ...this.known, versions: [...this.known.versions, version].sort((a, b) => a - b) };
     }
