@@ -67,6 +67,19 @@ export const ProcessViewSchema = z.object({
 });
 export type ProcessView = z.infer<typeof ProcessViewSchema>;
 
+/**
+ * `GET /processes`: the page form (`page`, `pageSize`) counts `total`; the keyset form (`limit`, `cursor`) has
+ * `total` and `page` null. `nextCursor` continues after the last item in both (null on the last page).
+ */
+export const ProcessPageSchema = z.object({
+  items: z.array(ProcessViewSchema).describe('processes, newest (highest pid) first'),
+  total: z.number().int().nullable().describe('readable matches; null in the keyset form (not counted)'),
+  page: z.number().int().nullable().describe('the page asked for; null in the keyset form'),
+  pageSize: z.number().int().describe('pageSize, or limit in the keyset form'),
+  nextCursor: z.string().nullable().describe('pass as `cursor` (with `limit`) for the next page; null on the last'),
+});
+export type ProcessPage = z.infer<typeof ProcessPageSchema>;
+
 /** A related process in `GET /processes/{pid}`. */
 export const ProcessBriefSchema = ProcessViewSchema.pick({
   pid: true,

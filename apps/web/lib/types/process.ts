@@ -2,7 +2,7 @@
  * The REST shapes of processes and tasks: the wire contracts of `@opkernel/contracts` (zod schemas on the API
  * side; types only here). The web app keeps no copy of them.
  */
-import type { EntityRefView, ProcessState, ProcessView } from '@opkernel/contracts';
+import type { EntityRefView, ProcessState } from '@opkernel/contracts';
 
 export type {
   CascadeItem,
@@ -13,6 +13,7 @@ export type {
   ProcessBrief,
   ProcessDetail,
   ProcessEventView as ProcessEvent,
+  ProcessPage,
   ProcessSnapshotView as ProcessSnapshot,
   ProcessState,
   ProcessView,
@@ -34,15 +35,3 @@ type Missing = Exclude<ProcessState, (typeof PROCESS_STATES)[number]>;
 type Invented = Exclude<(typeof PROCESS_STATES)[number], ProcessState>;
 const exhaustive: [Missing, Invented] extends [never, never] ? true : never = true;
 void exhaustive;
-
-/**
- * GET /processes: the page form (`page`, `pageSize`) counts `total`; the keyset form (`limit`, `cursor`) has
- * `total` and `page` null. `nextCursor` continues after the last item (null on the last page).
- */
-export type ProcessPage = {
-  items: ProcessView[];
-  total: number | null;
-  page: number | null;
-  pageSize: number;
-  nextCursor: string | null;
-};

@@ -2,6 +2,7 @@ import { Injectable, OnModuleDestroy } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import type { Repository } from 'typeorm';
 import { OperatorEntity } from '../../infra/database/entities/operator.entity';
+import { RevocableCache } from '../../infra/revocation/revocable-cache';
 import { RevocationBus } from '../../infra/revocation/revocation.bus';
 import type { AuthenticatedOperator } from './types/authenticated-operator.type';
 
@@ -26,10 +27,8 @@ export const CREDENTIALS_CACHE_MS = 2_000;
  */
 @Injectable()
 export class OperatorDirectory implements OnModuleDestroy {
-  private readonly cache = new Map<string, { value: OperatorCredentials | null; until: number }>();
+  private readonly cache = new RevocableCache<string, OperatorCredentials | null>(CREDENTIALS_CACHE_MS);
   private readonly unsubscribe: () => void;
-  /** Bumped by every eviction: a read that started before one is not cached (it may predate the revocation). */
-  private generation = 0;
 
   constructor(
     @InjectRepository(OperatorEntity) private readonly operators: Repository<OperatorEntity>,
@@ -44,31 +43,25 @@ export class OperatorDirectory implements OnModuleDestroy {
 
   /** Forgets the cached entries of these operator keys (and every miss, which may have been created since). */
   evict(operatorKeys: readonly string[]): void {
-    this.generation++;
-    for (const [username, entry] of this.cache) {
-      if (entry.value === null || operatorKeys.includes(entry.value.operator.key)) this.cache.delete(username);
-    }
+    this.cache.evict((_username, value) => value === null || operatorKeys.includes(value.operator.key));
   }
 
   /**
    * Like {@link credentials}, served from a short cache ({@link CREDENTIALS_CACHE_MS}): the token-version and
    * lock checks of a request compare against it. Never use it to check a password.
    */
-  async cachedCredentials(username: string, now = Date.now()): Promise<OperatorCredentials | null> {
-    const hit = this.cache.get(username);
-    if (hit && hit.until > now) return hit.value;
-    return this.credentials(username, now);
+  cachedCredentials(username: string, now = Date.now()): Promise<OperatorCredentials | null> {
+    return this.cache.get(username, () => this.read(username), now);
   }
 
   /** The operator with this login name (exact match) with token version, lock and password hash, or null. */
-  async credentials(username: string, now = Date.now()): Promise<OperatorCredentials | null> {
-    const generation = this.generation;
+  credentials(username: string, now = Date.now()): Promise<OperatorCredentials | null> {
+    return this.cache.refresh(username, () => this.read(username), now);
+  }
+
+  private async read(username: string): Promise<OperatorCredentials | null> {
     const row = await this.operators.findOne({ where: { username } });
-    const value = row ? toCredentials(row) : null;
-    if (generation !== this.generation) return value;
-    if (this.cache.size > 10_000) this.cache.clear();
-    this.cache.set(username, { value, until: now + CREDENTIALS_CACHE_MS });
-    return value;
+    return row ? toCredentials(row) : null;
   }
 
   /** The operator with this key, or null. */

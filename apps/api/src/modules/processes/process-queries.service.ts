@@ -4,6 +4,7 @@ import type {
   ProcessBrief,
   ProcessDetail,
   ProcessEventView,
+  ProcessPage,
   ProcessSnapshotView,
   ProcessState,
 } from '@opkernel/contracts';
@@ -19,22 +20,16 @@ import { rowToPcb } from './persistence/process-row';
 import { ProcessReadPolicy, type FormVisibility, type ReadScope } from './process-read.policy';
 import { toProcessView, type ProcessView } from './process-view';
 
-export type { EntityTaskGroups, ProcessBrief, ProcessEventView, ProcessSnapshotView } from '@opkernel/contracts';
+export type {
+  EntityTaskGroups,
+  ProcessBrief,
+  ProcessEventView,
+  ProcessPage,
+  ProcessSnapshotView,
+} from '@opkernel/contracts';
 
 /** A process with its parent, previous step and children (each null / left out when not readable). */
 export type ProcessWithRelations = ProcessDetail;
-
-/**
- * A page of processes. Page-based form: `total` counts the readable matches and `page` is the page asked for;
- * keyset form: both null (not counted). `nextCursor` continues after the last item in both (null on the last page).
- */
-export type ProcessPage = {
-  items: ProcessView[];
-  total: number | null;
-  page: number | null;
-  pageSize: number;
-  nextCursor: string | null;
-};
 
 /** One keyset page: its rows and the key to continue after (null on the last page). */
 export type KeysetPage<C> = { items: ProcessView[]; next: C | null };

@@ -1,5 +1,11 @@
-import type { ProcessView as ProcessViewContract, TaskAction } from '@opkernel/contracts';
-import type { Pcb } from '@opkernel/kernel';
+import type { ProcessState, ProcessView as ProcessViewContract, TaskAction } from '@opkernel/contracts';
+import type { Pcb, ProcessState as KernelProcessState, TaskAction as KernelTaskAction } from '@opkernel/kernel';
+
+/** True only when A and B are the same union (a compile error below otherwise). */
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : never) : never;
+// The contracts cannot import the kernel (nor the kernel the contracts): the API holds their lists together.
+const contractsMatchKernel: [Same<ProcessState, KernelProcessState>, Same<TaskAction, KernelTaskAction>] = [true, true];
+void contractsMatchKernel;
 
 const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
 

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ProcessViewSchema, StartProcessBodySchema } from '@opkernel/contracts';
+import { StartProcessBodySchema } from '@opkernel/contracts';
 import { PROCESS_STATES } from '@opkernel/kernel';
 import { cursorParam, decodeProcessCursor, KEYSET_FIELDS, LimitParam, PAGE_LIMIT } from './keyset.dto';
 
@@ -53,11 +53,5 @@ export const ListProcessesQuery = z
   }));
 export type ListProcessesDto = z.infer<typeof ListProcessesQuery>;
 
-/** The answer of GET /processes (for the OpenAPI document). */
-export const ProcessPageResponse = z.object({
-  items: z.array(ProcessViewSchema).describe('processes, newest (highest pid) first'),
-  total: z.number().int().nullable().describe('readable matches; null in the keyset form (not counted)'),
-  page: z.number().int().nullable().describe('the page asked for; null in the keyset form'),
-  pageSize: z.number().int().describe('pageSize, or limit in the keyset form'),
-  nextCursor: z.string().nullable().describe('pass as `cursor` (with `limit`) for the next page; null on the last'),
-});
+/** The answer of GET /processes (`@opkernel/contracts`). */
+export { ProcessPageSchema as ProcessPageResponse } from '@opkernel/contracts';

@@ -1,5 +1,6 @@
 import { Injectable, OnModuleDestroy } from '@nestjs/common';
 import type { OperatorView } from '@opkernel/kernel';
+import { RevocableCache } from '../../../infra/revocation/revocable-cache';
 import { RevocationBus } from '../../../infra/revocation/revocation.bus';
 import type { SqlRunner } from './sql-runner';
 
@@ -13,16 +14,11 @@ export const OPERATOR_VIEW_CACHE_MS = 2_000;
  */
 @Injectable()
 export class OperatorViews implements OnModuleDestroy {
-  private readonly cache = new Map<string, { value: OperatorView | null; until: number }>();
+  private readonly cache = new RevocableCache<string, OperatorView | null>(OPERATOR_VIEW_CACHE_MS);
   private readonly unsubscribe: () => void;
-  /** Bumped by every revocation: a read that started before one is not cached. */
-  private generation = 0;
 
   constructor(revocations: RevocationBus) {
-    this.unsubscribe = revocations.subscribe((keys) => {
-      this.generation++;
-      for (const key of keys) this.cache.delete(key);
-    });
+    this.unsubscribe = revocations.subscribe((keys) => this.cache.evict((key) => keys.includes(key)));
   }
 
   onModuleDestroy(): void {
@@ -30,15 +26,12 @@ export class OperatorViews implements OnModuleDestroy {
   }
 
   /** The operator `key`, or null; from the cache, else read with `tx`. */
-  async get(tx: SqlRunner, key: string, now = Date.now()): Promise<OperatorView | null> {
-    const hit = this.cache.get(key);
-    if (hit && hit.until > now) return hit.value;
-    const generation = this.generation;
-    const rows = await tx.query<OperatorView[]>('SELECT key, label, roles FROM operators WHERE key = $1', [key]);
-    const value = rows[0] ?? null;
-    if (generation !== this.generation) return value;
-    if (this.cache.size > 10_000) this.cache.clear();
-    this.cache.set(key, { value, until: now + OPERATOR_VIEW_CACHE_MS });
-    return value;
+  get(tx: SqlRunner, key: string, now = Date.now()): Promise<OperatorView | null> {
+    return this.cache.get(
+      key,
+      async () =>
+        (await tx.query<OperatorView[]>('SELECT key, label, roles FROM operators WHERE key = $1', [key]))[0] ?? null,
+      now,
+    );
   }
 }
