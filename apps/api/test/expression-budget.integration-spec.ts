@@ -266,6 +266,10 @@ describe('bounded expressions are evaluated in the API process; the rest under t
       expect(evaluator.counts.offloaded - before.offloaded).toBe(2);
       await evaluator.evaluateAll(['count(form.items) > 0'], { form: { items: ['x'.repeat(20_000)] } });
       expect(evaluator.counts.offloaded - before.offloaded).toBe(3);
+      // Only what the expression can name counts: a large entry it never mentions keeps it in process.
+      const [unnamed] = await evaluator.evaluateAll(['form.age > 40'], { ...ctx, notes: ['x'.repeat(20_000)] });
+      expect(unnamed!.matched).toBe(true);
+      expect(evaluator.counts.offloaded - before.offloaded).toBe(3);
     } finally {
       await t.close();
     }

@@ -12,7 +12,7 @@ export { deadlineTimerKey, timerEffects } from './engine/timers';
 export { Kernel, mayWorkOn, type StartProcessInput, type KernelDeps } from './engine/kernel';
 export { assignTask, poolFor, rolesAllowing, type Assignment } from './assignment/assign';
 export { allowedActions, TASK_ACTIONS, type ActionFacts, type TaskAction } from './assignment/allowed-actions';
-export { evaluateExpression, type ExpressionResult } from './rules/feel';
+export { evaluateExpression, visibleContext, type ExpressionResult } from './rules/feel';
 export { evaluationContext } from './rules/evaluation-context';
 export { INSTRUCTIONS, SYS_CALLS, type KernelSysCall } from './instructions/registry';
 export type { InstructionContext, InstructionHandler, InstructionRegistry } from './instructions/context';

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { evaluateExpression } from '../src';
+import { visibleContext } from '../src/rules/feel';
 
 describe('rule expressions (FEEL via feelin)', () => {
   it('matches only on exactly true', () => {
@@ -31,5 +32,23 @@ describe('rule expressions (FEEL via feelin)', () => {
     const r = evaluateExpression('process_state = ', {});
     expect(r.matched).toBe(false);
     expect(r.error).toBeTruthy();
+  });
+
+  it('hands feelin only the entries an expression can name, keeping keys that are not plain names', () => {
+    const ctx = { process_state: 'TERMINATED', priority: 3, form: { a: 1 }, 'first name': 'Li', 'x-y': 2, unused: 9 };
+    expect(Object.keys(visibleContext('process_state = "TERMINATED" and form.a = 1', ctx)).sort()).toEqual(
+      ['first name', 'form', 'process_state', 'x-y'].sort(),
+    );
+    // A multi-word key still parses as one name, and a value the expression names is still read.
+    expect(evaluateExpression('first name = "Li" and priority = 3', ctx).matched).toBe(true);
+    expect(evaluateExpression('x-y = 2', ctx).matched).toBe(true);
+    // A name that is only a prefix of a key does not bring the key in.
+    expect(evaluateExpression('prior = null', { priority: 3 }).matched).toBe(true);
+    // A `__proto__` entry stays data, never the pruned context's prototype.
+    const poisoned = JSON.parse('{"__proto__": {"state": "X"}, "other": 1}') as Record<string, unknown>;
+    const seen = visibleContext('__proto__ != null and state = null', poisoned);
+    expect(Object.getPrototypeOf(seen)).toBe(Object.prototype);
+    expect(Object.keys(seen)).toEqual(['__proto__']);
+    expect(evaluateExpression('state = null', poisoned).matched).toBe(true);
   });
 });

@@ -1,5 +1,5 @@
 import { Injectable, Logger, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
-import { evaluateExpression, type ExpressionResult } from '@opkernel/kernel';
+import { evaluateExpression, visibleContext, type ExpressionResult } from '@opkernel/kernel';
 import { isBoundedExpression, isSmallPlainContext } from './bounded-expression';
 import { loadFeelBudget } from './expressions.config';
 import { FeelProcessPool } from './feel-process-pool';
@@ -29,9 +29,10 @@ export class FeelEvaluator extends FeelProcessPool implements OnModuleInit, OnAp
 
   /**
    * Evaluates bounded expressions ({@link isBoundedExpression}: no iteration, ranges, function definitions or
-   * filters; linear built-ins only — they cannot run away) here, with the kernel's own evaluator, when the context
-   * is small and its keys plain names ({@link isSmallPlainContext}); everything else goes to the expression
-   * processes under their budget. Results come back in the order asked.
+   * filters; linear built-ins only — they cannot run away) here, with the kernel's own evaluator, when the part of
+   * the context they can name ({@link visibleContext}) is small and its keys plain names
+   * ({@link isSmallPlainContext}); everything else goes to the expression processes under their budget. Results
+   * come back in the order asked.
    */
   override async evaluateAll(
     expressions: readonly string[],
@@ -39,9 +40,9 @@ export class FeelEvaluator extends FeelProcessPool implements OnModuleInit, OnAp
   ): Promise<ExpressionResult[]> {
     const results: ExpressionResult[] = new Array(expressions.length);
     const offload: number[] = [];
-    const inline = isSmallPlainContext(context);
     expressions.forEach((expression, i) => {
-      if (inline && isBoundedExpression(expression)) results[i] = evaluateExpression(expression, context);
+      const seen = isBoundedExpression(expression) ? visibleContext(expression, context) : null;
+      if (seen && isSmallPlainContext(seen)) results[i] = evaluateExpression(expression, seen);
       else offload.push(i);
     });
     this.counts.inline += expressions.length - offload.length;
