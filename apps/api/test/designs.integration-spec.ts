@@ -1,3 +1,4 @@
+import { Client } from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ApiProblem } from '../src/journey/api-client';
 import { readFixture, setupClinic, type ProcessDto } from './utils/clinic';
@@ -31,6 +32,37 @@ describe('design import and versions (real PostgreSQL)', () => {
     );
     expect(entries).toEqual([expect.objectContaining({ service: 'ke_hu_fu_wu', program: 'biao_zhun_fu_wu_cheng_xu' })]);
     expect(await c.chen.client.get<unknown[]>('/v1/entry-points?entityType=Operator')).toEqual([]);
+  });
+
+  it('a version stored before the model gained its scheduler sections reads with their defaults: re-importing it changes nothing', async () => {
+    // Store the current design again as an older opkernel wrote it: no scheduler sections, no scheduler fields.
+    const db = new Client({ connectionString: t.db.url });
+    await db.connect();
+    let legacy: number;
+    try {
+      const rows = await db.query<{ version: number }>(
+        `INSERT INTO design_versions (name, hash, document, format, created_by)
+         SELECT name, 'legacy-hash',
+                (document - 'skills' - 'calendars' - 'slas' - 'scheduler')
+                || jsonb_build_object(
+                     'services', (SELECT jsonb_agg(s - 'skills' - 'capacityWeight' - 'expectedDuration' - 'sla')
+                                  FROM jsonb_array_elements(document->'services') s),
+                     'operators', (SELECT jsonb_agg(o - 'skills' - 'capacity' - 'calendar')
+                                   FROM jsonb_array_elements(document->'operators') o),
+                     'roles', (SELECT jsonb_agg(r - 'scheduler') FROM jsonb_array_elements(document->'roles') r)),
+                format, created_by
+         FROM design_versions WHERE version = $1 RETURNING version`,
+        [c.imported.version],
+      );
+      legacy = rows.rows[0]!.version;
+    } finally {
+      await db.end();
+    }
+    const again = await c.admin.post<{ version: number; created: boolean; changes: Record<string, unknown> }>(
+      '/v1/designs?format=erpsys',
+      readFixture('backup.json'),
+    );
+    expect(again).toMatchObject({ version: legacy, created: false, changes: {} });
   });
 
   it('rejects a design whose expression reaches host objects, naming the failing field, and keeps the current version', async () => {

@@ -24,6 +24,10 @@ describe('@opkernel/design public API', () => {
     for (const name of functions) expect(typeof design[name], name).toBe('function');
     expect(design.DesignDocument.parse({ schemaVersion: 1, name: 'x' }).services).toEqual([]);
     expect(design.DESIGN_SCHEMA_VERSION).toBe(1);
+    for (const schema of [design.Skill, design.Calendar, design.Sla, design.SlaAction, design.SchedulerSettings]) {
+      expect(typeof schema.safeParse).toBe('function');
+    }
+    expect(design.BUILTIN_CALENDAR_KEY).toBe('24x7');
     expect(design.ERPSYS_ROLE_GRANT_PROPOSAL.map((p) => p.role)).toEqual([
       'ke_fu',
       'hu_shi',

@@ -16,3 +16,16 @@ export { evaluateExpression, visibleContext, type ExpressionResult } from './rul
 export { evaluationContext } from './rules/evaluation-context';
 export { INSTRUCTIONS, SYS_CALLS, type KernelSysCall } from './instructions/registry';
 export type { InstructionContext, InstructionHandler, InstructionRegistry } from './instructions/context';
+
+// The scheduler's pure core (reference/scheduler.md): lanes, the static key, load, choosing, resources,
+// calendars, SLA clocks, explanations and the design's scheduler index.
+export * from './scheduler/types';
+export * from './scheduler/lanes';
+export * from './scheduler/rank';
+export * from './scheduler/load';
+export * from './scheduler/select';
+export * from './scheduler/resources';
+export * from './scheduler/calendar';
+export * from './scheduler/sla';
+export * from './scheduler/explain';
+export * from './scheduler/design';

@@ -87,6 +87,10 @@ function servicesFromFixture(index: FixtureIndex): Service[] {
         consists: (Array.isArray(config.consists) ? config.consists : [])
           .map((c) => obj(c).name)
           .filter((n): n is string => typeof n === 'string'),
+        skills: [],
+        capacityWeight: 1,
+        expectedDuration: 'PT30M',
+        sla: null,
         external: externalOf(row, 'kernel', designRow),
       },
     ];
@@ -124,7 +128,9 @@ function rolesFromFixture(
         for (const service of extra) if (!granted.includes(service)) granted.push(service);
       }
     }
-    return [{ key, label: str(row, 'label') ?? key, services: granted, external: externalOf(row, 'kernel') }];
+    return [
+      { key, label: str(row, 'label') ?? key, services: granted, scheduler: null, external: externalOf(row, 'kernel') },
+    ];
   });
 }
 
@@ -146,6 +152,9 @@ function operatorsFromFixture(index: FixtureIndex): Operator[] {
         staff: user?.fields.is_staff === true,
         admin: user?.fields.is_superuser === true,
         relatedStaff: str(index.get('design.operator', row.fields.related_staff), 'name'),
+        skills: [],
+        capacity: null,
+        calendar: null,
         external: externalOf(row, 'design', index.byId('kernel.operator', row.fields.erpsys_id)),
       },
     ];

@@ -47,6 +47,10 @@ function upsertPrograms(base: Service[], programs: readonly FixtureRow[]): Servi
       manualStart,
       resourceRequirements: [],
       consists: [],
+      skills: [],
+      capacityWeight: 1,
+      expectedDuration: 'PT30M',
+      sla: null,
       ...(erpsysId ? { external: { erpsysId } } : {}),
     });
   }

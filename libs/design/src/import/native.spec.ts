@@ -65,7 +65,8 @@ describe('serializeNativeDesign', () => {
     expect(yaml.indexOf('name: mini')).toBeLessThan(yaml.indexOf('services:'));
     expect(yaml.indexOf('  - key: prog\n    label: 程序\n    kind: program\n')).toBeGreaterThan(0);
     // free-form maps keep their own order (form fields b before a)
-    expect(yaml.indexOf('b:')).toBeLessThan(yaml.indexOf('a:'));
+    expect(yaml.search(/\n\s+b:/)).toBeGreaterThan(0);
+    expect(yaml.search(/\n\s+b:/)).toBeLessThan(yaml.search(/\n\s+a:/));
     expect(yaml).not.toContain('&');
   });
 

@@ -1,4 +1,4 @@
-import { DESIGN_SCHEMA_VERSION, DesignDocument } from '../model';
+import { DESIGN_SCHEMA_VERSION, DesignDocument, SchedulerSettings } from '../model';
 
 /** Options of {@link mergeDesigns}. */
 export type MergeDesignsOptions = {
@@ -10,13 +10,14 @@ export type MergeDesignsOptions = {
  * Deep-copy `current` and upsert the elements of `incoming` by key: an existing key is replaced in place,
  * a new key is appended. Duplicate keys in `incoming`: the last one wins, at the first one's position.
  */
-function upsert<T extends { key: string }>(current: readonly T[], incoming: readonly T[]): T[] {
-  const out = current.map((el) => structuredClone(el));
+function upsert<T extends { key: string }>(current: readonly T[] | undefined, incoming: readonly T[] | undefined): T[] {
+  // `undefined`: a document stored before the collection existed (design_versions keeps documents as written).
+  const out = (current ?? []).map((el) => structuredClone(el));
   const position = new Map<string, number>();
   out.forEach((el, i) => {
     if (!position.has(el.key)) position.set(el.key, i);
   });
-  for (const el of incoming) {
+  for (const el of incoming ?? []) {
     const copy = structuredClone(el);
     const at = position.get(el.key);
     if (at === undefined) {
@@ -29,10 +30,12 @@ function upsert<T extends { key: string }>(current: readonly T[], incoming: read
 
 /**
  * Merge an incoming design into the current one. Every array (services, events, instructions, rules,
- * roles, operators, resourceTypes, resources, entityTypes, workOrders) is upserted by `key`: an element of
- * `incoming` replaces the current element with the same key as a whole (incoming wins), elements with new
- * keys are appended after the current ones in incoming order, and keys only in `current` are kept. The
- * `name` is incoming's. With `replaceRules`, the rules are incoming's only.
+ * roles, operators, resourceTypes, resources, entityTypes, workOrders, skills, calendars, slas) is upserted by
+ * `key`: an element of `incoming` replaces the current element with the same key as a whole (incoming wins),
+ * elements with new keys are appended after the current ones in incoming order, and keys only in `current` are
+ * kept. The `name` and the `scheduler` settings are incoming's (a parsed document always has settings: omitted
+ * ones are the defaults). With `replaceRules`, the rules are incoming's only. A `current` stored before the
+ * scheduler's sections existed (arrays absent) merges as if they were empty.
  *
  * The result is a fresh deep copy and deterministic: merging the same incoming twice gives a document
  * with the same {@link designHash} as merging it once. It is not validated: a merge can leave dangling
@@ -61,6 +64,10 @@ export function mergeDesigns(
     resources: [],
     entityTypes: [],
     workOrders: [],
+    skills: [],
+    calendars: [],
+    slas: [],
+    scheduler: SchedulerSettings.parse({}),
   };
   return {
     schemaVersion: DESIGN_SCHEMA_VERSION,
@@ -75,5 +82,9 @@ export function mergeDesigns(
     resources: upsert(base.resources, incoming.resources),
     entityTypes: upsert(base.entityTypes, incoming.entityTypes),
     workOrders: upsert(base.workOrders, incoming.workOrders),
+    skills: upsert(base.skills, incoming.skills),
+    calendars: upsert(base.calendars, incoming.calendars),
+    slas: upsert(base.slas, incoming.slas),
+    scheduler: structuredClone(incoming.scheduler ?? SchedulerSettings.parse({})),
   };
 }

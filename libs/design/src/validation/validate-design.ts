@@ -1,5 +1,5 @@
 import { checkFeelExpression } from '../feel/check-expression';
-import { DesignDocument } from '../model';
+import { BUILTIN_CALENDAR_KEY, DesignDocument } from '../model';
 import { type DesignIssue, formatIssuePath } from './design-issue';
 
 /** Result of {@link validateDesign}. */
@@ -24,6 +24,9 @@ const COLLECTIONS = [
   'resources',
   'entityTypes',
   'workOrders',
+  'skills',
+  'calendars',
+  'slas',
 ] as const;
 type Collection = (typeof COLLECTIONS)[number];
 
@@ -38,7 +41,13 @@ const NOUN: Record<Collection, string> = {
   resources: 'resource',
   entityTypes: 'entity type',
   workOrders: 'work order',
+  skills: 'skill',
+  calendars: 'calendar',
+  slas: 'SLA',
 };
+
+/** The milestones of an SLA, each with its list of actions. */
+const SLA_MILESTONES = ['goal', 'deadline', 'passed'] as const;
 
 type Obj = Record<string, unknown>;
 
@@ -77,6 +86,16 @@ function semanticIssues(doc: Obj): DesignIssue[] {
     }
     keys[collection] = new Set(seen.keys());
   }
+  for (const { el, index } of elements(doc, 'calendars')) {
+    if (el.key === BUILTIN_CALENDAR_KEY) {
+      issues.push({
+        path: `calendars[${index}].key`,
+        code: 'reserved_key',
+        message: `calendar key "${BUILTIN_CALENDAR_KEY}" is built in (always open) and cannot be redefined`,
+      });
+    }
+  }
+  keys.calendars.add(BUILTIN_CALENDAR_KEY);
 
   const ref = (path: string, owner: string, value: unknown, target: Collection, nullable: boolean) => {
     if (value === undefined || (nullable && value === null)) return;
@@ -93,6 +112,25 @@ function semanticIssues(doc: Obj): DesignIssue[] {
     if (!Array.isArray(value)) return;
     value.forEach((item, j) => ref(`${path}[${j}]`, owner, item, target, false));
   };
+  /** `skills[j].skill` → skills, and each skill at most once in the list. */
+  const skillList = (path: string, owner: string, value: unknown) => {
+    if (!Array.isArray(value)) return;
+    const seen = new Map<string, number>();
+    value.forEach((item, j) => {
+      if (!isObj(item)) return;
+      ref(`${path}[${j}].skill`, owner, item.skill, 'skills', false);
+      if (typeof item.skill !== 'string') return;
+      const first = seen.get(item.skill);
+      if (first === undefined) seen.set(item.skill, j);
+      else {
+        issues.push({
+          path: `${path}[${j}].skill`,
+          code: 'duplicate_skill',
+          message: `${owner} lists skill ${JSON.stringify(item.skill)} twice (first at ${path}[${first}])`,
+        });
+      }
+    });
+  };
 
   const sysCallOf = new Map<string, unknown>();
   for (const { el } of elements(doc, 'instructions')) {
@@ -106,6 +144,8 @@ function semanticIssues(doc: Obj): DesignIssue[] {
     ref(`${p}.routeTo`, owner, el.routeTo, 'roles', true);
     if (hasEntityTypes) ref(`${p}.entityType`, owner, el.entityType, 'entityTypes', true);
     refList(`${p}.consists`, owner, el.consists, 'services');
+    skillList(`${p}.skills`, owner, el.skills);
+    ref(`${p}.sla`, owner, el.sla, 'slas', true);
     if (Array.isArray(el.resourceRequirements)) {
       el.resourceRequirements.forEach((req, j) => {
         if (isObj(req))
@@ -141,9 +181,34 @@ function semanticIssues(doc: Obj): DesignIssue[] {
     const owner = `operator ${label(el)}`;
     refList(`operators[${index}].roles`, owner, el.roles, 'roles');
     ref(`operators[${index}].relatedStaff`, owner, el.relatedStaff, 'operators', true);
+    skillList(`operators[${index}].skills`, owner, el.skills);
+    ref(`operators[${index}].calendar`, owner, el.calendar, 'calendars', true);
   }
   for (const { el, index } of elements(doc, 'resources')) {
-    ref(`resources[${index}].type`, `resource ${label(el)}`, el.type, 'resourceTypes', false);
+    const owner = `resource ${label(el)}`;
+    ref(`resources[${index}].type`, owner, el.type, 'resourceTypes', false);
+    ref(`resources[${index}].calendar`, owner, el.calendar, 'calendars', true);
+  }
+  for (const { el, index } of elements(doc, 'slas')) {
+    const p = `slas[${index}]`;
+    const owner = `SLA ${label(el)}`;
+    ref(`${p}.calendar`, owner, el.calendar, 'calendars', false);
+    if (!isObj(el.actions)) continue;
+    for (const milestone of SLA_MILESTONES) {
+      const actions = el.actions[milestone];
+      if (!Array.isArray(actions)) continue;
+      actions.forEach((action, k) => {
+        if (!isObj(action)) return;
+        const at = `${p}.actions.${milestone}[${k}]`;
+        if (action.kind === 'reassign' && isObj(action.to)) {
+          ref(`${at}.to.role`, owner, action.to.role, 'roles', false);
+          ref(`${at}.to.operator`, owner, action.to.operator, 'operators', false);
+        } else if (action.kind === 'notify') {
+          refList(`${at}.roles`, owner, action.roles, 'roles');
+          refList(`${at}.operators`, owner, action.operators, 'operators');
+        }
+      });
+    }
   }
 
   for (const { el, index } of elements(doc, 'events')) {
@@ -169,6 +234,13 @@ function semanticIssues(doc: Obj): DesignIssue[] {
  *   → instructions, role services → services, operator roles → roles, operator relatedStaff → operators,
  *   service routeTo → roles, service consists → services, service resourceRequirements → resource types,
  *   resource type → resource types, service entityType → entity types (only when entityTypes is non-empty);
+ * - the scheduler's sections: service/operator `skills[j].skill` → skills (`duplicate_skill` for a skill listed
+ *   twice), service sla → slas, operator/resource/SLA calendar → calendars or the built-in `24x7` (which a
+ *   calendar must not redefine: `reserved_key`), SLA `reassign` `to.role` / `to.operator` and `notify`
+ *   roles/operators → roles/operators (e.g. `slas[0].actions.deadline[0].to.role`);
+ * - value checks of the model carry their own codes: `invalid_duration`, `invalid_time_zone`, `invalid_range`
+ *   (attendance `to` ≤ `from`, leave `to` ≤ `from`, SLA goal after deadline), `missing_milestone`,
+ *   `missing_deadline`, `drop_after_needs_additional`, `duplicate_state`;
  * - rules whose instruction's sysCall is start_service / call_sub_service / start_iteration_service /
  *   start_parallel_service must have an operand;
  * - every event expression must pass {@link checkFeelExpression} (issue at `events[i].expression`).
@@ -184,7 +256,8 @@ export function validateDesign(input: unknown): DesignValidationResult {
     ? []
     : parsed.error.issues.map((issue) => ({
         path: formatIssuePath(issue.path),
-        code: issue.code,
+        // The model's refinements carry a stable code (`invalid_duration`, `invalid_range`, …) in params.
+        code: issue.code === 'custom' && typeof issue.params?.code === 'string' ? issue.params.code : issue.code,
         message: issue.message,
       }));
   if (isObj(input)) issues.push(...semanticIssues(input));

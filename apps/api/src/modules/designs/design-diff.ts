@@ -12,6 +12,9 @@ export const DESIGN_COLLECTIONS = [
   'workOrders',
   'resourceTypes',
   'resources',
+  'skills',
+  'calendars',
+  'slas',
 ] as const;
 export type DesignCollection = (typeof DESIGN_COLLECTIONS)[number];
 

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { indexDesign, type DesignIndex, type DesignSource } from '@opkernel/kernel';
-import type { DesignDocument } from '@opkernel/design';
+import { DesignDocument } from '@opkernel/design';
 
 /** How long {@link DesignRegistry.versions} keeps the list of version numbers, ms. */
 export const VERSIONS_CACHE_MS = 2_000;
@@ -31,15 +31,17 @@ export class DesignRegistry implements DesignSource {
     >('SELECT version, name, hash, document, created_at FROM design_versions WHERE version = $1', [version]);
     const row = rows[0];
     if (!row) throw new Error(`design version ${version} does not exist`);
+    // Parsed again so a version stored before the model gained a section reads with that section's defaults.
+    const document = DesignDocument.parse(row.document);
     const entry = {
       version: {
         version: row.version,
         name: row.name,
         hash: row.hash,
-        document: row.document,
+        document,
         createdAt: row.created_at,
       },
-      index: indexDesign(row.version, row.document),
+      index: indexDesign(row.version, document),
     };
     this.cache.set(version, entry);
     return entry;

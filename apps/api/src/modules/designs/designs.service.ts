@@ -70,6 +70,9 @@ const counts = (d: DesignDocument): Record<string, number> => ({
   workOrders: d.workOrders.length,
   resourceTypes: d.resourceTypes.length,
   resources: d.resources.length,
+  skills: d.skills.length,
+  calendars: d.calendars.length,
+  slas: d.slas.length,
 });
 
 function problemFromDesignError(e: unknown): never {
@@ -211,7 +214,9 @@ export class DesignsService {
       const design = checked.design;
       const hash = designHash(design);
       const changes = diffDesigns(current?.document ?? null, design);
-      const unchanged = current !== null && current.hash === hash;
+      // The current document's own hash, not the stored one: a version stored before the model gained defaults
+      // hashes differently as stored, yet is the same design.
+      const unchanged = current !== null && designHash(current.document) === hash;
       const refusals = unchanged ? [] : await this.refusals(em, current?.document ?? null, design);
       if (options.byApiToken && changes.operators) {
         throw ProblemException.forbidden(

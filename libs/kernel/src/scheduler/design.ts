@@ -1,0 +1,199 @@
+import { DateTime, Duration } from 'luxon';
+import { lanesOf } from './lanes';
+import type { SlaAction, SlaDef, SlaMilestone } from './sla';
+import {
+  DEFAULT_SCHEDULER_SETTINGS,
+  type AssignBy,
+  type Attendance,
+  type CalendarDef,
+  type Distribution,
+  type SchedulerSettings,
+  type SkillLevel,
+  type SkillRequirement,
+} from './types';
+
+/**
+ * The scheduler's view of a design version (reference/scheduler.md §1.1): the design's ISO durations and
+ * date-times turned into ms, calendars into {@link CalendarDef}s, SLAs into {@link SlaDef}s, and every lane the
+ * design's services can put work into. `@opkernel/design`'s `DesignDocument` satisfies the input types
+ * structurally (the kernel does not import the design library). Sections a design lacks take the defaults: no
+ * skills, weight 1, 30 minutes, no SLA, no calendar (always open), {@link DEFAULT_SCHEDULER_SETTINGS}.
+ */
+
+/** The built-in always-open calendar key. */
+export const ALWAYS_OPEN = '24x7';
+
+export type SchedulerServiceInput = {
+  key: string;
+  routeTo: string | null;
+  skills?: Array<SkillRequirement & { dropAfter?: string | null }>;
+  capacityWeight?: number;
+  expectedDuration?: string;
+  sla?: string | null;
+  resourceRequirements?: Array<{ resourceType: string; quantity: number }>;
+};
+export type SchedulerCalendarInput = {
+  key: string;
+  tz: string;
+  attendances: Attendance[];
+  holidays?: string[];
+  leaves?: Array<{ from: string; to: string; reason?: string }>;
+};
+export type SchedulerSlaInput = {
+  key: string;
+  calendar?: string;
+  goal: string | null;
+  deadline: string | null;
+  passedDeadline?: { every: string; times: number | null } | null;
+  urgency?: Partial<Record<SlaMilestone, number>>;
+  actions?: Partial<Record<SlaMilestone, SlaAction[]>>;
+  pauseIn?: string[];
+  pauseOnResourceWait?: boolean;
+};
+export type SchedulerDesignInput = {
+  services: SchedulerServiceInput[];
+  roles: Array<{
+    key: string;
+    services: string[];
+    scheduler?: { distribution?: Distribution; assignBy?: AssignBy } | null;
+  }>;
+  operators?: Array<{ key: string; skills?: SkillLevel[]; capacity?: number | null; calendar?: string | null }>;
+  calendars?: SchedulerCalendarInput[];
+  slas?: SchedulerSlaInput[];
+  scheduler?: Partial<SchedulerSettings>;
+};
+
+/** What the scheduler needs of one service. */
+export type ServiceSchedule = {
+  requirements: SkillRequirement[];
+  /** Additional skills drop after this many ms waiting (the smallest `dropAfter`), or null. */
+  relaxAfterMs: number | null;
+  weight: number;
+  expectedMs: number;
+  sla: string | null;
+  resources: Array<{ type: string; quantity: number }>;
+};
+
+export type SchedulerIndex = {
+  settings: SchedulerSettings;
+  services: Map<string, ServiceSchedule>;
+  calendars: Map<string, CalendarDef>;
+  slas: Map<string, SlaDef>;
+  /** Per role: its distribution and assign-by, the design's unless the role overrides them. */
+  roles: Map<string, { distribution: Distribution; assignBy: AssignBy }>;
+  /** Every lane a task of the design can wait in (strict and relaxed signatures). */
+  lanes: Set<string>;
+};
+
+/** An ISO-8601 duration in ms. @throws RangeError naming `what` when it is not a valid duration */
+export function durationMs(iso: string, what: string): number {
+  const d = Duration.fromISO(iso);
+  if (!d.isValid) throw new RangeError(`${what}: "${iso}" is not an ISO-8601 duration`);
+  return d.toMillis();
+}
+
+/** An ISO-8601 date-time in epoch ms. @throws RangeError naming `what` */
+function instantMs(iso: string, what: string): number {
+  const t = DateTime.fromISO(iso, { setZone: true });
+  if (!t.isValid) throw new RangeError(`${what}: "${iso}" is not an ISO-8601 date-time`);
+  return t.toMillis();
+}
+
+/** The calendar an operator, resource or SLA names: null for none or the built-in `24x7` (always open). */
+export function calendarOf(index: SchedulerIndex, key: string | null | undefined): CalendarDef | null {
+  if (!key || key === ALWAYS_OPEN) return null;
+  return index.calendars.get(key) ?? null;
+}
+
+const DEFAULT_SERVICE: ServiceSchedule = Object.freeze({
+  requirements: [],
+  relaxAfterMs: null,
+  weight: 1,
+  expectedMs: 30 * 60_000,
+  sla: null,
+  resources: [],
+}) as ServiceSchedule;
+
+/** The schedule of a service (defaults for one the index does not know). */
+export const serviceSchedule = (index: SchedulerIndex, service: string): ServiceSchedule =>
+  index.services.get(service) ?? DEFAULT_SERVICE;
+
+/**
+ * Builds the scheduler's index of a design. Pure; O(size of the design).
+ * @throws RangeError for a malformed duration or date-time (a validated design has none)
+ */
+export function schedulerIndex(design: SchedulerDesignInput): SchedulerIndex {
+  const settings: SchedulerSettings = { ...DEFAULT_SCHEDULER_SETTINGS, ...(design.scheduler ?? {}) };
+  const calendars = new Map<string, CalendarDef>();
+  for (const c of design.calendars ?? [])
+    calendars.set(c.key, {
+      key: c.key,
+      tz: c.tz,
+      attendances: c.attendances,
+      holidays: c.holidays ?? [],
+      leaves: (c.leaves ?? []).map((l, i) => ({
+        from: instantMs(l.from, `calendars.${c.key}.leaves[${i}].from`),
+        to: instantMs(l.to, `calendars.${c.key}.leaves[${i}].to`),
+        ...(l.reason ? { reason: l.reason } : {}),
+      })),
+    });
+  const index: SchedulerIndex = {
+    settings,
+    services: new Map(),
+    calendars,
+    slas: new Map(),
+    roles: new Map(),
+    lanes: new Set(),
+  };
+  for (const s of design.slas ?? []) {
+    const where = `slas.${s.key}`;
+    index.slas.set(s.key, {
+      key: s.key,
+      calendar: calendarOf(index, s.calendar),
+      goalMs: s.goal ? durationMs(s.goal, `${where}.goal`) : null,
+      deadlineMs: s.deadline ? durationMs(s.deadline, `${where}.deadline`) : null,
+      passed: s.passedDeadline
+        ? {
+            everyMs: durationMs(s.passedDeadline.every, `${where}.passedDeadline.every`),
+            times: s.passedDeadline.times,
+          }
+        : null,
+      urgency: { goal: 10, deadline: 20, passed: 10, ...(s.urgency ?? {}) },
+      actions: { goal: [], deadline: [], passed: [], ...(s.actions ?? {}) },
+      pauseIn: (s.pauseIn ?? ['WAITING', 'SUSPENDED']) as SlaDef['pauseIn'],
+      pauseOnResourceWait: s.pauseOnResourceWait ?? false,
+    });
+  }
+  const rolesByService = new Map<string, string[]>();
+  for (const role of design.roles) {
+    index.roles.set(role.key, {
+      distribution: role.scheduler?.distribution ?? settings.distribution,
+      assignBy: role.scheduler?.assignBy ?? settings.assignBy,
+    });
+    for (const svc of role.services) rolesByService.set(svc, [...(rolesByService.get(svc) ?? []), role.key]);
+  }
+  for (const s of design.services) {
+    const drops = (s.skills ?? []).flatMap((k) =>
+      k.additional && k.dropAfter ? [durationMs(k.dropAfter, `services.${s.key}.skills`)] : [],
+    );
+    const schedule: ServiceSchedule = {
+      requirements: (s.skills ?? []).map(({ skill, level, additional }) => ({
+        skill,
+        level,
+        additional: additional ?? false,
+      })),
+      relaxAfterMs: drops.length > 0 ? Math.min(...drops) : null,
+      weight: s.capacityWeight ?? 1,
+      expectedMs: s.expectedDuration
+        ? durationMs(s.expectedDuration, `services.${s.key}.expectedDuration`)
+        : DEFAULT_SERVICE.expectedMs,
+      sla: s.sla ?? null,
+      resources: (s.resourceRequirements ?? []).map((r) => ({ type: r.resourceType, quantity: r.quantity })),
+    };
+    index.services.set(s.key, schedule);
+    const roles = s.routeTo ? [s.routeTo] : (rolesByService.get(s.key) ?? []);
+    for (const lane of [...lanesOf(roles, schedule.requirements), ...lanesOf(roles, schedule.requirements, true)])
+      index.lanes.add(lane);
+  }
+  return index;
+}
