@@ -3,6 +3,7 @@ import { JoinIndexes1795237211521 } from './1795237211521-JoinIndexes';
 import { Trust1796200000000 } from './1796200000000-Trust';
 import { OpenTaskIndexes1796300000000 } from './1796300000000-OpenTaskIndexes';
 import { CommandPath1796400000000 } from './1796400000000-CommandPath';
+import { Scheduler1796500000000 } from './1796500000000-Scheduler';
 
 /**
  * Every migration, oldest first. Register new files here: the list is explicit (not a glob) so the same
@@ -15,4 +16,5 @@ export const MIGRATIONS = [
   Trust1796200000000,
   OpenTaskIndexes1796300000000,
   CommandPath1796400000000,
+  Scheduler1796500000000,
 ];

@@ -28,6 +28,7 @@ import { OperatorsModule } from './modules/operators/operators.module';
 import { DesignsModule } from './modules/designs/designs.module';
 import { ProcessesModule } from './modules/processes/processes.module';
 import { TasksModule } from './modules/tasks/tasks.module';
+import { SchedulerModule } from './modules/scheduler/scheduler.module';
 import { ClockModule } from './infra/clock/clock.module';
 import { TimersModule } from './modules/timers/timers.module';
 
@@ -79,6 +80,7 @@ export class AppModule implements NestModule {
         DesignsModule,
         ProcessesModule,
         TasksModule,
+        SchedulerModule,
         ClockModule,
         TimersModule.forRoot(),
       ],

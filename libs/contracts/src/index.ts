@@ -44,6 +44,8 @@ export type {
   TaskAction,
   TransferBody,
 } from './process';
+export { AssignmentExplanationSchema, ExplanationSchema, NextTaskAnswerSchema, NextTaskBodySchema } from './scheduler';
+export type { AssignmentExplanation, Explanation, NextTaskAnswer, NextTaskBody } from './scheduler';
 export type { LiveTaskChange } from './live';
 export type { ProblemDocument, ProblemFieldError } from './problem';
 export type { OperatorView } from './operator';

@@ -59,6 +59,14 @@ export const ProcessViewSchema = z.object({
   terminatedReason: z.string().nullable(),
   /** Form data (redacted — keys kept, values `REDACTED` — where the reader's roles do not allow the service). */
   formData: z.record(z.string(), z.unknown()).nullable(),
+  /** SLA urgency, 0–100: added to `priority` in the scheduler's ordering. */
+  urgency: z.number().int(),
+  /** Whose share of the lanes the task counts against (`''`: the common share). */
+  fairnessKey: z.string(),
+  /** Capacity units the task takes of its assignee. */
+  weight: z.number().int(),
+  /** When a resource wait is retried, or null. */
+  waitUntil: iso.nullable(),
   version: z.number().int(),
   createdAt: iso,
   updatedAt: iso,
@@ -164,7 +172,8 @@ const isoDate = z.iso.datetime({ offset: true }).transform((s) => Date.parse(s))
 
 /**
  * `POST /processes`: start a journey for an existing entity (`{type, id}`) or a new one (`{type, label}`);
- * `priority` 0–1000, `scheduledAt` / `deadline` ISO-8601 (parsed to epoch ms).
+ * `priority` 0–1000, `scheduledAt` / `deadline` ISO-8601 (parsed to epoch ms), `fairnessKey` (a tenant or
+ * customer whose share of the lanes the journey counts against, 1–120 characters; default the common share).
  */
 export const StartProcessBodySchema = z
   .object({
@@ -176,6 +185,7 @@ export const StartProcessBodySchema = z
     priority: z.number().int().min(0).max(1000).optional(),
     scheduledAt: isoDate.optional(),
     deadline: isoDate.optional(),
+    fairnessKey: z.string().min(1).max(120).optional(),
   })
   .strict();
 /** What a client sends to `POST /processes`. */

@@ -10,6 +10,8 @@ export * from './ports/ports';
 export * from './engine/types';
 export { deadlineTimerKey, timerEffects } from './engine/timers';
 export { Kernel, mayWorkOn, type StartProcessInput, type KernelDeps } from './engine/kernel';
+export type { AssignNextOptions } from './engine/get-next';
+export { waits } from './engine/queueing';
 export { assignTask, poolFor, rolesAllowing, type Assignment } from './assignment/assign';
 export { allowedActions, TASK_ACTIONS, type ActionFacts, type TaskAction } from './assignment/allowed-actions';
 export { evaluateExpression, visibleContext, type ExpressionResult } from './rules/feel';

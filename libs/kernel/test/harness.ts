@@ -17,7 +17,14 @@ export function harness(design: KernelDesign = clinicDesign(), options: { evalua
   };
   for (const a of Object.values(ops)) store.addOperator({ key: a.key, label: a.key, roles: a.roles });
   store.addEntity({ type: 'Operator', id: 'zhang_san', label: '张三', attributes: { phone: '123' } });
-  const kernel = new Kernel({ store, ids: store, designs: store.designSource, clock, evaluator: options.evaluator });
+  const kernel = new Kernel({
+    store,
+    ids: store,
+    designs: store.designSource,
+    clock,
+    evaluator: options.evaluator,
+    scheduler: store,
+  });
   const exec = async (cmd: Promise<Changeset>): Promise<Changeset> => {
     const cs = await cmd;
     store.commit(cs);

@@ -1,3 +1,10 @@
+import {
+  schedulerIndex,
+  type SchedulerDesignInput,
+  type SchedulerIndex,
+  type SchedulerServiceInput,
+} from '../scheduler/design';
+
 /**
  * The parts of a design the kernel reads. `@opkernel/design`'s `DesignDocument` satisfies these types
  * structurally; the kernel does not import the design library (dependencies point inward).
@@ -11,7 +18,7 @@ export type KernelService = {
   defaultPriority: number;
   manualStart: boolean;
   form?: Record<string, unknown> | null;
-};
+} & Omit<SchedulerServiceInput, 'key' | 'routeTo'>;
 export type KernelEvent = { key: string; label: string; expression: string };
 export type KernelInstruction = { key: string; label: string; sysCall: string; parameters: string[] };
 export type KernelRule = {
@@ -25,14 +32,17 @@ export type KernelRule = {
   operand: string | null;
   parameterValues: Record<string, unknown>;
 };
-export type KernelRole = { key: string; label: string; services: string[] };
+export type KernelRole = { key: string; label: string; services: string[] } & Pick<
+  SchedulerDesignInput['roles'][number],
+  'scheduler'
+>;
 export type KernelDesign = {
   services: KernelService[];
   events: KernelEvent[];
   instructions: KernelInstruction[];
   rules: KernelRule[];
   roles: KernelRole[];
-};
+} & Omit<SchedulerDesignInput, 'services' | 'roles'>;
 
 /** A design prepared for fast lookups; build once per design version with {@link indexDesign}. */
 export type DesignIndex = {
@@ -47,6 +57,8 @@ export type DesignIndex = {
   composites: Set<string>;
   /** Role keys allowing each service. */
   rolesByService: Map<string, string[]>;
+  /** The scheduler's view of the design: settings, skills, weights, calendars, SLAs, lanes. */
+  scheduler: SchedulerIndex;
 };
 
 const scopeKey = (program: string, subject: string) => `${program}|${subject}`;
@@ -80,6 +92,7 @@ export function indexDesign(version: number, design: KernelDesign): DesignIndex 
     rulesByScope,
     composites,
     rolesByService,
+    scheduler: schedulerIndex(design),
   };
 }
 

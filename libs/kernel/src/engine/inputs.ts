@@ -21,4 +21,6 @@ export type SpawnInput = {
   assignee?: string | null;
   scheduledAt?: number | null;
   deadline?: number | null;
+  /** Fairness key; default: the caller's, else the parent's, else `''`. */
+  fairnessKey?: string;
 };

@@ -4,7 +4,16 @@ import { ForbiddenError, IllegalTransitionError, KernelError } from '../errors/k
 import { INSTRUCTIONS } from '../instructions/registry';
 import type { EntityRef, Pcb } from '../pcb/pcb';
 import type { InstructionRegistry } from '../instructions/context';
-import type { Clock, DesignSource, ExpressionEvaluator, IdGenerator, ProcessStore } from '../ports/ports';
+import type {
+  Clock,
+  DesignSource,
+  ExpressionEvaluator,
+  IdGenerator,
+  ProcessStore,
+  SchedulerStore,
+} from '../ports/ports';
+import { chooseNext, type AssignNextOptions } from './get-next';
+import { planQueue } from './queueing';
 import { Run } from './run';
 import type { Actor, Changeset, Timer } from './types';
 
@@ -18,6 +27,8 @@ export type StartProcessInput = {
   /** Epoch ms. */
   scheduledAt?: number | null;
   deadline?: number | null;
+  /** Whose share of the lanes the journey counts against (inherited by its steps); default `''`. */
+  fairnessKey?: string;
   actor: Actor;
 };
 
@@ -36,6 +47,8 @@ export type KernelDeps = {
   evaluator?: ExpressionEvaluator;
   /** The system calls instructions may name (default {@link INSTRUCTIONS}). */
   instructions?: InstructionRegistry;
+  /** The scheduler's reads (lane tails, lane heads, operator state); without it get-next is unavailable. */
+  scheduler?: SchedulerStore;
 };
 
 /** True when the actor's roles allow the service (admins may act on everything). */
@@ -92,7 +105,7 @@ export class Kernel {
         return `no live work left: ${step.service} (pid ${step.pid}) was ${step.terminatedReason} and no rule started another step${failed}`;
       });
     }
-    return run.uow.toChangeset(pid, run.now);
+    return run.uow.toChangeset(pid, run.now, await planQueue(run, this.deps.scheduler ?? null));
   }
 
   /**
@@ -136,6 +149,7 @@ export class Kernel {
         priority: input.priority,
         scheduledAt: input.scheduledAt ?? null,
         deadline: input.deadline ?? null,
+        fairnessKey: input.fairnessKey,
       },
       { action: 'start_process' },
     );
@@ -188,6 +202,39 @@ export class Kernel {
       await run.update(pid, { assignee: actor.key }, 'claimed', { action: 'claim' });
     }
     return this.finish(run, pid);
+  }
+
+  /**
+   * Get next (pull, reference/scheduler.md §2.2): assigns the actor the best READY task of the lanes their roles
+   * and skills admit them to — most effective points (priority + urgency + aging), fair across fairness keys —
+   * and starts it when asked. The assignment is audited (`assigned {mode, lane}`) and explained
+   * (`changeset.scheduler.explanations[0]`). With `dryRun` the changeset is the preview (mode `preview`): the caller
+   * writes nothing.
+   * @returns the changeset whose result is the task, or null when no task fits
+   * @throws KernelError NOT_AVAILABLE, CAPACITY_FULL; INVALID_INPUT without a scheduler store
+   */
+  async assignNext(actor: Actor, options: AssignNextOptions): Promise<Changeset | null> {
+    const store = this.deps.scheduler;
+    if (!store) throw new KernelError('INVALID_INPUT', 'get-next needs the scheduler store');
+    const run = this.run(actor);
+    const next = await chooseNext(
+      store,
+      await run.design(options.designVersion),
+      actor,
+      run.now,
+      options.dryRun === true,
+    );
+    if (!next) return null;
+    const { chosen, explanation } = next;
+    const cause = { action: 'next', mode: explanation.mode };
+    await run.update(chosen.pid, { assignee: actor.key }, 'assigned', cause, {
+      mode: explanation.mode,
+      lane: chosen.lane,
+    });
+    if (options.start) await run.apply(chosen.pid, { type: 'start' }, cause);
+    const cs = await this.finish(run, chosen.pid);
+    cs.scheduler.explanations.push({ pid: chosen.pid, operator: actor.key, explanation });
+    return cs;
   }
 
   /** Returns a task to its pool; a RUNNING task goes back to READY. */

@@ -3,6 +3,7 @@ import { newFrame } from '../context/frames';
 import { KernelError } from '../errors/kernel-error';
 import type { Pcb, ProcessKind } from '../pcb/pcb';
 import { newPcb } from '../pcb/new-pcb';
+import { serviceSchedule } from '../scheduler/design';
 import type { Cause, RunContext, SpawnInput } from './run-context';
 
 /**
@@ -26,6 +27,9 @@ export async function spawn(run: RunContext, input: SpawnInput, cause: Cause): P
     : service.kind === 'system'
       ? 'system'
       : 'task';
+  // The fairness key is inherited like Temporal's priority: from the caller, else the parent.
+  const from = input.callerPid ?? input.parentPid;
+  const fairnessKey = input.fairnessKey ?? (from !== null ? ((await run.uow.tryLoad(from))?.fairnessKey ?? '') : '');
   const pid = await run.ids.nextPid();
   const pcb = newPcb(
     {
@@ -43,6 +47,8 @@ export async function spawn(run: RunContext, input: SpawnInput, cause: Cause): P
       creator: input.creator,
       scheduledAt: input.scheduledAt ?? null,
       deadline: input.deadline ?? null,
+      fairnessKey,
+      weight: serviceSchedule(index.scheduler, service.key).weight,
     },
     run.now,
   );

@@ -1,5 +1,7 @@
 import type { ContextFrame } from '../context/frame';
 import type { EntityRef, Pcb, ProcessKind, ProcessState } from '../pcb/pcb';
+import type { Explanation } from '../scheduler/explain';
+import type { LoadDelta } from '../scheduler/load';
 
 /**
  * What kind of actor issues a command: a person signed in (`operator`), an integrator's API token
@@ -83,6 +85,36 @@ export type Timer = {
   dueAt: number;
 };
 
+/** A row of the ready queue: the task waits in `lane` at `(class, rank, pid)` (reference/scheduler.md §2.1). */
+export type LaneEntry = {
+  lane: string;
+  pid: number;
+  fairnessKey: string;
+  class: number;
+  rank: number;
+  /** Fairness tag, epoch-ms scale. */
+  tag: number;
+  weight: number;
+  resourceTypes: string[];
+  /** Epoch ms. */
+  queuedAt: number;
+};
+
+/**
+ * What a command changes in the scheduler's tables, derived from every PCB it wrote (so every command keeps the
+ * ready queue and operator load right without code of its own) plus what an assignment adds.
+ */
+export type SchedulerChanges = {
+  /** Lane rows to insert, or to re-rank when the task already waits there (upsert by lane + pid). */
+  enqueue: LaneEntry[];
+  /** Per task: remove its lane rows except those in `keep` (empty: leaves the queue). */
+  dequeue: { pid: number; keep: string[] }[];
+  /** Operator load changes (capacity units); `assigned` marks an operator given work now (last assigned). */
+  load: (LoadDelta & { assigned: boolean })[];
+  /** "Why this task" of each assignment the command made. */
+  explanations: { pid: number; operator: string; explanation: Explanation }[];
+};
+
 /**
  * Everything one command changed, to be written in ONE transaction: new and updated PCBs (with the version
  * each update expects to replace — optimistic locking), changed context frames, audit rows, the per-process
@@ -96,6 +128,8 @@ export type Changeset = {
   changes: ProcessChange[];
   /** What to do when the rows commit (one `publish` of `process.changed` per entry of `changes`, …). */
   effects: Effect[];
+  /** Ready-queue, load and explanation changes (written in the same transaction). */
+  scheduler: SchedulerChanges;
   /** The process the command was about, as it is after the command. */
   result: Pcb;
 };

@@ -4,7 +4,7 @@ import { KernelError, ProcessNotFoundError } from '../errors/kernel-error';
 import type { Pcb } from '../pcb/pcb';
 import type { ProcessStore } from '../ports/ports';
 import { timerEffects } from './timers';
-import type { AuditEntry, Changeset, Effect, ProcessChange } from './types';
+import type { AuditEntry, Changeset, Effect, ProcessChange, SchedulerChanges } from './types';
 
 /** A saved state of a {@link UnitOfWork}, to undo a failed instruction's partial effects. */
 export type Checkpoint = { journalLength: number; auditLength: number };
@@ -193,7 +193,21 @@ export class UnitOfWork {
       .map(([, pcb]) => pcb);
   }
 
-  toChangeset(resultPid: number, at: number): Changeset {
+  /** Each PCB this unit created or changed, with what it was before (null: created here). */
+  pairs(): { before: Pcb | null; after: Pcb }[] {
+    const out: { before: Pcb | null; after: Pcb }[] = [];
+    for (const [pid, pcb] of this.pcbs) {
+      const before = this.originals.get(pid);
+      if (before !== undefined && pcb !== before) out.push({ before, after: pcb });
+    }
+    return out;
+  }
+
+  toChangeset(
+    resultPid: number,
+    at: number,
+    scheduler: SchedulerChanges = { enqueue: [], dequeue: [], load: [], explanations: [] },
+  ): Changeset {
     const created: Pcb[] = [];
     const updated: { pcb: Pcb; expectedVersion: number }[] = [];
     const changes: ProcessChange[] = [];
@@ -242,6 +256,7 @@ export class UnitOfWork {
       audit: this.audit,
       changes,
       effects: [...changes.map((change): Effect => ({ kind: 'publish', topic: 'process.changed', change })), ...timers],
+      scheduler,
       result,
     };
   }

@@ -10,7 +10,9 @@ export type KernelErrorCode =
   | 'NOT_A_TASK'
   | 'INVALID_INPUT'
   | 'CASCADE_LIMIT'
-  | 'VERSION_CONFLICT';
+  | 'VERSION_CONFLICT'
+  | 'NOT_AVAILABLE'
+  | 'CAPACITY_FULL';
 
 /** Base class of every error the kernel throws on purpose. `kernel` marks it across bundle copies. */
 export class KernelError extends Error {

@@ -70,6 +70,18 @@ export type Pcb = {
   terminatedReason: TerminatedReason | null;
   /** Form data submitted on completion. */
   formData: Record<string, unknown> | null;
+  /** SLA urgency, 0–100: added to `priority` in the scheduler's ordering (raised by SLA milestones). */
+  urgency: number;
+  /** Whose share of a lane the task counts against (a tenant, a customer); `''` = the common share. */
+  fairnessKey: string;
+  /** The task's fairness tag in its lanes (epoch-ms scale), kept so a task that re-enters keeps its place. */
+  queueTag: number | null;
+  /** Milliseconds already spent queued before the current stay (kept across unclaim, waits and suspensions). */
+  queuedMs: number;
+  /** Capacity units the task takes of its assignee (the service's capacity weight, copied at spawn). */
+  weight: number;
+  /** When a resource wait is retried (epoch ms), or null. */
+  waitUntil: number | null;
   /** Optimistic-locking version; +1 on every write. */
   version: number;
   createdAt: number;

@@ -1,6 +1,7 @@
 import type { ContextFrame } from '../context/frame';
 import type { DesignIndex } from '../design/kernel-design';
 import type { EntityRef, Pcb } from '../pcb/pcb';
+import type { QueueCandidate } from '../scheduler/select';
 
 /** Time source. The kernel never reads the wall clock itself. */
 export type Clock = { now(): number /* epoch ms */ };
@@ -90,3 +91,36 @@ export interface ExpressionEvaluator {
    */
   evaluateAll?(expressions: readonly string[], context: Record<string, unknown>): Promise<ExpressionResult[]>;
 }
+
+/** An operator's scheduling state (runtime, not design): presence and current load in capacity units. */
+export type OperatorSchedState = {
+  presence: 'available' | 'away' | 'offline';
+  load: number;
+  lastAssignedAt: number | null;
+};
+
+/**
+ * The scheduler's reads (reference/scheduler.md §4), inside the command's transaction. Optional in
+ * `KernelDeps`: without one, tasks enter lanes with no fairness history (every key weight 1) and get-next is
+ * unavailable.
+ */
+export interface SchedulerStore {
+  /**
+   * For each (lane, fairness key): the highest tag of its rows (null when it has none) and the key's weight
+   * (default 1). Keyed by {@link laneTailKey}.
+   */
+  laneTails(
+    keys: readonly { lane: string; fairnessKey: string }[],
+  ): Promise<Map<string, { tail: number | null; weight: number }>>;
+  /**
+   * The head of each lane — the READY, unassigned task first in `(class, rank, pid)` order whose PCB could be
+   * locked now (`FOR UPDATE SKIP LOCKED`: rows another command holds are skipped) — leaving out `exclude`.
+   * The PCBs stay locked until the transaction ends.
+   */
+  laneHeads(lanes: readonly string[], exclude: readonly number[]): Promise<QueueCandidate[]>;
+  /** The operator's scheduling state, or null when they have none yet (available, load 0). */
+  operatorState(key: string): Promise<OperatorSchedState | null>;
+}
+
+/** The key of a (lane, fairness key) pair in {@link SchedulerStore.laneTails}' answer. */
+export const laneTailKey = (lane: string, fairnessKey: string): string => `${lane}\u0000${fairnessKey}`;

@@ -83,6 +83,8 @@ export type SchedulerIndex = {
   roles: Map<string, { distribution: Distribution; assignBy: AssignBy }>;
   /** Every lane a task of the design can wait in (strict and relaxed signatures). */
   lanes: Set<string>;
+  /** The design's operators: skills, capacity (null = unlimited) and calendar key. */
+  operators: Map<string, { skills: SkillLevel[]; capacity: number | null; calendar: string | null }>;
 };
 
 /** An ISO-8601 duration in ms. @throws RangeError naming `what` when it is not a valid duration */
@@ -144,6 +146,12 @@ export function schedulerIndex(design: SchedulerDesignInput): SchedulerIndex {
     slas: new Map(),
     roles: new Map(),
     lanes: new Set(),
+    operators: new Map(
+      (design.operators ?? []).map((o) => [
+        o.key,
+        { skills: o.skills ?? [], capacity: o.capacity ?? null, calendar: o.calendar ?? null },
+      ]),
+    ),
   };
   for (const s of design.slas ?? []) {
     const where = `slas.${s.key}`;

@@ -1,21 +1,37 @@
 import type { ContextFrame } from '../context/frame';
 import { indexDesign, type DesignIndex, type KernelDesign } from '../design/kernel-design';
-import type { Changeset } from '../engine/types';
+import type { Changeset, LaneEntry } from '../engine/types';
+import { compareLaneOrder } from '../scheduler/rank';
+import type { QueueCandidate } from '../scheduler/select';
 import { KernelError } from '../errors/kernel-error';
 import type { EntityRef, Pcb } from '../pcb/pcb';
-import type { DesignSource, EntityView, IdGenerator, OperatorView, ProcessStore } from '../ports/ports';
+import {
+  laneTailKey,
+  type DesignSource,
+  type EntityView,
+  type IdGenerator,
+  type OperatorSchedState,
+  type OperatorView,
+  type ProcessStore,
+  type SchedulerStore,
+} from '../ports/ports';
 
 /**
  * An in-memory {@link ProcessStore} + {@link IdGenerator} + {@link DesignSource} for kernel tests: it applies changesets with the
  * same optimistic version check the database adapter makes, so kernel tests see real commit semantics.
  */
-export class MemoryStore implements ProcessStore, IdGenerator {
+export class MemoryStore implements ProcessStore, IdGenerator, SchedulerStore {
   readonly pcbs = new Map<number, Pcb>();
   readonly frames = new Map<number, ContextFrame>();
   readonly audit: Changeset['audit'] = [];
   readonly entities = new Map<string, EntityView>();
   readonly operators = new Map<string, OperatorView>();
   private readonly designs = new Map<number, DesignIndex>();
+  /** The ready queue: lane rows by `lane|pid`. */
+  readonly queue = new Map<string, LaneEntry>();
+  readonly operatorStates = new Map<string, OperatorSchedState>();
+  readonly explanations: Changeset['scheduler']['explanations'] = [];
+  readonly fairnessWeights = new Map<string, number>();
   private seq = 0;
 
   addDesign(version: number, design: KernelDesign): void {
@@ -74,6 +90,48 @@ export class MemoryStore implements ProcessStore, IdGenerator {
     for (const u of cs.updated) this.pcbs.set(u.pcb.pid, u.pcb);
     for (const f of cs.frames) this.frames.set(f.pid, f);
     this.audit.push(...cs.audit);
+    for (const d of cs.scheduler.dequeue)
+      for (const [k, e] of this.queue) if (e.pid === d.pid && !d.keep.includes(e.lane)) this.queue.delete(k);
+    for (const e of cs.scheduler.enqueue) this.queue.set(`${e.lane}|${e.pid}`, e);
+    for (const l of cs.scheduler.load) {
+      const st = this.operatorStates.get(l.operator) ?? { presence: 'available', load: 0, lastAssignedAt: null };
+      this.operatorStates.set(l.operator, { ...st, load: st.load + l.delta });
+    }
+    this.explanations.push(...cs.scheduler.explanations);
+  }
+
+  async laneTails(keys: readonly { lane: string; fairnessKey: string }[]) {
+    const out = new Map<string, { tail: number | null; weight: number }>();
+    for (const { lane, fairnessKey } of keys) {
+      const tags = [...this.queue.values()]
+        .filter((e) => e.lane === lane && e.fairnessKey === fairnessKey)
+        .map((e) => e.tag);
+      out.set(laneTailKey(lane, fairnessKey), {
+        tail: tags.length ? Math.max(...tags) : null,
+        weight: this.fairnessWeights.get(fairnessKey) ?? 1,
+      });
+    }
+    return out;
+  }
+
+  /** Lane heads (no locks: kernel tests run one command at a time). */
+  async laneHeads(lanes: readonly string[], exclude: readonly number[]): Promise<QueueCandidate[]> {
+    const heads: QueueCandidate[] = [];
+    for (const lane of lanes) {
+      const rows = [...this.queue.values()]
+        .filter((e) => e.lane === lane && !exclude.includes(e.pid))
+        .filter((e) => this.pcbs.get(e.pid)?.state === 'READY' && this.pcbs.get(e.pid)?.assignee === null)
+        .sort(compareLaneOrder);
+      const head = rows[0];
+      if (!head) continue;
+      const pcb = this.pcbs.get(head.pid)!;
+      heads.push({ ...head, priority: pcb.priority, urgency: pcb.urgency });
+    }
+    return heads;
+  }
+
+  async operatorState(key: string): Promise<OperatorSchedState | null> {
+    return this.operatorStates.get(key) ?? null;
   }
 
   /** Processes of a service, by pid. */

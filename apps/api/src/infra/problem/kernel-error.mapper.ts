@@ -38,6 +38,10 @@ function statusOf(code: KernelErrorCode): { status: number; title: string; type:
       return { status: 403, title: 'Not allowed', type: PROBLEM_TYPES.forbidden };
     case 'NOT_ASSIGNEE':
       return { status: 403, title: 'Task is assigned to someone else', type: PROBLEM_TYPES.forbidden };
+    case 'NOT_AVAILABLE':
+      return { status: 409, title: 'Not available for work', type: PROBLEM_TYPES.conflict };
+    case 'CAPACITY_FULL':
+      return { status: 409, title: 'Capacity full', type: PROBLEM_TYPES.conflict };
     case 'NOT_A_TASK':
       return { status: 409, title: 'Not a task', type: PROBLEM_TYPES.conflict };
     case 'UNKNOWN_SERVICE':

@@ -133,6 +133,7 @@ export class ProcessCommands {
             designs: this.designs,
             clock: this.clock,
             evaluator: this.evaluator,
+            scheduler: store,
           });
           const changes = await command(kernel, tx, store);
           if (changes) {

@@ -29,6 +29,14 @@ import { ProcessesService } from './processes.service';
     IdempotencyService,
     IdempotencyInterceptor,
   ],
-  exports: [ProcessQueries, ProcessReadRepository, ProcessCommands, ProcessReadPolicy, OperatorViews],
+  exports: [
+    ProcessQueries,
+    ProcessReadRepository,
+    ProcessCommands,
+    ProcessReadPolicy,
+    OperatorViews,
+    IdempotencyService,
+    IdempotencyInterceptor,
+  ],
 })
 export class ProcessesModule {}

@@ -151,6 +151,7 @@ export class ProcessesService {
         priority: body.priority,
         scheduledAt: body.scheduledAt ?? null,
         deadline: body.deadline ?? null,
+        fairnessKey: body.fairnessKey,
         actor: actorOf(actor),
       });
       entityLabel = await this.resultEntityLabel(store, started);

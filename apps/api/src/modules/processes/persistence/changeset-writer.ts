@@ -68,6 +68,30 @@ timers_set AS (
   ON CONFLICT (key) DO UPDATE SET pid = EXCLUDED.pid, purpose = EXCLUDED.purpose, due_at = EXCLUDED.due_at
   RETURNING 1),
 timers_cancelled AS (DELETE FROM timers WHERE key = ANY($7::text[]) RETURNING 1),
+dequeued AS (
+  DELETE FROM ready_queue q USING jsonb_to_recordset($10::jsonb) AS v(pid bigint, keep text[])
+   WHERE q.pid = v.pid AND q.lane <> ALL(v.keep)
+  RETURNING 1),
+enqueued AS (
+  INSERT INTO ready_queue (lane, pid, fairness_key, class, rank, tag, weight, resource_types, queued_at)
+  SELECT lane, pid, fairness_key, class, rank, tag, weight, resource_types, queued_at
+    FROM jsonb_to_recordset($11::jsonb) AS v(lane text, pid bigint, fairness_key text, class int, rank bigint,
+         tag bigint, weight int, resource_types text[], queued_at timestamptz)
+  ON CONFLICT (lane, pid) DO UPDATE SET fairness_key = EXCLUDED.fairness_key, class = EXCLUDED.class,
+     rank = EXCLUDED.rank, tag = EXCLUDED.tag, weight = EXCLUDED.weight, resource_types = EXCLUDED.resource_types
+  RETURNING 1),
+loads AS (
+  INSERT INTO operator_state (operator, load, last_assigned_at)
+  SELECT v.operator, v.delta, CASE WHEN v.assigned THEN v.at END
+    FROM jsonb_to_recordset($12::jsonb) AS v(operator text, delta int, assigned boolean, at timestamptz)
+  ON CONFLICT (operator) DO UPDATE SET load = operator_state.load + EXCLUDED.load,
+     last_assigned_at = COALESCE(EXCLUDED.last_assigned_at, operator_state.last_assigned_at)
+  RETURNING 1),
+explained AS (
+  INSERT INTO assignment_explanations (pid, operator, mode, at, factors)
+  SELECT v.pid, v.operator, v.mode, v.at, v.factors
+    FROM jsonb_to_recordset($13::jsonb) AS v(pid bigint, operator text, mode text, at timestamptz, factors jsonb)
+  RETURNING 1),
 published AS (
   INSERT INTO outbox (topic, payload, attempts, claimed_until)
   SELECT v.item->>'topic', v.item->'payload', CASE WHEN $9::int IS NULL THEN 0 ELSE 1 END,
@@ -137,7 +161,8 @@ async function chainAudit(
  * Writes a kernel {@link Changeset} inside the caller's transaction in ONE statement, whatever the size of the
  * cascade ({@link WRITE_CHANGESET}): new processes, every changed process guarded by its expected version
  * (optimistic locking), the audit rows (each chained to its process's previous row by SHA-256), the changed
- * context frames with a new snapshot version only where the frame's SHA-256 changed, and the effects — timers set
+ * context frames with a new snapshot version only where the frame's SHA-256 changed, the scheduler's changes —
+ * ready-queue rows removed and upserted, operator load moved, assignments explained — and the effects: timers set
  * (upserted by key) and cancelled, and each `publish` as an outbox row of its topic (carried out after commit by
  * the outbox relay's subscribers). `auditHeads` are the chain heads of the processes the command read under lock
  * (`PgProcessStore.auditHeads`); each written process row carries its new head (`audit_head`).
@@ -202,6 +227,9 @@ export async function writeChangeset(
   const outbox = cs.effects.flatMap((e) =>
     e.kind === 'publish' ? [{ topic: e.topic, payload: { change: e.change } satisfies ProcessChangedMessage }] : [],
   );
+  const sched = cs.scheduler;
+  // The command's time (every change record carries it).
+  const now = new Date(cs.changes[0]?.at ?? cs.result.updatedAt).toISOString();
   const [result] = await tx.query<[{ updated: number; updated_pids: string[] | null; outbox_ids: string[] | null }]>(
     WRITE_CHANGESET,
     [
@@ -214,6 +242,30 @@ export async function writeChangeset(
       cancelled,
       JSON.stringify(outbox),
       options.leaseSeconds ?? null,
+      JSON.stringify(sched.dequeue),
+      JSON.stringify(
+        sched.enqueue.map((e) => ({
+          lane: e.lane,
+          pid: e.pid,
+          fairness_key: e.fairnessKey,
+          class: e.class,
+          rank: e.rank,
+          tag: e.tag,
+          weight: e.weight,
+          resource_types: e.resourceTypes,
+          queued_at: new Date(e.queuedAt).toISOString(),
+        })),
+      ),
+      JSON.stringify(sched.load.map((l) => ({ operator: l.operator, delta: l.delta, assigned: l.assigned, at: now }))),
+      JSON.stringify(
+        sched.explanations.map((x) => ({
+          pid: x.pid,
+          operator: x.operator,
+          mode: x.explanation.mode,
+          at: new Date(x.explanation.at).toISOString(),
+          factors: x.explanation,
+        })),
+      ),
     ],
   );
   if (result!.updated !== cs.updated.length) {

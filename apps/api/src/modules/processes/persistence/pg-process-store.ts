@@ -1,4 +1,15 @@
-import type { ContextFrame, EntityRef, EntityView, OperatorView, Pcb, ProcessStore } from '@opkernel/kernel';
+import {
+  laneTailKey,
+  type ContextFrame,
+  type EntityRef,
+  type EntityView,
+  type OperatorSchedState,
+  type OperatorView,
+  type Pcb,
+  type ProcessStore,
+  type QueueCandidate,
+  type SchedulerStore,
+} from '@opkernel/kernel';
 import { rowToPcb, type ProcessRow } from './process-row';
 import type { SqlRunner } from './sql-runner';
 
@@ -26,7 +37,7 @@ const entityKey = (ref: EntityRef) => `${ref.type}\u0000${ref.id}`;
  * - frames, entities and operators read once are served from memory for the rest of the command (entities are
  *   not locked: rules read them as they were when first needed).
  */
-export class PgProcessStore implements ProcessStore {
+export class PgProcessStore implements ProcessStore, SchedulerStore {
   /**
    * The hash of the last audit row of each process read by {@link get} (`processes.audit_head`, null: none yet),
    * read with the row lock, so the changeset writer can extend each audit hash chain without another query.
@@ -70,8 +81,13 @@ export class PgProcessStore implements ProcessStore {
       );
     }
     const row = rows[0];
-    if (!row) return null;
+    return row ? this.note(row) : null;
+  }
+
+  /** Keeps a locked row (with its frame and entity) for the rest of the command. */
+  private note(row: LockedRow): Pcb {
     const pcb = rowToPcb(row);
+    const pid = pcb.pid;
     this.auditHeads.set(pid, row.audit_head);
     this.frames.set(pid, row.frame__);
     if (pcb.entity && !this.entities.has(entityKey(pcb.entity))) {
@@ -89,6 +105,80 @@ export class PgProcessStore implements ProcessStore {
     }
     this.locked.set(pid, pcb);
     return pcb;
+  }
+
+  /**
+   * For each (lane, fairness key): its last tag in the ready queue (`ready_queue_fair` index) and the key's
+   * weight (`fairness_weights`, default 1). One statement.
+   */
+  async laneTails(
+    keys: readonly { lane: string; fairnessKey: string }[],
+  ): Promise<Map<string, { tail: number | null; weight: number }>> {
+    const rows = await this.tx.query<{ lane: string; fk: string; tail: string | null; weight: number }[]>(
+      `SELECT k.lane, k.fk,
+              (SELECT q.tag FROM ready_queue q WHERE q.lane = k.lane AND q.fairness_key = k.fk
+                ORDER BY q.tag DESC LIMIT 1) AS tail,
+              COALESCE(w.weight, 1)::float8 AS weight
+         FROM unnest($1::text[], $2::text[]) AS k(lane, fk) LEFT JOIN fairness_weights w ON w.key = k.fk`,
+      [keys.map((k) => k.lane), keys.map((k) => k.fairnessKey)],
+    );
+    return new Map(
+      rows.map((r) => [laneTailKey(r.lane, r.fk), { tail: r.tail === null ? null : Number(r.tail), weight: r.weight }]),
+    );
+  }
+
+  /**
+   * One head per lane (reference/scheduler.md §3.2 SQL 1): the first READY unassigned task in `(class, rank,
+   * pid)` order whose process row and frame can be locked now (`FOR UPDATE OF p, f SKIP LOCKED`), with its
+   * entity — so the command's later read of the chosen task costs nothing. One statement.
+   */
+  async laneHeads(lanes: readonly string[], exclude: readonly number[]): Promise<QueueCandidate[]> {
+    const rows = await this.tx.query<
+      (LockedRow & {
+        q_lane: string;
+        q_class: number;
+        q_rank: string;
+        q_tag: string;
+        q_fairness_key: string;
+        q_weight: number;
+        q_resource_types: string[];
+      })[]
+    >(
+      `SELECT c.* FROM unnest($1::text[]) AS l(lane) CROSS JOIN LATERAL (
+         SELECT q.lane AS q_lane, q.class AS q_class, q.rank AS q_rank, q.tag AS q_tag,
+                q.fairness_key AS q_fairness_key, q.weight AS q_weight, q.resource_types AS q_resource_types,
+                p.*, f.frame AS frame__, e.label AS entity_label__, e.attributes AS entity_attributes__
+           FROM ready_queue q JOIN processes p ON p.pid = q.pid JOIN process_frames f ON f.pid = p.pid
+           LEFT JOIN entities e ON e.type = p.entity_type AND e.id = p.entity_id
+          WHERE q.lane = l.lane AND p.state = 'READY' AND p.assignee IS NULL AND q.pid <> ALL($2::bigint[])
+          ORDER BY q.class, q.rank, q.pid LIMIT 1
+          FOR UPDATE OF p, f SKIP LOCKED) c`,
+      [lanes, exclude],
+    );
+    return rows.map((r) => {
+      const pcb = this.note(r);
+      return {
+        lane: r.q_lane,
+        pid: pcb.pid,
+        class: r.q_class,
+        rank: Number(r.q_rank),
+        tag: Number(r.q_tag),
+        fairnessKey: r.q_fairness_key,
+        weight: r.q_weight,
+        resourceTypes: r.q_resource_types,
+        priority: pcb.priority,
+        urgency: pcb.urgency,
+      };
+    });
+  }
+
+  /** The operator's presence, load and last assignment (`operator_state`), null when they have no row yet. */
+  async operatorState(key: string): Promise<OperatorSchedState | null> {
+    const rows = await this.tx.query<
+      { presence: OperatorSchedState['presence']; load: number; last_assigned_at: Date | null }[]
+    >('SELECT presence, load, last_assigned_at FROM operator_state WHERE operator = $1', [key]);
+    const r = rows[0];
+    return r ? { presence: r.presence, load: r.load, lastAssignedAt: r.last_assigned_at?.getTime() ?? null } : null;
   }
 
   private async list(where: string, value: number): Promise<Pcb[]> {

@@ -27,6 +27,12 @@ export type ProcessRow = {
   resume_state: ProcessState | null;
   terminated_reason: Pcb['terminatedReason'];
   form_data: Record<string, unknown> | null;
+  urgency: number;
+  fairness_key: string;
+  queue_tag: string | null;
+  queued_ms: string;
+  weight: number;
+  wait_until: Date | null;
   version: number;
   created_at: Date;
   updated_at: Date;
@@ -63,6 +69,12 @@ export function rowToPcb(r: ProcessRow): Pcb {
     resumeState: r.resume_state,
     terminatedReason: r.terminated_reason,
     formData: r.form_data,
+    urgency: r.urgency,
+    fairnessKey: r.fairness_key,
+    queueTag: num(r.queue_tag),
+    queuedMs: Number(r.queued_ms),
+    weight: r.weight,
+    waitUntil: ms(r.wait_until),
     version: r.version,
     createdAt: r.created_at.getTime(),
     updatedAt: r.updated_at.getTime(),
@@ -96,6 +108,12 @@ export const PROCESS_COLUMNS = [
   'resume_state',
   'terminated_reason',
   'form_data',
+  'urgency',
+  'fairness_key',
+  'queue_tag',
+  'queued_ms',
+  'weight',
+  'wait_until',
   'version',
   'created_at',
   'updated_at',
@@ -128,6 +146,12 @@ export const PROCESS_COLUMN_TYPES: readonly string[] = [
   'text', // resume_state
   'text', // terminated_reason
   'jsonb', // form_data
+  'int', // urgency
+  'text', // fairness_key
+  'bigint', // queue_tag
+  'bigint', // queued_ms
+  'int', // weight
+  'timestamptz', // wait_until
   'int', // version
   'timestamptz', // created_at
   'timestamptz', // updated_at
@@ -166,6 +190,12 @@ export function pcbToParams(p: Pcb): unknown[] {
     p.resumeState,
     p.terminatedReason,
     p.formData === null ? null : JSON.stringify(p.formData),
+    p.urgency,
+    p.fairnessKey,
+    p.queueTag,
+    p.queuedMs,
+    p.weight,
+    date(p.waitUntil),
     p.version,
     new Date(p.createdAt),
     new Date(p.updatedAt),
@@ -204,6 +234,12 @@ export function pcbToRecord(p: Pcb): Record<(typeof PROCESS_COLUMNS)[number], un
     resume_state: p.resumeState,
     terminated_reason: p.terminatedReason,
     form_data: p.formData,
+    urgency: p.urgency,
+    fairness_key: p.fairnessKey,
+    queue_tag: p.queueTag,
+    queued_ms: p.queuedMs,
+    weight: p.weight,
+    wait_until: iso(p.waitUntil),
     version: p.version,
     created_at: iso(p.createdAt),
     updated_at: iso(p.updatedAt),

@@ -1,0 +1,97 @@
+import { Injectable } from '@nestjs/common';
+import type { AssignmentExplanation, Explanation as ExplanationContract, NextTaskAnswer } from '@opkernel/contracts';
+import { allowedActions, type Explanation, type Pcb } from '@opkernel/kernel';
+import { PROBLEM_TYPES, ProblemException } from '../../infra/problem/problem.exception';
+import { actorOf, type AuthenticatedOperator } from '../auth/types/authenticated-operator.type';
+import { DesignRegistry } from '../designs/design-registry.service';
+import { IdempotencyService, type IdempotentRequest } from '../processes/idempotency/idempotency.service';
+import { ProcessCommands } from '../processes/process-commands.service';
+import { ProcessQueries } from '../processes/process-queries.service';
+import { toProcessView } from '../processes/process-view';
+import { ExplanationsRepository } from './explanations.repository';
+
+// The kernel's explanation is what the wire contract says (the two cannot import each other).
+const explanationFitsContract: (e: Explanation) => ExplanationContract = (e) => e;
+void explanationFitsContract;
+
+/**
+ * The scheduler's REST use cases: get next (pull) and "why this task". Get-next runs as one kernel command in one
+ * transaction (lane heads locked `SKIP LOCKED`, the assignment, its audit row and explanation written together).
+ */
+@Injectable()
+export class SchedulerService {
+  constructor(
+    private readonly commands: ProcessCommands,
+    private readonly designs: DesignRegistry,
+    private readonly queries: ProcessQueries,
+    private readonly idempotency: IdempotencyService,
+    private readonly explanations: ExplanationsRepository,
+  ) {}
+
+  /**
+   * Assigns the operator the best task of their lanes (and starts it with `start`); with `dryRun` only says which
+   * it would be (nothing is written, the locks are released).
+   * @returns the task and why, or null when no task fits (HTTP 204)
+   * @throws ProblemException 403 for customers, 409 when no design is imported; kernel NOT_AVAILABLE /
+   *   CAPACITY_FULL (409)
+   */
+  async next(
+    op: AuthenticatedOperator,
+    body: { start?: boolean; dryRun?: boolean },
+    idem: IdempotentRequest | null,
+  ): Promise<NextTaskAnswer | null> {
+    if (!op.admin && !op.staff) throw ProblemException.forbidden('customers do not work tasks');
+    const current = await this.designs.currentVersion();
+    if (current === null) throw ProblemException.conflict('no design has been imported yet');
+    const actor = actorOf(op);
+    const dryRun = body.dryRun === true;
+    // Built inside the command from what it holds: the task (for a preview, as it still is) and its entity label.
+    let answer: { pcb: Pcb; explanation: Explanation; entityLabel: string | null } | null = null;
+    await this.commands.execute(
+      async (kernel, tx, store) => {
+        const done = await kernel.assignNext(actor, { designVersion: current, start: body.start, dryRun });
+        if (!done) return null;
+        const pcb = dryRun ? ((await store.get(done.result.pid)) ?? done.result) : done.result;
+        const entityLabel = pcb.entity ? (store.knownEntityLabel(pcb.entity) ?? null) : null;
+        answer = { pcb, explanation: done.scheduler.explanations[0]!.explanation, entityLabel };
+        if (dryRun) return null;
+        if (idem) await this.idempotency.notePid(tx, idem, done.result.pid);
+        return done;
+      },
+      idem && !dryRun ? { before: (tx) => this.idempotency.claim(tx, idem) } : {},
+    );
+    const found = answer as { pcb: Pcb; explanation: Explanation; entityLabel: string | null } | null;
+    if (!found) return null;
+    const index = await this.designs.get(found.pcb.designVersion);
+    const process = toProcessView(
+      found.pcb,
+      { service: index.services.get(found.pcb.service)?.label, entity: found.entityLabel },
+      allowedActions(found.pcb, actor, index),
+    );
+    return { process, explanation: found.explanation };
+  }
+
+  /**
+   * The latest explanation of a task's assignment, through the read policy.
+   * @throws ProblemException 404 when the process is missing, not readable, or has no explanation
+   */
+  async latest(pid: number, op: AuthenticatedOperator): Promise<AssignmentExplanation> {
+    if (!(await this.queries.one(pid, op))) throw ProblemException.notFound(`process ${pid} does not exist`);
+    const [latest] = await this.explanations.list(pid, 1);
+    if (!latest)
+      throw new ProblemException({
+        status: 404,
+        type: PROBLEM_TYPES.notFound,
+        title: 'Not Found',
+        detail: `process ${pid} has no assignment explanation`,
+        extra: { code: 'NO_EXPLANATION' },
+      });
+    return latest;
+  }
+
+  /** Every explanation of a task's assignments, newest first, through the read policy. @throws 404 as {@link latest} */
+  async all(pid: number, op: AuthenticatedOperator): Promise<AssignmentExplanation[]> {
+    if (!(await this.queries.one(pid, op))) throw ProblemException.notFound(`process ${pid} does not exist`);
+    return this.explanations.list(pid);
+  }
+}

@@ -1,0 +1,150 @@
+import { Client } from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createApp, type CreatedApp } from '../src/bootstrap/create-app';
+import { ApiClient, ApiProblem } from '../src/journey/api-client';
+import { startTestApp, TEST_ADMIN_PASSWORD, type TestApp } from './utils/test-app';
+
+/** Nurses work intake (priority 0) and urgent (priority 50) tasks from their lane; amy has capacity 2. */
+const DESIGN = {
+  schemaVersion: 1,
+  name: 'scheduler-pull',
+  services: [
+    { key: 'intake', label: 'Intake', kind: 'manual', routeTo: 'nurse', manualStart: true },
+    { key: 'urgent', label: 'Urgent', kind: 'manual', routeTo: 'nurse', manualStart: true, defaultPriority: 50 },
+  ],
+  roles: [{ key: 'nurse', label: 'Nurse', services: ['intake', 'urgent'] }],
+  operators: [
+    { key: 'amy', label: 'Amy', username: 'amy', roles: ['nurse'], staff: true, capacity: 2 },
+    { key: 'bob', label: 'Bob', username: 'bob', roles: ['nurse'], staff: true },
+  ],
+};
+
+type Next = {
+  process: { pid: number; service: string; assignee: string | null; state: string; allowedActions: string[] };
+  explanation: { mode: string; operator: string; lane: string; task: { pid: number; priority: number } };
+};
+
+describe('get-next over REST (real PostgreSQL)', () => {
+  let t: TestApp;
+  let admin: ApiClient;
+  let amy: ApiClient;
+  let bob: ApiClient;
+  let db: Client;
+  const start = async (service: string) =>
+    (await admin.post<{ pid: number }>('/v1/processes', { service, entity: { type: 'Customer', label: service } })).pid;
+  /** POST /tasks/next as `client`: the answer, or null for 204. */
+  const next = async (client: ApiClient, body: Record<string, unknown> = {}) => {
+    const res = await fetch(`${t.url}/api/v1/tasks/next`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${client.accessToken}` },
+      body: JSON.stringify(body),
+    });
+    if (res.status === 204) return null;
+    const data = (await res.json()) as Next & { code?: string };
+    if (!res.ok) throw new ApiProblem(res.status, data as never);
+    return data;
+  };
+  const drain = async () => {
+    // Finish every open task so each test starts with an empty lane and no load.
+    const rows = await db.query<{ pid: string; assignee: string | null }>(
+      `SELECT pid, assignee FROM processes WHERE kind = 'task' AND state <> 'TERMINATED'`,
+    );
+    for (const r of rows.rows) await admin.post(`/v1/processes/${r.pid}/cancel`, { reason: 'test reset' });
+  };
+
+  beforeAll(async () => {
+    t = await startTestApp();
+    admin = await ApiClient.login(t.url, 'admin', TEST_ADMIN_PASSWORD);
+    await admin.post('/v1/designs?format=native', DESIGN);
+    for (const key of ['amy', 'bob'])
+      await admin.put(`/v1/operators/${key}/password`, { password: `${key}-password-1` });
+    amy = await ApiClient.login(t.url, 'amy', 'amy-password-1');
+    bob = await ApiClient.login(t.url, 'bob', 'bob-password-1');
+    db = new Client({ connectionString: t.db.url });
+    await db.connect();
+  });
+  afterAll(async () => {
+    await db?.end();
+    await t?.close();
+  });
+
+  it('hands out priority first, then the oldest; explains each; 204 when the lane is empty', async () => {
+    await drain();
+    const a1 = await start('intake');
+    const a2 = await start('intake');
+    const u = await start('urgent');
+    const first = (await next(amy))!;
+    expect(first.process).toMatchObject({ pid: u, assignee: 'amy', state: 'READY' });
+    expect(first.process.allowedActions).toContain('start');
+    expect(first.explanation).toMatchObject({
+      mode: 'pull',
+      operator: 'amy',
+      lane: 'nurse|',
+      task: { pid: u, priority: 50 },
+    });
+    expect((await next(bob, { start: true }))!.process).toMatchObject({ pid: a1, assignee: 'bob', state: 'RUNNING' });
+    expect((await next(bob))!.process.pid).toBe(a2);
+    expect(await next(bob)).toBeNull();
+    // The explanation is stored with the assignment, and readable like the process.
+    const why = await amy.get<{ pid: number; operator: string; explanation: { task: { pid: number } } }>(
+      `/v1/processes/${u}/assignment-explanation`,
+    );
+    expect(why).toMatchObject({ pid: u, operator: 'amy', mode: 'pull', explanation: { task: { pid: u } } });
+    const none = await admin.get(`/v1/processes/${await start('intake')}/assignment-explanation`).catch((e) => e);
+    expect(none).toMatchObject({ status: 404, problem: { code: 'NO_EXPLANATION' } });
+    // Invariants: no lane row of an assigned task; load = Σ weights of assigned live tasks.
+    const stray = await db.query(
+      `SELECT q.pid FROM ready_queue q JOIN processes p USING (pid) WHERE p.assignee IS NOT NULL OR p.state <> 'READY'`,
+    );
+    expect(stray.rows).toEqual([]);
+    const loads = await db.query<{ operator: string; load: number; w: string }>(
+      `SELECT s.operator, s.load, COALESCE((SELECT sum(weight) FROM processes p WHERE p.assignee = s.operator
+              AND p.kind = 'task' AND p.state IN ('READY', 'RUNNING', 'WAITING')), 0) AS w
+         FROM operator_state s WHERE s.operator IN ('amy', 'bob') ORDER BY 1`,
+    );
+    expect(loads.rows.map((r) => [r.operator, r.load, Number(r.w)])).toEqual([
+      ['amy', 1, 1],
+      ['bob', 2, 2],
+    ]);
+  });
+
+  it('refuses at capacity (409 CAPACITY_FULL), previews without assigning, and puts an unclaimed task back first', async () => {
+    await drain();
+    const old = await start('intake');
+    await start('intake');
+    await start('intake');
+    const preview = (await next(amy, { dryRun: true }))!;
+    expect(preview.explanation.mode).toBe('preview');
+    expect(preview.process.assignee).toBeNull();
+    expect((await next(amy))!.process.pid).toBe(old);
+    await next(amy);
+    const full = await next(amy).catch((e: unknown) => e);
+    expect(full).toMatchObject({ status: 409, problem: { code: 'CAPACITY_FULL' } });
+    await amy.post(`/v1/processes/${old}/unclaim`);
+    expect((await next(bob))!.process.pid).toBe(old);
+  });
+
+  it('100 simultaneous get-next calls across two API processes never hand out one task twice', async () => {
+    await drain();
+    const b: CreatedApp = await createApp({ databaseUrl: t.db.url, port: 0, seed: false });
+    try {
+      const pids = new Set<number>();
+      for (let i = 0; i < 60; i++) pids.add(await start('intake'));
+      const bobOnB = new ApiClient(b.url, bob.accessToken);
+      const calls = Array.from({ length: 100 }, (_, i) => next(i % 2 === 0 ? bob : bobOnB));
+      const answers = (await Promise.all(calls)).filter((a) => a !== null);
+      const handed = answers.map((a) => a!.process.pid);
+      expect(handed.length).toBe(60);
+      expect(new Set(handed).size).toBe(60);
+      expect(new Set(handed)).toEqual(pids);
+      const twice = await db.query(
+        `SELECT pid FROM process_events WHERE action = 'assigned' AND pid = ANY($1::bigint[])
+          GROUP BY pid HAVING count(*) > 1`,
+        [[...pids]],
+      );
+      expect(twice.rows).toEqual([]);
+    } finally {
+      await b.close();
+    }
+  });
+});

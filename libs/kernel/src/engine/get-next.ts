@@ -1,0 +1,98 @@
+import type { DesignIndex } from '../design/kernel-design';
+import { KernelError } from '../errors/kernel-error';
+import type { SchedulerStore } from '../ports/ports';
+import { isOpen, openUntil } from '../scheduler/calendar';
+import { calendarOf } from '../scheduler/design';
+import { explain, type Explanation } from '../scheduler/explain';
+import { checkSkills, lanesFor, parseSig } from '../scheduler/lanes';
+import { fitsCapacity } from '../scheduler/load';
+import { chooseTask, MAX_ALTERNATIVES, type QueueCandidate, type TaskChoice } from '../scheduler/select';
+import type { Actor } from './types';
+
+/** Most times get-next asks the lanes again after every head failed to fit. */
+export const MAX_ROUNDS = 3;
+
+/** Options of get-next (`Kernel.assignNext`). */
+export type AssignNextOptions = {
+  /** The design version whose lanes, skills and settings apply (the current one). */
+  designVersion: number;
+  /** Also start the task (READY → RUNNING). */
+  start?: boolean;
+  /** Decide and explain, but the caller writes nothing (mode `preview`). */
+  dryRun?: boolean;
+};
+
+/** What get-next decided before anything is written: the chosen lane head and how it was chosen. */
+export type NextChoice = {
+  chosen: QueueCandidate;
+  choice: TaskChoice<null>;
+  explanation: Explanation;
+};
+
+/**
+ * Pull (reference/scheduler.md §2.2): checks the operator is available and has room, then takes the best of the
+ * lane heads of every lane their roles and skills admit them to (one store read; the heads' PCBs are locked
+ * `SKIP LOCKED`, so two operators asking at once get different tasks).
+ * @returns the choice, or null when no lane has a task that fits
+ * @throws KernelError NOT_AVAILABLE (presence, or off shift), CAPACITY_FULL (no room for even a weight-1 task)
+ */
+export async function chooseNext(
+  store: SchedulerStore,
+  index: DesignIndex,
+  actor: Actor,
+  now: number,
+  dryRun: boolean,
+): Promise<NextChoice | null> {
+  const sched = index.scheduler;
+  const op = sched.operators.get(actor.key) ?? { skills: [], capacity: null, calendar: null };
+  const state = (await store.operatorState(actor.key)) ?? { presence: 'available', load: 0, lastAssignedAt: null };
+  if (state.presence !== 'available')
+    throw new KernelError('NOT_AVAILABLE', `you are ${state.presence}: set your presence to available first`, {
+      reason: 'presence',
+      presence: state.presence,
+    });
+  const calendar = calendarOf(sched, op.calendar);
+  if (!isOpen(calendar, now))
+    throw new KernelError('NOT_AVAILABLE', 'you are off shift now', { reason: 'off_shift', calendar: op.calendar });
+  if (!fitsCapacity(state.load, op.capacity, 1))
+    throw new KernelError('CAPACITY_FULL', `you carry ${state.load} of your capacity ${op.capacity}`, {
+      load: state.load,
+      capacity: op.capacity,
+    });
+  const lanes = lanesFor(actor.roles, op.skills, sched.lanes);
+  if (lanes.length === 0) return null;
+  // Heads that do not fit are left out and the lanes asked again, at most MAX_ROUNDS times (Pega skips them too).
+  const exclude: number[] = [];
+  const alternatives: TaskChoice<null>['alternatives'] = [];
+  let considered = 0;
+  let choice: TaskChoice<null> | null = null;
+  for (let round = 0; round < MAX_ROUNDS && !choice?.chosen; round++) {
+    const heads = await store.laneHeads(lanes, exclude);
+    if (heads.length === 0) break;
+    considered += new Set(heads.map((h) => h.pid)).size;
+    // Resources are not booked yet: every head fits (co-allocation comes with bookings).
+    choice = chooseTask<null>(heads, { load: state.load, capacity: op.capacity }, () => ({ fit: true, plan: null }));
+    for (const a of choice.alternatives) if (alternatives.length < MAX_ALTERNATIVES) alternatives.push(a);
+    exclude.push(...heads.map((h) => h.pid));
+  }
+  const chosen = choice?.chosen;
+  if (!choice || !chosen) return null;
+  const explanation = explain(chosen, {
+    mode: dryRun ? 'preview' : 'pull',
+    operator: actor.key,
+    now,
+    settings: sched.settings,
+    fairnessWeight: 1,
+    skills: checkSkills(op.skills, parseSig(chosen.lane.slice(chosen.lane.indexOf('|') + 1))).checks,
+    capacity: { loadBefore: state.load, weight: chosen.weight, capacity: op.capacity },
+    availability: {
+      presence: state.presence,
+      onShift: true,
+      shiftEndsAt: calendar ? openUntil(calendar, now) : null,
+    },
+    alternatives: alternatives.filter((a) => a.candidate.pid !== chosen.pid),
+    candidatesConsidered: considered,
+    deferred: choice.deferred.map((d) => d.candidate.pid),
+  });
+  return { chosen, choice, explanation };
+}

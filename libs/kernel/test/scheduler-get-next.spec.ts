@@ -1,0 +1,149 @@
+import { describe, expect, it } from 'vitest';
+import { KernelError, type Actor, type KernelDesign } from '../src';
+import { serviceDef } from '../src/testing';
+import { harness } from './harness';
+
+/** Two manual-start intake services for nurses (one heavier), and a doctor's service. */
+function design(): KernelDesign {
+  return {
+    services: [
+      { ...serviceDef('intake', { manualStart: true }), routeTo: 'nurse' },
+      { ...serviceDef('urgent', { manualStart: true }), routeTo: 'nurse', defaultPriority: 50 },
+      { ...serviceDef('heavy', { manualStart: true }), routeTo: 'nurse', capacityWeight: 3 },
+      { ...serviceDef('exam', { manualStart: true }), routeTo: 'doctor' },
+    ],
+    events: [],
+    instructions: [],
+    rules: [],
+    roles: [
+      { key: 'nurse', label: 'Nurse', services: ['intake', 'urgent', 'heavy'] },
+      { key: 'doctor', label: 'Doctor', services: ['exam'] },
+    ],
+    operators: [
+      { key: 'amy', capacity: 4 },
+      { key: 'bob', capacity: null },
+    ],
+  };
+}
+
+const admin: Actor = { key: 'admin', roles: [], admin: true };
+const amy: Actor = { key: 'amy', roles: ['nurse'], admin: false };
+const bob: Actor = { key: 'bob', roles: ['nurse'], admin: false };
+const doc: Actor = { key: 'dan', roles: ['doctor'], admin: false };
+
+function setup() {
+  const h = harness(design());
+  const start = async (service: string, fairnessKey?: string) =>
+    (await h.exec(h.kernel.startProcess({ service, designVersion: 1, entity: null, actor: admin, fairnessKey })))
+      .result;
+  const next = async (actor: Actor, options: { start?: boolean; dryRun?: boolean } = {}) => {
+    const cs = await h.kernel.assignNext(actor, { designVersion: 1, ...options });
+    if (cs && !options.dryRun) h.store.commit(cs);
+    h.clock.advance(1000);
+    return cs;
+  };
+  const lanesOf = (pid: number) => [...h.store.queue.values()].filter((e) => e.pid === pid).map((e) => e.lane);
+  return { ...h, start, next, lanesOf };
+}
+
+describe('get-next (pull) over the ready queue', () => {
+  it('a new pool task waits in its role lane; get-next takes priority first, then the oldest', async () => {
+    const t = setup();
+    const a1 = await t.start('intake');
+    const a2 = await t.start('intake');
+    const u = await t.start('urgent');
+    expect(t.lanesOf(a1.pid)).toEqual(['nurse|']);
+    expect(a1.queueTag).not.toBeNull();
+    const first = await t.next(amy);
+    expect(first!.result).toMatchObject({ pid: u.pid, assignee: 'amy', state: 'READY' });
+    expect(t.lanesOf(u.pid)).toEqual([]);
+    const why = t.store.explanations.at(-1)!.explanation;
+    expect(why).toMatchObject({ mode: 'pull', operator: 'amy', lane: 'nurse|', task: { pid: u.pid, priority: 50 } });
+    expect(why.alternatives).toEqual([]);
+    expect((await t.next(bob, { start: true }))!.result).toMatchObject({
+      pid: a1.pid,
+      assignee: 'bob',
+      state: 'RUNNING',
+    });
+    expect((await t.next(amy))!.result.pid).toBe(a2.pid);
+    expect(await t.next(amy)).toBeNull();
+    expect(await t.next(doc)).toBeNull();
+    expect(t.store.audit.filter((a) => a.action === 'assigned').map((a) => a.pid)).toEqual([u.pid, a1.pid, a2.pid]);
+  });
+
+  it('keeps load = Σ weight of assigned live tasks, and refuses get-next at capacity', async () => {
+    const t = setup();
+    await t.start('heavy');
+    const light = await t.start('intake');
+    await t.next(amy);
+    expect(t.store.operatorStates.get('amy')?.load).toBe(3);
+    // 3 + 1 = 4 fits amy's capacity 4; then she is full.
+    expect((await t.next(amy))!.result.pid).toBe(light.pid);
+    expect(t.store.operatorStates.get('amy')?.load).toBe(4);
+    await t.start('intake');
+    await expect(t.next(amy)).rejects.toMatchObject({ code: 'CAPACITY_FULL' });
+    // Completing frees the weight.
+    await t.exec(t.kernel.complete(light.pid, amy, {}));
+    expect(t.store.operatorStates.get('amy')?.load).toBe(3);
+    expect((await t.next(amy))!.result.service).toBe('intake');
+  });
+
+  it('a heavy head that does not fit is passed over for one that does, and explained as an alternative', async () => {
+    const t = setup();
+    await t.start('intake');
+    await t.start('intake');
+    await t.next(amy);
+    await t.next(amy); // load 2 of 4
+    const heavy = await t.start('heavy');
+    const other = await t.start('intake');
+    const cs = await t.next(amy);
+    expect(cs!.result.pid).toBe(other.pid);
+    expect(cs!.scheduler.explanations[0]!.explanation.alternatives).toEqual([
+      expect.objectContaining({ pid: heavy.pid, lostOn: 'weight' }),
+    ]);
+    expect(t.lanesOf(heavy.pid)).toEqual(['nurse|']);
+  });
+
+  it('unclaim puts a task back with its tag: it keeps its place ahead of newer work', async () => {
+    const t = setup();
+    const old = await t.start('intake');
+    await t.next(amy);
+    const newer = await t.start('intake');
+    await t.exec(t.kernel.unclaim(old.pid, amy));
+    expect(t.lanesOf(old.pid)).toEqual(['nurse|']);
+    expect(t.store.operatorStates.get('amy')?.load).toBe(0);
+    expect((await t.next(bob))!.result.pid).toBe(old.pid);
+    expect((await t.next(bob))!.result.pid).toBe(newer.pid);
+  });
+
+  it('a dry run explains without assigning; presence other than available is refused', async () => {
+    const t = setup();
+    const a = await t.start('intake');
+    const preview = await t.next(amy, { dryRun: true });
+    expect(preview!.scheduler.explanations[0]!.explanation.mode).toBe('preview');
+    expect(t.lanesOf(a.pid)).toEqual(['nurse|']);
+    t.store.operatorStates.set('bob', { presence: 'away', load: 0, lastAssignedAt: null });
+    const refused = await t.next(bob).catch((e: unknown) => e);
+    expect(refused).toBeInstanceOf(KernelError);
+    expect(refused).toMatchObject({ code: 'NOT_AVAILABLE', details: { reason: 'presence' } });
+  });
+
+  it('fairness keys share a lane by weight: a backlog of 3 : 1 weights is served 3 : 1', async () => {
+    const t = setup();
+    t.store.fairnessWeights.set('big', 3);
+    // Both keys' backlogs arrive at once (the clock does not move): 20 of `big`, then 20 of `small`.
+    const arrive = async (fairnessKey: string) =>
+      t.store.commit(
+        await t.kernel.startProcess({ service: 'intake', designVersion: 1, entity: null, actor: admin, fairnessKey }),
+      );
+    for (let i = 0; i < 20; i++) await arrive('big');
+    for (let i = 0; i < 20; i++) await arrive('small');
+    const served: string[] = [];
+    for (let i = 0; i < 16; i++) {
+      const cs = await t.next(bob);
+      served.push(cs!.result.fairnessKey);
+    }
+    expect(served.filter((k) => k === 'big').length).toBe(12);
+    expect(served.filter((k) => k === 'small').length).toBe(4);
+  });
+});
