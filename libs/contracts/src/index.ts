@@ -44,8 +44,25 @@ export type {
   TaskAction,
   TransferBody,
 } from './process';
-export { AssignmentExplanationSchema, ExplanationSchema, NextTaskAnswerSchema, NextTaskBodySchema } from './scheduler';
-export type { AssignmentExplanation, Explanation, NextTaskAnswer, NextTaskBody } from './scheduler';
+export {
+  AssignmentExplanationSchema,
+  AvailabilitySchema,
+  ExplanationSchema,
+  NextTaskAnswerSchema,
+  NextTaskBodySchema,
+  OperatorCalendarBodySchema,
+  OperatorCapacityBodySchema,
+  OperatorSkillsBodySchema,
+  PresenceBodySchema,
+} from './scheduler';
+export type {
+  AssignmentExplanation,
+  Availability,
+  Explanation,
+  NextTaskAnswer,
+  NextTaskBody,
+  PresenceBody,
+} from './scheduler';
 export type { LiveTaskChange } from './live';
 export type { ProblemDocument, ProblemFieldError } from './problem';
 export type { OperatorView } from './operator';

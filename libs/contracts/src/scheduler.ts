@@ -57,3 +57,39 @@ export const AssignmentExplanationSchema = z.object({
   explanation: ExplanationSchema,
 });
 export type AssignmentExplanation = z.infer<typeof AssignmentExplanationSchema>;
+
+/** `PUT /me/presence`: whether I take work now. */
+export const PresenceBodySchema = z.object({ status: z.enum(['available', 'away', 'offline']) }).strict();
+export type PresenceBody = z.input<typeof PresenceBodySchema>;
+
+/** `GET /me/availability`, `GET /operators/{key}/availability`: whether get-next would hand me work, and why not. */
+export const AvailabilitySchema = z.object({
+  operator: z.string(),
+  presence: z.enum(['available', 'away', 'offline']),
+  /** On shift now by the operator's calendar (always, without one). */
+  onShift: z.boolean(),
+  /** When the current shift ends (ISO-8601), or null (off shift, or never ends). */
+  shiftEndsAt: z.string().nullable(),
+  /** When the next shift starts (ISO-8601) while off shift, else null. */
+  nextShiftAt: z.string().nullable(),
+  calendar: z.string().nullable(),
+  load: z.number().int(),
+  /** Capacity units, null = unlimited. */
+  capacity: z.number().int().nullable(),
+  skills: z.array(z.object({ skill: z.string(), level: z.number().int() })),
+  /** The lanes get-next draws from for me (`role|skills`). */
+  lanes: z.array(z.string()),
+  lastAssignedAt: z.string().nullable(),
+});
+export type Availability = z.infer<typeof AvailabilitySchema>;
+
+/** `PUT /operators/{key}/skills`: the operator's skills (each skill of the current design, level 1–10). */
+export const OperatorSkillsBodySchema = z
+  .array(z.object({ skill: z.string().min(1).max(120), level: z.number().int().min(1).max(10) }).strict())
+  .max(100);
+/** `PUT /operators/{key}/capacity`: capacity units at once, null = unlimited. */
+export const OperatorCapacityBodySchema = z
+  .object({ capacity: z.number().int().min(1).max(1_000_000).nullable() })
+  .strict();
+/** `PUT /operators/{key}/calendar`: a calendar of the current design (or `24x7`), null = always on shift. */
+export const OperatorCalendarBodySchema = z.object({ calendar: z.string().min(1).max(120).nullable() }).strict();

@@ -11,17 +11,18 @@ function design(): KernelDesign {
       { ...serviceDef('urgent', { manualStart: true }), routeTo: 'nurse', defaultPriority: 50 },
       { ...serviceDef('heavy', { manualStart: true }), routeTo: 'nurse', capacityWeight: 3 },
       { ...serviceDef('exam', { manualStart: true }), routeTo: 'doctor' },
+      { ...serviceDef('laser', { manualStart: true }), routeTo: 'nurse', skills: [{ skill: 'laser', level: 3 }] },
     ],
     events: [],
     instructions: [],
     rules: [],
     roles: [
-      { key: 'nurse', label: 'Nurse', services: ['intake', 'urgent', 'heavy'] },
+      { key: 'nurse', label: 'Nurse', services: ['intake', 'urgent', 'heavy', 'laser'] },
       { key: 'doctor', label: 'Doctor', services: ['exam'] },
     ],
     operators: [
-      { key: 'amy', capacity: 4 },
-      { key: 'bob', capacity: null },
+      { key: 'amy', capacity: 4, skills: [{ skill: 'laser', level: 2 }] },
+      { key: 'bob', capacity: null, skills: [{ skill: 'laser', level: 4 }] },
     ],
   };
 }
@@ -33,6 +34,7 @@ const doc: Actor = { key: 'dan', roles: ['doctor'], admin: false };
 
 function setup() {
   const h = harness(design());
+  for (const a of [amy, bob, doc]) h.store.addOperator({ key: a.key, label: a.key, roles: a.roles });
   const start = async (service: string, fairnessKey?: string) =>
     (await h.exec(h.kernel.startProcess({ service, designVersion: 1, entity: null, actor: admin, fairnessKey })))
       .result;
@@ -122,7 +124,7 @@ describe('get-next (pull) over the ready queue', () => {
     const preview = await t.next(amy, { dryRun: true });
     expect(preview!.scheduler.explanations[0]!.explanation.mode).toBe('preview');
     expect(t.lanesOf(a.pid)).toEqual(['nurse|']);
-    t.store.operatorStates.set('bob', { presence: 'away', load: 0, lastAssignedAt: null });
+    t.store.operatorStates.set('bob', { ...t.store.designState('bob'), presence: 'away' });
     const refused = await t.next(bob).catch((e: unknown) => e);
     expect(refused).toBeInstanceOf(KernelError);
     expect(refused).toMatchObject({ code: 'NOT_AVAILABLE', details: { reason: 'presence' } });
@@ -145,5 +147,33 @@ describe('get-next (pull) over the ready queue', () => {
     }
     expect(served.filter((k) => k === 'big').length).toBe(12);
     expect(served.filter((k) => k === 'small').length).toBe(4);
+  });
+
+  it('skills decide lanes and claims: a task needing laser ≥ 3 goes only to whoever has it; a claim without it is refused naming it', async () => {
+    const t = setup();
+    const laser = await t.start('laser');
+    expect(t.lanesOf(laser.pid)).toEqual(['nurse|laser>=3']);
+    expect(await t.next(amy)).toBeNull();
+    const refused = await t.kernel.claim(laser.pid, amy).catch((e: unknown) => e);
+    expect(refused).toMatchObject({ code: 'FORBIDDEN', details: { skill: 'laser', required: 3, level: 2 } });
+    const claimed = await t.exec(t.kernel.claim(laser.pid, bob));
+    expect(claimed.scheduler.explanations[0]!.explanation).toMatchObject({
+      mode: 'claim',
+      operator: 'bob',
+      skills: [{ skill: 'laser', required: 3, level: 4, met: true }],
+    });
+    // A transfer checks the target the same way.
+    const bounced = await t.kernel.transfer(laser.pid, bob, 'amy').catch((e: unknown) => e);
+    expect(bounced).toMatchObject({ code: 'FORBIDDEN', details: { field: 'operator', skill: 'laser' } });
+  });
+
+  it('a claim over capacity is refused (CAPACITY_FULL) and changes nothing', async () => {
+    const t = setup();
+    await t.start('heavy');
+    await t.next(amy); // 3 of 4
+    const heavy = await t.start('heavy');
+    const refused = await t.kernel.claim(heavy.pid, amy).catch((e: unknown) => e);
+    expect(refused).toMatchObject({ code: 'CAPACITY_FULL', details: { load: 3, capacity: 4, weight: 3 } });
+    expect(t.lanesOf(heavy.pid)).toEqual(['nurse|']);
   });
 });

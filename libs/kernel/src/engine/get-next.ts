@@ -1,6 +1,6 @@
 import type { DesignIndex } from '../design/kernel-design';
 import { KernelError } from '../errors/kernel-error';
-import type { SchedulerStore } from '../ports/ports';
+import type { OperatorSchedState, SchedulerStore } from '../ports/ports';
 import { isOpen, openUntil } from '../scheduler/calendar';
 import { calendarOf } from '../scheduler/design';
 import { explain, type Explanation } from '../scheduler/explain';
@@ -30,6 +30,28 @@ export type NextChoice = {
 };
 
 /**
+ * An operator's scheduling state, locked: their `operator_state` row, or — without one — available, load 0, with
+ * the design's capacity, calendar and skills.
+ */
+export async function operatorProfile(
+  store: SchedulerStore,
+  index: DesignIndex,
+  key: string,
+): Promise<OperatorSchedState> {
+  const found = await store.operatorState(key);
+  if (found) return found;
+  const op = index.scheduler.operators.get(key);
+  return {
+    presence: 'available',
+    load: 0,
+    lastAssignedAt: null,
+    capacity: op?.capacity ?? null,
+    calendar: op?.calendar ?? null,
+    skills: op?.skills ?? [],
+  };
+}
+
+/**
  * Pull (reference/scheduler.md §2.2): checks the operator is available and has room, then takes the best of the
  * lane heads of every lane their roles and skills admit them to (one store read; the heads' PCBs are locked
  * `SKIP LOCKED`, so two operators asking at once get different tasks).
@@ -44,8 +66,8 @@ export async function chooseNext(
   dryRun: boolean,
 ): Promise<NextChoice | null> {
   const sched = index.scheduler;
-  const op = sched.operators.get(actor.key) ?? { skills: [], capacity: null, calendar: null };
-  const state = (await store.operatorState(actor.key)) ?? { presence: 'available', load: 0, lastAssignedAt: null };
+  const state = await operatorProfile(store, index, actor.key);
+  const op = state;
   if (state.presence !== 'available')
     throw new KernelError('NOT_AVAILABLE', `you are ${state.presence}: set your presence to available first`, {
       reason: 'presence',

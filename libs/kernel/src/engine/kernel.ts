@@ -12,7 +12,11 @@ import type {
   ProcessStore,
   SchedulerStore,
 } from '../ports/ports';
-import { chooseNext, type AssignNextOptions } from './get-next';
+import { chooseNext, operatorProfile, type AssignNextOptions } from './get-next';
+import { serviceSchedule } from '../scheduler/design';
+import { explain } from '../scheduler/explain';
+import { checkSkills } from '../scheduler/lanes';
+import { fitsCapacity } from '../scheduler/load';
 import { planQueue } from './queueing';
 import { Run } from './run';
 import type { Actor, Changeset, Timer } from './types';
@@ -105,7 +109,10 @@ export class Kernel {
         return `no live work left: ${step.service} (pid ${step.pid}) was ${step.terminatedReason} and no rule started another step${failed}`;
       });
     }
-    return run.uow.toChangeset(pid, run.now, await planQueue(run, this.deps.scheduler ?? null));
+    const scheduler = await planQueue(run, this.deps.scheduler ?? null);
+    for (const explanation of run.explanations)
+      scheduler.explanations.push({ pid: explanation.task.pid, operator: explanation.operator, explanation });
+    return run.uow.toChangeset(pid, run.now, scheduler);
   }
 
   /**
@@ -167,10 +174,73 @@ export class Kernel {
     return { pcb, index };
   }
 
+  /**
+   * The scheduler's checks before `operator` takes a task (claim, implicit claim, transfer): they hold every skill
+   * the service needs at its level, and their capacity has room for its weight (their state row is locked, so
+   * their concurrent assignments check one after another). The run keeps an explanation (mode `claim`).
+   * Without a scheduler store nothing is checked.
+   * @throws ForbiddenError naming the missing skill (`details.skill`, `required`, `level`); KernelError
+   *   CAPACITY_FULL
+   */
+  private async mayTake(run: Run, pcb: Pcb, operator: string, why: 'claim' | 'transfer'): Promise<void> {
+    const store = this.deps.scheduler;
+    if (!store) return;
+    const index = await run.design(pcb.designVersion);
+    const schedule = serviceSchedule(index.scheduler, pcb.service);
+    const profile = await operatorProfile(store, index, operator);
+    const skills = checkSkills(profile.skills, schedule.requirements);
+    const who = why === 'claim' ? 'you need' : `${operator} needs`;
+    if (skills.missing) {
+      const m = skills.missing;
+      throw new ForbiddenError(`${who} skill ${m.skill} at level ${m.required} (has ${m.level}) for "${pcb.service}"`, {
+        pid: pcb.pid,
+        ...(why === 'transfer' ? { field: 'operator' } : {}),
+        skill: m.skill,
+        required: m.required,
+        level: m.level,
+      });
+    }
+    if (!fitsCapacity(profile.load, profile.capacity, pcb.weight))
+      throw new KernelError('CAPACITY_FULL', `${operator} carries ${profile.load} of capacity ${profile.capacity}`, {
+        pid: pcb.pid,
+        operator,
+        load: profile.load,
+        capacity: profile.capacity,
+        weight: pcb.weight,
+      });
+    run.explanations.push(
+      explain(
+        {
+          lane: '',
+          pid: pcb.pid,
+          class: 0,
+          rank: 0,
+          tag: pcb.queueTag ?? run.now,
+          fairnessKey: pcb.fairnessKey,
+          weight: pcb.weight,
+          resourceTypes: schedule.resources.map((r) => r.type),
+          priority: pcb.priority,
+          urgency: pcb.urgency,
+        },
+        {
+          mode: 'claim',
+          operator,
+          now: run.now,
+          settings: index.scheduler.settings,
+          fairnessWeight: 1,
+          skills: skills.checks,
+          capacity: { loadBefore: profile.load, weight: pcb.weight, capacity: profile.capacity },
+          availability: { presence: profile.presence, onShift: true, shiftEndsAt: null },
+        },
+      ),
+    );
+  }
+
   /** Ensures the actor owns the task, claiming it first when it is unassigned and in their pool. */
   private async own(run: Run, pcb: Pcb, actor: Actor): Promise<Pcb> {
     if (pcb.assignee === actor.key) return pcb;
     if (pcb.assignee === null && inPool(actor, pcb)) {
+      await this.mayTake(run, pcb, actor.key, 'claim');
       return run.update(pcb.pid, { assignee: actor.key }, 'claimed', { action: 'claim', implicit: true });
     }
     if (pcb.assignee !== null && actor.admin) return pcb;
@@ -199,6 +269,7 @@ export class Kernel {
     }
     if (pcb.assignee === null) {
       if (!inPool(actor, pcb)) throw new ForbiddenError(`process ${pid} is not in your pool`, { pid });
+      await this.mayTake(run, pcb, actor.key, 'claim');
       await run.update(pid, { assignee: actor.key }, 'claimed', { action: 'claim' });
     }
     return this.finish(run, pid);
@@ -232,9 +303,8 @@ export class Kernel {
       lane: chosen.lane,
     });
     if (options.start) await run.apply(chosen.pid, { type: 'start' }, cause);
-    const cs = await this.finish(run, chosen.pid);
-    cs.scheduler.explanations.push({ pid: chosen.pid, operator: actor.key, explanation });
-    return cs;
+    run.explanations.push(explanation);
+    return this.finish(run, chosen.pid);
   }
 
   /** Returns a task to its pool; a RUNNING task goes back to READY. */
@@ -409,6 +479,7 @@ export class Kernel {
         field: 'operator',
       });
     }
+    await this.mayTake(run, pcb, target.key, 'transfer');
     await run.update(
       pid,
       { assignee: target.key },

@@ -15,6 +15,7 @@ import { spawn } from './spawning';
 import { apply, record, setVars, update } from './transitions';
 import type { Actor } from './types';
 import { UnitOfWork } from './unit-of-work';
+import type { Explanation } from '../scheduler/explain';
 
 export type { ApplyOptions, Cause, EvaluationJob, SpawnInput } from './run-context';
 export { watchesTermination } from './cascade';
@@ -50,6 +51,8 @@ export class Run implements RunContext {
   readonly actor: Actor | null;
   /** Pending rule evaluations (FIFO). @internal */
   readonly queue: EvaluationJob[] = [];
+  /** "Why this task" of each assignment this run made (stored with the changeset). */
+  readonly explanations: Explanation[] = [];
   readonly ids: IdGenerator;
   readonly evaluator: ExpressionEvaluator;
   readonly instructions: InstructionRegistry;

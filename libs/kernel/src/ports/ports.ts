@@ -2,6 +2,7 @@ import type { ContextFrame } from '../context/frame';
 import type { DesignIndex } from '../design/kernel-design';
 import type { EntityRef, Pcb } from '../pcb/pcb';
 import type { QueueCandidate } from '../scheduler/select';
+import type { SkillLevel } from '../scheduler/types';
 
 /** Time source. The kernel never reads the wall clock itself. */
 export type Clock = { now(): number /* epoch ms */ };
@@ -92,11 +93,18 @@ export interface ExpressionEvaluator {
   evaluateAll?(expressions: readonly string[], context: Record<string, unknown>): Promise<ExpressionResult[]>;
 }
 
-/** An operator's scheduling state (runtime, not design): presence and current load in capacity units. */
+/**
+ * An operator's scheduling state (runtime: a design import sets capacity, calendar and skills, an admin may change
+ * them, the operator sets presence): load in capacity units, capacity null = unlimited, calendar null = always on
+ * shift.
+ */
 export type OperatorSchedState = {
   presence: 'available' | 'away' | 'offline';
   load: number;
   lastAssignedAt: number | null;
+  capacity: number | null;
+  calendar: string | null;
+  skills: SkillLevel[];
 };
 
 /**
@@ -118,7 +126,11 @@ export interface SchedulerStore {
    * The PCBs stay locked until the transaction ends.
    */
   laneHeads(lanes: readonly string[], exclude: readonly number[]): Promise<QueueCandidate[]>;
-  /** The operator's scheduling state, or null when they have none yet (available, load 0). */
+  /**
+   * The operator's scheduling state, locked for the rest of the transaction (so one operator's concurrent
+   * assignments check their capacity one after the other); null when they have none (then: available, load 0, and
+   * the design's capacity, calendar and skills).
+   */
   operatorState(key: string): Promise<OperatorSchedState | null>;
 }
 

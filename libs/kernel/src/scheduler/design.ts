@@ -58,6 +58,7 @@ export type SchedulerDesignInput = {
     scheduler?: { distribution?: Distribution; assignBy?: AssignBy } | null;
   }>;
   operators?: Array<{ key: string; skills?: SkillLevel[]; capacity?: number | null; calendar?: string | null }>;
+  skills?: Array<{ key: string }>;
   calendars?: SchedulerCalendarInput[];
   slas?: SchedulerSlaInput[];
   scheduler?: Partial<SchedulerSettings>;
@@ -83,6 +84,8 @@ export type SchedulerIndex = {
   roles: Map<string, { distribution: Distribution; assignBy: AssignBy }>;
   /** Every lane a task of the design can wait in (strict and relaxed signatures). */
   lanes: Set<string>;
+  /** The skills the design defines (keys). */
+  skills: Set<string>;
   /** The design's operators: skills, capacity (null = unlimited) and calendar key. */
   operators: Map<string, { skills: SkillLevel[]; capacity: number | null; calendar: string | null }>;
 };
@@ -146,6 +149,7 @@ export function schedulerIndex(design: SchedulerDesignInput): SchedulerIndex {
     slas: new Map(),
     roles: new Map(),
     lanes: new Set(),
+    skills: new Set((design.skills ?? []).map((k) => k.key)),
     operators: new Map(
       (design.operators ?? []).map((o) => [
         o.key,

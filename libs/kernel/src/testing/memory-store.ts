@@ -94,7 +94,7 @@ export class MemoryStore implements ProcessStore, IdGenerator, SchedulerStore {
       for (const [k, e] of this.queue) if (e.pid === d.pid && !d.keep.includes(e.lane)) this.queue.delete(k);
     for (const e of cs.scheduler.enqueue) this.queue.set(`${e.lane}|${e.pid}`, e);
     for (const l of cs.scheduler.load) {
-      const st = this.operatorStates.get(l.operator) ?? { presence: 'available', load: 0, lastAssignedAt: null };
+      const st = this.operatorStates.get(l.operator) ?? this.designState(l.operator);
       this.operatorStates.set(l.operator, { ...st, load: st.load + l.delta });
     }
     this.explanations.push(...cs.scheduler.explanations);
@@ -128,6 +128,20 @@ export class MemoryStore implements ProcessStore, IdGenerator, SchedulerStore {
       heads.push({ ...head, priority: pcb.priority, urgency: pcb.urgency });
     }
     return heads;
+  }
+
+  /** A new operator's state as a design import would write it (the newest design's capacity, calendar, skills). */
+  designState(key: string): OperatorSchedState {
+    const newest = [...this.designs.entries()].sort(([a], [b]) => b - a)[0]?.[1];
+    const op = newest?.scheduler.operators.get(key);
+    return {
+      presence: 'available',
+      load: 0,
+      lastAssignedAt: null,
+      capacity: op?.capacity ?? null,
+      calendar: op?.calendar ?? null,
+      skills: op?.skills ?? [],
+    };
   }
 
   async operatorState(key: string): Promise<OperatorSchedState | null> {

@@ -280,6 +280,24 @@ export class DesignsService {
             params,
           );
         }
+        // The scheduler's runtime row: the design's capacity, calendar and skills (a re-keyed operator keeps theirs).
+        if (byName[0] && byName[0].key !== op.key)
+          await em.query(
+            `UPDATE operator_state SET operator = $1 WHERE operator = $2
+               AND NOT EXISTS (SELECT 1 FROM operator_state WHERE operator = $1)`,
+            [op.key, byName[0].key],
+          );
+        await em.query(
+          `INSERT INTO operator_state (operator, capacity, calendar, skills) VALUES ($1, $2, $3, $4)
+           ON CONFLICT (operator) DO UPDATE SET capacity = EXCLUDED.capacity, calendar = EXCLUDED.calendar,
+             skills = EXCLUDED.skills`,
+          [
+            op.key,
+            op.capacity,
+            op.calendar,
+            JSON.stringify(Object.fromEntries(op.skills.map((k) => [k.skill, k.level]))),
+          ],
+        );
         await em.query(
           `INSERT INTO entities (type, id, label, attributes) VALUES ('Operator', $1, $2, $3)
            ON CONFLICT (type, id) DO UPDATE SET label = EXCLUDED.label`,

@@ -172,13 +172,36 @@ export class PgProcessStore implements ProcessStore, SchedulerStore {
     });
   }
 
-  /** The operator's presence, load and last assignment (`operator_state`), null when they have no row yet. */
+  /**
+   * The operator's scheduling state (`operator_state`), locked `FOR UPDATE` until the transaction ends; null when
+   * they have no row yet.
+   */
   async operatorState(key: string): Promise<OperatorSchedState | null> {
     const rows = await this.tx.query<
-      { presence: OperatorSchedState['presence']; load: number; last_assigned_at: Date | null }[]
-    >('SELECT presence, load, last_assigned_at FROM operator_state WHERE operator = $1', [key]);
+      {
+        presence: OperatorSchedState['presence'];
+        load: number;
+        last_assigned_at: Date | null;
+        capacity: number | null;
+        calendar: string | null;
+        skills: Record<string, number>;
+      }[]
+    >(
+      `SELECT presence, load, last_assigned_at, capacity, calendar, skills FROM operator_state
+        WHERE operator = $1 FOR UPDATE`,
+      [key],
+    );
     const r = rows[0];
-    return r ? { presence: r.presence, load: r.load, lastAssignedAt: r.last_assigned_at?.getTime() ?? null } : null;
+    return r
+      ? {
+          presence: r.presence,
+          load: r.load,
+          lastAssignedAt: r.last_assigned_at?.getTime() ?? null,
+          capacity: r.capacity,
+          calendar: r.calendar,
+          skills: Object.entries(r.skills ?? {}).map(([skill, level]) => ({ skill, level })),
+        }
+      : null;
   }
 
   private async list(where: string, value: number): Promise<Pcb[]> {
