@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ApiClient, ApiProblem } from '../src/journey/api-client';
-import { startTestApp, TEST_ADMIN_PASSWORD, type TestApp } from './utils/test-app';
+import type { ApiClient } from '../src/journey/api-client';
+import { failure, getNext, setupNurses, startTask } from './utils/scheduler';
+import { startTestApp, type TestApp } from './utils/test-app';
 
 // The manual clock moves only through POST /v1/test/clock: the tests set it to Monday 2027-01-04 09:00 UTC first.
 process.env.OPKERNEL_CLOCK = 'manual';
@@ -51,33 +52,12 @@ describe('availability, skills and capacity over REST (OPKERNEL_CLOCK=manual, re
   let admin: ApiClient;
   let amy: ApiClient;
   let bob: ApiClient;
-  const start = async (service: string) =>
-    (await admin.post<{ pid: number }>('/v1/processes', { service, entity: { type: 'Customer', label: service } })).pid;
-  const next = async (client: ApiClient) => {
-    const res = await fetch(`${t.url}/api/v1/tasks/next`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', authorization: `Bearer ${client.accessToken}` },
-      body: '{}',
-    });
-    if (res.status === 204) return null;
-    const data = (await res.json()) as { process: { pid: number } };
-    if (!res.ok) throw new ApiProblem(res.status, data as never);
-    return data.process.pid;
-  };
-  const failure = (p: Promise<unknown>) =>
-    p.then(
-      () => null,
-      (e: unknown) => e as ApiProblem,
-    );
+  const start = (service: string) => startTask(admin, service);
+  const next = async (client: ApiClient) => (await getNext<{ process: { pid: number } }>(client))?.process.pid ?? null;
 
   beforeAll(async () => {
     t = await startTestApp();
-    admin = await ApiClient.login(t.url, 'admin', TEST_ADMIN_PASSWORD);
-    await admin.post('/v1/designs?format=native', DESIGN);
-    for (const key of ['amy', 'bob'])
-      await admin.put(`/v1/operators/${key}/password`, { password: `${key}-password-1` });
-    amy = await ApiClient.login(t.url, 'amy', 'amy-password-1');
-    bob = await ApiClient.login(t.url, 'bob', 'bob-password-1');
+    ({ admin, amy, bob } = await setupNurses(t, DESIGN));
     await admin.post('/v1/test/clock', { set: '2027-01-04T09:00:00Z' });
   });
   afterAll(async () => {

@@ -1,8 +1,9 @@
 import { Client } from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp, type CreatedApp } from '../src/bootstrap/create-app';
-import { ApiClient, ApiProblem } from '../src/journey/api-client';
-import { startTestApp, TEST_ADMIN_PASSWORD, type TestApp } from './utils/test-app';
+import type { ApiClient } from '../src/journey/api-client';
+import { getNext, setupNurses, startTask } from './utils/scheduler';
+import { startTestApp, type TestApp } from './utils/test-app';
 
 /** Nurses work intake (priority 0) and urgent (priority 50) tasks from their lane; amy has capacity 2. */
 const DESIGN = {
@@ -30,20 +31,9 @@ describe('get-next over REST (real PostgreSQL)', () => {
   let amy: ApiClient;
   let bob: ApiClient;
   let db: Client;
-  const start = async (service: string) =>
-    (await admin.post<{ pid: number }>('/v1/processes', { service, entity: { type: 'Customer', label: service } })).pid;
-  /** POST /tasks/next as `client`: the answer, or null for 204. */
-  const next = async (client: ApiClient, body: Record<string, unknown> = {}) => {
-    const res = await fetch(`${t.url}/api/v1/tasks/next`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', authorization: `Bearer ${client.accessToken}` },
-      body: JSON.stringify(body),
-    });
-    if (res.status === 204) return null;
-    const data = (await res.json()) as Next & { code?: string };
-    if (!res.ok) throw new ApiProblem(res.status, data as never);
-    return data;
-  };
+  const start = (service: string) => startTask(admin, service);
+  const next = (client: ApiClient, body: Record<string, unknown> = {}, baseUrl?: string) =>
+    getNext<Next>(client, body, baseUrl);
   const drain = async () => {
     // Finish every open task so each test starts with an empty lane and no load.
     const rows = await db.query<{ pid: string; assignee: string | null }>(
@@ -54,12 +44,7 @@ describe('get-next over REST (real PostgreSQL)', () => {
 
   beforeAll(async () => {
     t = await startTestApp();
-    admin = await ApiClient.login(t.url, 'admin', TEST_ADMIN_PASSWORD);
-    await admin.post('/v1/designs?format=native', DESIGN);
-    for (const key of ['amy', 'bob'])
-      await admin.put(`/v1/operators/${key}/password`, { password: `${key}-password-1` });
-    amy = await ApiClient.login(t.url, 'amy', 'amy-password-1');
-    bob = await ApiClient.login(t.url, 'bob', 'bob-password-1');
+    ({ admin, amy, bob } = await setupNurses(t, DESIGN));
     db = new Client({ connectionString: t.db.url });
     await db.connect();
   });
@@ -130,8 +115,7 @@ describe('get-next over REST (real PostgreSQL)', () => {
     try {
       const pids = new Set<number>();
       for (let i = 0; i < 60; i++) pids.add(await start('intake'));
-      const bobOnB = new ApiClient(b.url, bob.accessToken);
-      const calls = Array.from({ length: 100 }, (_, i) => next(i % 2 === 0 ? bob : bobOnB));
+      const calls = Array.from({ length: 100 }, (_, i) => next(bob, {}, i % 2 === 0 ? t.url : b.url));
       const answers = (await Promise.all(calls)).filter((a) => a !== null);
       const handed = answers.map((a) => a!.process.pid);
       expect(handed.length).toBe(60);

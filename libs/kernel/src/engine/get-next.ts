@@ -38,8 +38,11 @@ export async function operatorProfile(
   index: DesignIndex,
   key: string,
 ): Promise<OperatorSchedState> {
-  const found = await store.operatorState(key);
-  if (found) return found;
+  return (await store.operatorState(key)) ?? designProfile(index, key);
+}
+
+/** A state for an operator without one: available, load 0, the design's capacity, calendar and skills. */
+export function designProfile(index: DesignIndex, key: string): OperatorSchedState {
   const op = index.scheduler.operators.get(key);
   return {
     presence: 'available',

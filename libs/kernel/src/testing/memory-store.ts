@@ -1,6 +1,7 @@
 import type { ContextFrame } from '../context/frame';
 import { indexDesign, type DesignIndex, type KernelDesign } from '../design/kernel-design';
 import type { Changeset, LaneEntry } from '../engine/types';
+import { designProfile } from '../engine/get-next';
 import { compareLaneOrder } from '../scheduler/rank';
 import type { QueueCandidate } from '../scheduler/select';
 import { KernelError } from '../errors/kernel-error';
@@ -15,6 +16,15 @@ import {
   type ProcessStore,
   type SchedulerStore,
 } from '../ports/ports';
+
+const EMPTY_STATE: OperatorSchedState = {
+  presence: 'available',
+  load: 0,
+  lastAssignedAt: null,
+  capacity: null,
+  calendar: null,
+  skills: [],
+};
 
 /**
  * An in-memory {@link ProcessStore} + {@link IdGenerator} + {@link DesignSource} for kernel tests: it applies changesets with the
@@ -132,16 +142,8 @@ export class MemoryStore implements ProcessStore, IdGenerator, SchedulerStore {
 
   /** A new operator's state as a design import would write it (the newest design's capacity, calendar, skills). */
   designState(key: string): OperatorSchedState {
-    const newest = [...this.designs.entries()].sort(([a], [b]) => b - a)[0]?.[1];
-    const op = newest?.scheduler.operators.get(key);
-    return {
-      presence: 'available',
-      load: 0,
-      lastAssignedAt: null,
-      capacity: op?.capacity ?? null,
-      calendar: op?.calendar ?? null,
-      skills: op?.skills ?? [],
-    };
+    const newest = [...this.designs.entries()].sort(([x], [y]) => y - x)[0]?.[1];
+    return newest ? designProfile(newest, key) : { ...EMPTY_STATE };
   }
 
   async operatorState(key: string): Promise<OperatorSchedState | null> {

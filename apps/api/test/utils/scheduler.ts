@@ -1,0 +1,45 @@
+import { ApiClient, ApiProblem } from '../../src/journey/api-client';
+import { TEST_ADMIN_PASSWORD, type TestApp } from './test-app';
+
+/** Imports a native design whose operators include amy and bob, sets their passwords and logs everyone in. */
+export async function setupNurses(t: TestApp, design: unknown) {
+  const admin = await ApiClient.login(t.url, 'admin', TEST_ADMIN_PASSWORD);
+  await admin.post('/v1/designs?format=native', design);
+  for (const key of ['amy', 'bob']) await admin.put(`/v1/operators/${key}/password`, { password: `${key}-password-1` });
+  return {
+    admin,
+    amy: await ApiClient.login(t.url, 'amy', 'amy-password-1'),
+    bob: await ApiClient.login(t.url, 'bob', 'bob-password-1'),
+  };
+}
+
+/** Starts a journey of `service` for a new customer entity; its pid. */
+export const startTask = async (admin: ApiClient, service: string): Promise<number> =>
+  (await admin.post<{ pid: number }>('/v1/processes', { service, entity: { type: 'Customer', label: service } })).pid;
+
+/**
+ * `POST /tasks/next` as `client` (against `baseUrl`, default the client's own): the answer, or null for 204.
+ * @throws ApiProblem for a non-2xx answer
+ */
+export async function getNext<T>(
+  client: ApiClient,
+  body: Record<string, unknown> = {},
+  baseUrl?: string,
+): Promise<T | null> {
+  const res = await fetch(`${baseUrl ?? client.baseUrl}/api/v1/tasks/next`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${client.accessToken}` },
+    body: JSON.stringify(body),
+  });
+  if (res.status === 204) return null;
+  const data = (await res.json()) as T;
+  if (!res.ok) throw new ApiProblem(res.status, data as never);
+  return data;
+}
+
+/** The ApiProblem a promise rejects with, or null when it resolves. */
+export const failure = (p: Promise<unknown>): Promise<ApiProblem | null> =>
+  p.then(
+    () => null,
+    (e: unknown) => e as ApiProblem,
+  );
