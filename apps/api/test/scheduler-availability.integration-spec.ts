@@ -13,6 +13,8 @@ const DESIGN = {
   calendars: [{ key: 'day', tz: 'UTC', attendances: [{ days: [1, 2, 3, 4, 5], from: '09:00', to: '17:00' }] }],
   services: [
     { key: 'intake', label: 'Intake', kind: 'manual', routeTo: 'nurse', manualStart: true },
+    { key: 'urgent', label: 'Urgent', kind: 'manual', routeTo: 'nurse', manualStart: true, defaultPriority: 50 },
+    { key: 'triage', label: 'Triage', kind: 'manual', routeTo: 'nurse', manualStart: true, sla: 'fast' },
     {
       key: 'laser',
       label: 'Laser',
@@ -22,7 +24,8 @@ const DESIGN = {
       skills: [{ skill: 'laser', level: 3 }],
     },
   ],
-  roles: [{ key: 'nurse', label: 'Nurse', services: ['intake', 'laser'] }],
+  slas: [{ key: 'fast', goal: 'PT1H', deadline: 'PT2H', urgency: { goal: 60 } }],
+  roles: [{ key: 'nurse', label: 'Nurse', services: ['intake', 'laser', 'urgent', 'triage'] }],
   operators: [
     {
       key: 'amy',
@@ -111,6 +114,26 @@ describe('availability, skills and capacity over REST (OPKERNEL_CLOCK=manual, re
     expect(await failure(next(bob))).toMatchObject({ status: 409, problem: { code: 'CAPACITY_FULL' } });
     expect(await admin.get<Availability>('/v1/operators/bob/availability')).toMatchObject({ load: 1, capacity: 1 });
     await admin.put('/v1/operators/bob/capacity', { capacity: null });
+    expect(await next(bob)).not.toBeNull();
+  });
+
+  it("an SLA goal that falls due raises the task's urgency, is audited, and puts it first for get-next", async () => {
+    const triage = await start('triage');
+    await start('urgent');
+    const moved = await t.request('POST', '/v1/test/clock', {
+      token: admin.accessToken!,
+      body: { advanceMs: 3_600_000 },
+    });
+    expect(((await moved.json()) as { fired: number }).fired).toBeGreaterThanOrEqual(1);
+    const events = await admin.get<{ action: string; actorKind: string | null; details: Record<string, unknown> }[]>(
+      `/v1/processes/${triage}/events`,
+    );
+    expect(events.find((e) => e.action === 'sla.goal')).toMatchObject({
+      actorKind: 'timer',
+      details: { sla: 'fast', urgencyBefore: 0, urgencyAfter: 60 },
+    });
+    // urgent has priority 50; triage 0 + urgency 60 (both waited as long): triage goes first.
+    expect(await next(bob)).toBe(triage);
     expect(await next(bob)).not.toBeNull();
   });
 

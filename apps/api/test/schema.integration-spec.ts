@@ -86,7 +86,7 @@ describe('schema, migrations and the PCB mapper', () => {
       audit: [],
       changes: [],
       effects: [],
-      scheduler: { enqueue: [], dequeue: [], load: [], explanations: [] },
+      scheduler: { enqueue: [], dequeue: [], load: [], explanations: [], sla: [] },
       result: pcb,
     });
     const [row] = await ds.query<ProcessRow[]>('SELECT * FROM processes WHERE pid = $1', [pid]);

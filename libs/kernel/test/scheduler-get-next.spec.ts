@@ -177,3 +177,73 @@ describe('get-next (pull) over the ready queue', () => {
     expect(t.lanesOf(heavy.pid)).toEqual(['nurse|']);
   });
 });
+
+describe('SLA clocks in commands', () => {
+  function slaSetup() {
+    const d = design();
+    d.services.push({ ...serviceDef('triage', { manualStart: true }), routeTo: 'nurse', sla: 'fast' });
+    d.roles[0]!.services.push('triage');
+    d.slas = [
+      {
+        key: 'fast',
+        goal: 'PT1H',
+        deadline: 'PT2H',
+        urgency: { goal: 60, deadline: 20 },
+        pauseIn: ['WAITING', 'SUSPENDED'],
+      },
+    ];
+    const h = harness(d);
+    for (const a of [amy, bob]) h.store.addOperator({ key: a.key, label: a.key, roles: a.roles });
+    return h;
+  }
+  const H = 3_600_000;
+
+  it('starts on READY, fires its goal on time, raises urgency and so reorders get-next; audited with before/after', async () => {
+    const t = slaSetup();
+    const started = await t.exec(
+      t.kernel.startProcess({ service: 'triage', designVersion: 1, entity: null, actor: admin }),
+    );
+    const triage = started.result;
+    const timer = started.effects.find((e) => e.kind === 'timer.set' && e.timer.purpose === 'sla');
+    expect(timer).toMatchObject({ timer: { key: `sla:${triage.pid}`, dueAt: triage.createdAt + H } });
+    expect(t.store.slaClocks.get(triage.pid)).toMatchObject({ status: 'running', nextMilestone: 'goal' });
+    await t.exec(t.kernel.startProcess({ service: 'urgent', designVersion: 1, entity: null, actor: admin }));
+    t.clock.set(triage.createdAt + H);
+    if (timer?.kind !== 'timer.set') throw new Error('no SLA timer');
+    const fired = await t.exec(
+      t.kernel.fireTimer(timer.timer, { key: 'timer', roles: [], admin: false, kind: 'timer' }),
+    );
+    expect(fired.result.urgency).toBe(60);
+    expect(t.store.audit.find((a) => a.action === 'sla.goal')).toMatchObject({
+      pid: triage.pid,
+      details: { urgencyBefore: 0, urgencyAfter: 60, repeat: 0 },
+    });
+    expect(t.store.slaClocks.get(triage.pid)).toMatchObject({
+      nextMilestone: 'deadline',
+      nextDueAt: triage.createdAt + 2 * H,
+    });
+    // Firing the same timer again changes nothing (the clock moved on).
+    const again = await t.kernel.fireTimer(timer.timer, { key: 'timer', roles: [], admin: false, kind: 'timer' });
+    expect(again.updated).toEqual([]);
+    // Both waited an hour; urgent has priority 50, triage now 0 + urgency 60: triage goes first.
+    expect((await t.kernel.assignNext(amy, { designVersion: 1 }))!.result.pid).toBe(triage.pid);
+  });
+
+  it('pauses while SUSPENDED (its timer cancelled) and resumes with the time already counted', async () => {
+    const t = slaSetup();
+    const triage = (
+      await t.exec(t.kernel.startProcess({ service: 'triage', designVersion: 1, entity: null, actor: admin }))
+    ).result;
+    await t.exec(t.kernel.claim(triage.pid, amy));
+    t.clock.set(triage.createdAt + 0.5 * H);
+    const suspended = await t.exec(t.kernel.suspend(triage.pid, amy, 'waiting for the doctor'));
+    expect(suspended.effects).toContainEqual({ kind: 'timer.cancel', key: `sla:${triage.pid}` });
+    expect(t.store.slaClocks.get(triage.pid)).toMatchObject({ status: 'paused', elapsedMs: 0.5 * H });
+    t.clock.set(triage.createdAt + 3 * H);
+    const resumed = await t.exec(t.kernel.resume(triage.pid, amy));
+    const at = resumed.result.updatedAt;
+    expect(t.store.slaClocks.get(triage.pid)).toMatchObject({ status: 'running', nextDueAt: at + 0.5 * H });
+    await t.exec(t.kernel.complete(triage.pid, amy, {}));
+    expect(t.store.slaClocks.get(triage.pid)).toMatchObject({ status: 'met', nextDueAt: null });
+  });
+});

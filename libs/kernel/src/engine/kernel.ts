@@ -18,6 +18,8 @@ import { explain } from '../scheduler/explain';
 import { checkSkills } from '../scheduler/lanes';
 import { fitsCapacity } from '../scheduler/load';
 import { planQueue } from './queueing';
+import { planSla } from './sla-clocks';
+import { slaFire, type SlaClock } from '../scheduler/sla';
 import { Run } from './run';
 import type { Actor, Changeset, Timer } from './types';
 
@@ -97,7 +99,7 @@ export class Kernel {
    * left RUNNING with no live work (no rule started a next step — a design gap, a cancelled step, or a rule whose
    * expression failed or ran out of its budget) would wait forever, so it becomes an incident (ERROR, STRANDED).
    */
-  private async finish(run: Run, pid: number): Promise<Changeset> {
+  private async finish(run: Run, pid: number, slaKnown?: ReadonlyMap<number, SlaClock>): Promise<Changeset> {
     await run.drain();
     // One check per program instance, naming the last of its steps that ended here.
     const ended = new Map<number, Pcb>();
@@ -112,7 +114,11 @@ export class Kernel {
     const scheduler = await planQueue(run, this.deps.scheduler ?? null);
     for (const explanation of run.explanations)
       scheduler.explanations.push({ pid: explanation.task.pid, operator: explanation.operator, explanation });
-    return run.uow.toChangeset(pid, run.now, scheduler);
+    const sla = await planSla(run, this.deps.scheduler ?? null, slaKnown);
+    scheduler.sla = sla.upserts;
+    const cs = run.uow.toChangeset(pid, run.now, scheduler);
+    cs.effects.push(...sla.effects);
+    return cs;
   }
 
   /**
@@ -499,6 +505,7 @@ export class Kernel {
   async fireTimer(timer: Timer, actor: Actor): Promise<Changeset> {
     const run = this.run(actor);
     const pcb = await run.uow.load(timer.pid);
+    if (timer.purpose === 'sla') return this.fireSla(run, pcb, timer);
     if (timer.purpose === 'deadline' && pcb.state !== 'TERMINATED' && pcb.deadline === timer.dueAt) {
       run.record(
         pcb,
@@ -512,6 +519,35 @@ export class Kernel {
       );
     }
     return this.finish(run, pcb.pid);
+  }
+
+  /**
+   * An SLA milestone fell due (reference/scheduler.md §2.5): re-checked against the stored clock (a paused,
+   * stopped or moved clock fires nothing), the process's urgency rises by the milestone's points and its
+   * `raise_urgency` actions (capped at 100; the lanes re-rank it), and one audit row `sla.goal`, `sla.deadline`
+   * or `sla.passed_deadline` records the milestone with the urgency before and after. The clock moves on to its
+   * next milestone (and its timer with it).
+   */
+  private async fireSla(run: Run, pcb: Pcb, timer: Timer): Promise<Changeset> {
+    const index = await run.design(pcb.designVersion);
+    const key = serviceSchedule(index.scheduler, pcb.service).sla;
+    const def = key ? index.scheduler.slas.get(key) : undefined;
+    const clock = def ? await this.deps.scheduler?.slaClock(pcb.pid) : null;
+    const firing = def && clock && clock.nextDueAt === timer.dueAt ? slaFire(def, clock, pcb.urgency, run.now) : null;
+    if (!firing) return this.finish(run, pcb.pid);
+    const action = firing.milestone === 'passed' ? 'sla.passed_deadline' : `sla.${firing.milestone}`;
+    const details = {
+      sla: clock!.sla,
+      repeat: firing.repeat,
+      dueAt: new Date(firing.dueAt).toISOString(),
+      urgencyBefore: firing.urgencyBefore,
+      urgencyAfter: firing.urgencyAfter,
+      actions: firing.actions.map((a) => a.kind),
+    };
+    if (firing.urgencyAfter !== pcb.urgency)
+      await run.update(pcb.pid, { urgency: firing.urgencyAfter }, action, { timer: timer.key }, details);
+    else run.record(pcb, action, pcb.state, pcb.state, { timer: timer.key }, details);
+    return this.finish(run, pcb.pid, new Map([[pcb.pid, firing.clock]]));
   }
 
   /** ERROR → the state before the failure (admins). */

@@ -2,6 +2,7 @@ import type { ContextFrame } from '../context/frame';
 import type { EntityRef, Pcb, ProcessKind, ProcessState } from '../pcb/pcb';
 import type { Explanation } from '../scheduler/explain';
 import type { LoadDelta } from '../scheduler/load';
+import type { SlaClock } from '../scheduler/sla';
 
 /**
  * What kind of actor issues a command: a person signed in (`operator`), an integrator's API token
@@ -74,13 +75,15 @@ export type Effect =
  * as a kernel command (`Kernel.fireTimer`) by the `timer` actor. Setting a timer with the key of a pending
  * one moves it.
  * - `deadline`: the process's `deadline` (set while it is live, cancelled when it ends); firing it audits
- *   `deadline.passed` on a process that is still live (the scheduler's SLA clocks build on it).
+ *   `deadline.passed` on a process that is still live;
+ * - `sla`: the next milestone of the process's SLA clock (goal, deadline, passed deadline); firing it raises the
+ *   urgency and audits the milestone (`sla.goal`, …) when the stored clock says it is still due.
  */
 export type Timer = {
   /** Unique per pending timer, e.g. `deadline:42`. */
   key: string;
   pid: number;
-  purpose: 'deadline';
+  purpose: 'deadline' | 'sla';
   /** Epoch ms. */
   dueAt: number;
 };
@@ -113,6 +116,8 @@ export type SchedulerChanges = {
   load: (LoadDelta & { assigned: boolean })[];
   /** "Why this task" of each assignment the command made. */
   explanations: { pid: number; operator: string; explanation: Explanation }[];
+  /** SLA clocks started, paused, resumed, moved on or stopped (upsert by pid). */
+  sla: { pid: number; clock: SlaClock }[];
 };
 
 /**

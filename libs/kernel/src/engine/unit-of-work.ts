@@ -206,7 +206,7 @@ export class UnitOfWork {
   toChangeset(
     resultPid: number,
     at: number,
-    scheduler: SchedulerChanges = { enqueue: [], dequeue: [], load: [], explanations: [] },
+    scheduler: SchedulerChanges = { enqueue: [], dequeue: [], load: [], explanations: [], sla: [] },
   ): Changeset {
     const created: Pcb[] = [];
     const updated: { pcb: Pcb; expectedVersion: number }[] = [];

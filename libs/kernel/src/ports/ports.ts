@@ -3,6 +3,7 @@ import type { DesignIndex } from '../design/kernel-design';
 import type { EntityRef, Pcb } from '../pcb/pcb';
 import type { QueueCandidate } from '../scheduler/select';
 import type { SkillLevel } from '../scheduler/types';
+import type { SlaClock } from '../scheduler/sla';
 
 /** Time source. The kernel never reads the wall clock itself. */
 export type Clock = { now(): number /* epoch ms */ };
@@ -132,6 +133,8 @@ export interface SchedulerStore {
    * the design's capacity, calendar and skills).
    */
   operatorState(key: string): Promise<OperatorSchedState | null>;
+  /** The SLA clock of a process, null when it has none. */
+  slaClock(pid: number): Promise<SlaClock | null>;
 }
 
 /** The key of a (lane, fairness key) pair in {@link SchedulerStore.laneTails}' answer. */

@@ -3,6 +3,7 @@ import { indexDesign, type DesignIndex, type KernelDesign } from '../design/kern
 import type { Changeset, LaneEntry } from '../engine/types';
 import { designProfile } from '../engine/get-next';
 import { compareLaneOrder } from '../scheduler/rank';
+import type { SlaClock } from '../scheduler/sla';
 import type { QueueCandidate } from '../scheduler/select';
 import { KernelError } from '../errors/kernel-error';
 import type { EntityRef, Pcb } from '../pcb/pcb';
@@ -42,6 +43,7 @@ export class MemoryStore implements ProcessStore, IdGenerator, SchedulerStore {
   readonly operatorStates = new Map<string, OperatorSchedState>();
   readonly explanations: Changeset['scheduler']['explanations'] = [];
   readonly fairnessWeights = new Map<string, number>();
+  readonly slaClocks = new Map<number, SlaClock>();
   private seq = 0;
 
   addDesign(version: number, design: KernelDesign): void {
@@ -108,6 +110,7 @@ export class MemoryStore implements ProcessStore, IdGenerator, SchedulerStore {
       this.operatorStates.set(l.operator, { ...st, load: st.load + l.delta });
     }
     this.explanations.push(...cs.scheduler.explanations);
+    for (const { pid, clock } of cs.scheduler.sla) this.slaClocks.set(pid, clock);
   }
 
   async laneTails(keys: readonly { lane: string; fairnessKey: string }[]) {
@@ -144,6 +147,10 @@ export class MemoryStore implements ProcessStore, IdGenerator, SchedulerStore {
   designState(key: string): OperatorSchedState {
     const newest = [...this.designs.entries()].sort(([x], [y]) => y - x)[0]?.[1];
     return newest ? designProfile(newest, key) : { ...EMPTY_STATE };
+  }
+
+  async slaClock(pid: number): Promise<SlaClock | null> {
+    return this.slaClocks.get(pid) ?? null;
   }
 
   async operatorState(key: string): Promise<OperatorSchedState | null> {

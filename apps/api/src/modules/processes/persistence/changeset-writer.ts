@@ -92,6 +92,15 @@ explained AS (
   SELECT v.pid, v.operator, v.mode, v.at, v.factors
     FROM jsonb_to_recordset($13::jsonb) AS v(pid bigint, operator text, mode text, at timestamptz, factors jsonb)
   RETURNING 1),
+sla_clocks_set AS (
+  INSERT INTO sla_clocks (pid, sla, status, elapsed_ms, resumed_at, next_milestone, next_due_at, passed_count, breached)
+  SELECT pid, sla, status, elapsed_ms, resumed_at, next_milestone, next_due_at, passed_count, breached
+    FROM jsonb_to_recordset($14::jsonb) AS v(pid bigint, sla text, status text, elapsed_ms bigint,
+         resumed_at timestamptz, next_milestone text, next_due_at timestamptz, passed_count int, breached boolean)
+  ON CONFLICT (pid) DO UPDATE SET sla = EXCLUDED.sla, status = EXCLUDED.status, elapsed_ms = EXCLUDED.elapsed_ms,
+     resumed_at = EXCLUDED.resumed_at, next_milestone = EXCLUDED.next_milestone, next_due_at = EXCLUDED.next_due_at,
+     passed_count = EXCLUDED.passed_count, breached = EXCLUDED.breached
+  RETURNING 1),
 published AS (
   INSERT INTO outbox (topic, payload, attempts, claimed_until)
   SELECT v.item->>'topic', v.item->'payload', CASE WHEN $9::int IS NULL THEN 0 ELSE 1 END,
@@ -162,7 +171,8 @@ async function chainAudit(
  * cascade ({@link WRITE_CHANGESET}): new processes, every changed process guarded by its expected version
  * (optimistic locking), the audit rows (each chained to its process's previous row by SHA-256), the changed
  * context frames with a new snapshot version only where the frame's SHA-256 changed, the scheduler's changes —
- * ready-queue rows removed and upserted, operator load moved, assignments explained — and the effects: timers set
+ * ready-queue rows removed and upserted, operator load moved, assignments explained, SLA clocks upserted — and the
+ * effects: timers set
  * (upserted by key) and cancelled, and each `publish` as an outbox row of its topic (carried out after commit by
  * the outbox relay's subscribers). `auditHeads` are the chain heads of the processes the command read under lock
  * (`PgProcessStore.auditHeads`); each written process row carries its new head (`audit_head`).
@@ -264,6 +274,19 @@ export async function writeChangeset(
           mode: x.explanation.mode,
           at: new Date(x.explanation.at).toISOString(),
           factors: x.explanation,
+        })),
+      ),
+      JSON.stringify(
+        sched.sla.map(({ pid, clock }) => ({
+          pid,
+          sla: clock.sla,
+          status: clock.status,
+          elapsed_ms: clock.elapsedMs,
+          resumed_at: clock.resumedAt === null ? null : new Date(clock.resumedAt).toISOString(),
+          next_milestone: clock.nextMilestone,
+          next_due_at: clock.nextDueAt === null ? null : new Date(clock.nextDueAt).toISOString(),
+          passed_count: clock.passedCount,
+          breached: clock.breached,
         })),
       ),
     ],

@@ -9,6 +9,7 @@ import {
   type ProcessStore,
   type QueueCandidate,
   type SchedulerStore,
+  type SlaClock,
 } from '@opkernel/kernel';
 import { rowToPcb, type ProcessRow } from './process-row';
 import type { SqlRunner } from './sql-runner';
@@ -200,6 +201,39 @@ export class PgProcessStore implements ProcessStore, SchedulerStore {
           capacity: r.capacity,
           calendar: r.calendar,
           skills: Object.entries(r.skills ?? {}).map(([skill, level]) => ({ skill, level })),
+        }
+      : null;
+  }
+
+  /** The process's SLA clock (`sla_clocks`), null when it has none. */
+  async slaClock(pid: number): Promise<SlaClock | null> {
+    const rows = await this.tx.query<
+      {
+        sla: string;
+        status: SlaClock['status'];
+        elapsed_ms: string;
+        resumed_at: Date | null;
+        next_milestone: SlaClock['nextMilestone'];
+        next_due_at: Date | null;
+        passed_count: number;
+        breached: boolean;
+      }[]
+    >(
+      `SELECT sla, status, elapsed_ms, resumed_at, next_milestone, next_due_at, passed_count, breached
+         FROM sla_clocks WHERE pid = $1`,
+      [pid],
+    );
+    const r = rows[0];
+    return r
+      ? {
+          sla: r.sla,
+          status: r.status,
+          elapsedMs: Number(r.elapsed_ms),
+          resumedAt: r.resumed_at?.getTime() ?? null,
+          nextMilestone: r.next_milestone,
+          nextDueAt: r.next_due_at?.getTime() ?? null,
+          passedCount: r.passed_count,
+          breached: r.breached,
         }
       : null;
   }
