@@ -247,3 +247,68 @@ describe('SLA clocks in commands', () => {
     expect(t.store.slaClocks.get(triage.pid)).toMatchObject({ status: 'met', nextDueAt: null });
   });
 });
+
+describe('push distribution', () => {
+  const scheduler: Actor = { key: 'scheduler', roles: [], admin: false, kind: 'scheduler' };
+  function pushSetup(assignBy: 'most_capacity' | 'last_assigned' = 'most_capacity') {
+    const d = design();
+    d.roles[0]!.scheduler = { distribution: 'push', assignBy };
+    d.operators = [
+      { key: 'amy', capacity: 2 },
+      { key: 'bob', capacity: 3 },
+    ];
+    const h = harness(d);
+    for (const a of [amy, bob]) h.store.addOperator({ key: a.key, label: a.key, roles: a.roles });
+    const start = async (service = 'intake') =>
+      h.exec(h.kernel.startProcess({ service, designVersion: 1, entity: null, actor: admin }));
+    const dispatch = async (pid: number) => {
+      const cs = await h.kernel.dispatch(pid, scheduler);
+      if (cs) h.store.commit(cs);
+      return cs;
+    };
+    return { ...h, start, dispatch };
+  }
+
+  it('a task entering a push lane asks for a dispatch, which gives it to the operator with most room, explained', async () => {
+    const t = pushSetup();
+    const started = await t.start();
+    expect(started.effects).toContainEqual({ kind: 'dispatch', pid: started.result.pid });
+    const pushed = await t.dispatch(started.result.pid);
+    expect(pushed!.result.assignee).toBe('bob'); // bob has 3 free, amy 2
+    const why = pushed!.scheduler.explanations[0]!.explanation;
+    expect(why.mode).toBe('push');
+    expect(why.operatorRanking!.map((r) => [r.operator, r.remaining])).toEqual([
+      ['bob', 3],
+      ['amy', 2],
+    ]);
+    expect(await t.dispatch(started.result.pid)).toBeNull(); // already taken: idempotent
+  });
+
+  it('when everybody is full the task waits; a completion offers it to the operator who has room again', async () => {
+    const t = pushSetup();
+    const pids: number[] = [];
+    for (let i = 0; i < 5; i++) {
+      const s = await t.start();
+      pids.push(s.result.pid);
+      await t.dispatch(s.result.pid);
+    }
+    expect(t.store.operatorStates.get('amy')?.load).toBe(2);
+    expect(t.store.operatorStates.get('bob')?.load).toBe(3);
+    const waiting = await t.start();
+    expect(await t.dispatch(waiting.result.pid)).toBeNull();
+    const amysTask = pids.find((p) => t.store.pcbs.get(p)!.assignee === 'amy')!;
+    const done = await t.exec(t.kernel.complete(amysTask, amy, {}));
+    expect(done.effects).toContainEqual({ kind: 'offer', operator: 'amy', designVersion: 1 });
+    const offered = await t.kernel.offer('amy', 1, scheduler);
+    expect(offered!.result).toMatchObject({ pid: waiting.result.pid, assignee: 'amy' });
+    expect(offered!.scheduler.explanations[0]!.explanation.mode).toBe('push');
+  });
+
+  it('by last assigned: whoever waited longest since their last assignment gets the next push', async () => {
+    const t = pushSetup('last_assigned');
+    const first = await t.start();
+    expect((await t.dispatch(first.result.pid))!.result.assignee).toBe('amy'); // neither assigned yet: by key
+    const second = await t.start();
+    expect((await t.dispatch(second.result.pid))!.result.assignee).toBe('bob');
+  });
+});

@@ -55,7 +55,7 @@ export function designProfile(index: DesignIndex, key: string): OperatorSchedSta
 }
 
 /**
- * Pull (reference/scheduler.md §2.2): checks the operator is available and has room, then takes the best of the
+ * Pull (reference/scheduler.md §2.2; with `only`, an offer of push work: the lanes it admits, mode `push`): checks the operator is available and has room, then takes the best of the
  * lane heads of every lane their roles and skills admit them to (one store read; the heads' PCBs are locked
  * `SKIP LOCKED`, so two operators asking at once get different tasks).
  * @returns the choice, or null when no lane has a task that fits
@@ -67,6 +67,7 @@ export async function chooseNext(
   actor: Actor,
   now: number,
   dryRun: boolean,
+  only: ((lane: string) => boolean) | null = null,
 ): Promise<NextChoice | null> {
   const sched = index.scheduler;
   const state = await operatorProfile(store, index, actor.key);
@@ -84,7 +85,7 @@ export async function chooseNext(
       load: state.load,
       capacity: op.capacity,
     });
-  const lanes = lanesFor(actor.roles, op.skills, sched.lanes);
+  const lanes = lanesFor(actor.roles, op.skills, sched.lanes).filter((lane) => !only || only(lane));
   if (lanes.length === 0) return null;
   // Heads that do not fit are left out and the lanes asked again, at most MAX_ROUNDS times (Pega skips them too).
   const exclude: number[] = [];
@@ -103,7 +104,7 @@ export async function chooseNext(
   const chosen = choice?.chosen;
   if (!choice || !chosen) return null;
   const explanation = explain(chosen, {
-    mode: dryRun ? 'preview' : 'pull',
+    mode: dryRun ? 'preview' : only ? 'push' : 'pull',
     operator: actor.key,
     now,
     settings: sched.settings,

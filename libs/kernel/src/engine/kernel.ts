@@ -19,6 +19,8 @@ import { checkSkills } from '../scheduler/lanes';
 import { fitsCapacity } from '../scheduler/load';
 import { planQueue } from './queueing';
 import { planSla } from './sla-clocks';
+import { choosePush, distributionOf, pushEffects } from './push';
+import { waits } from './queueing';
 import { slaFire, type SlaClock } from '../scheduler/sla';
 import { Run } from './run';
 import type { Actor, Changeset, Timer } from './types';
@@ -116,8 +118,9 @@ export class Kernel {
       scheduler.explanations.push({ pid: explanation.task.pid, operator: explanation.operator, explanation });
     const sla = await planSla(run, this.deps.scheduler ?? null, slaKnown);
     scheduler.sla = sla.upserts;
+    const push = await pushEffects(run, scheduler);
     const cs = run.uow.toChangeset(pid, run.now, scheduler);
-    cs.effects.push(...sla.effects);
+    cs.effects.push(...sla.effects, ...push);
     return cs;
   }
 
@@ -309,6 +312,68 @@ export class Kernel {
       lane: chosen.lane,
     });
     if (options.start) await run.apply(chosen.pid, { type: 'start' }, cause);
+    run.explanations.push(explanation);
+    return this.finish(run, chosen.pid);
+  }
+
+  /**
+   * Push (reference/scheduler.md §2.3): a task that waits in a push lane goes to the best available operator of
+   * it (see `choosePush`), audited `assigned {mode: push}` and explained with the operators' ranking; when
+   * nobody fits it keeps waiting for an {@link offer}. Idempotent: a task no longer waiting changes nothing.
+   * @returns the changeset, or null when nothing was assigned
+   */
+  async dispatch(pid: number, actor: Actor): Promise<Changeset | null> {
+    const store = this.deps.scheduler;
+    if (!store) return null;
+    const run = this.run(actor);
+    const pcb = await run.uow.tryLoad(pid);
+    if (!pcb || !waits(pcb)) return null;
+    const pushed = await choosePush(store, await run.design(pcb.designVersion), pcb, run.now);
+    if (!pushed) return null;
+    await run.update(
+      pid,
+      { assignee: pushed.operator },
+      'assigned',
+      { action: 'dispatch', mode: 'push' },
+      {
+        mode: 'push',
+        lane: pushed.explanation.lane,
+      },
+    );
+    run.explanations.push(pushed.explanation);
+    return this.finish(run, pid);
+  }
+
+  /**
+   * An operator has room again (their load fell, or they became available): they get the best waiting task of
+   * their push lanes, as get-next would give it (mode `push`). Nothing when they are unavailable or full.
+   * @returns the changeset, or null when nothing was assigned
+   */
+  async offer(operatorKey: string, designVersion: number, actor: Actor): Promise<Changeset | null> {
+    const store = this.deps.scheduler;
+    if (!store) return null;
+    const run = this.run(actor);
+    const op = await run.operator(operatorKey);
+    if (!op) return null;
+    const index = await run.design(designVersion);
+    const as: Actor = { key: op.key, roles: op.roles, admin: false, kind: 'operator' };
+    const push = (lane: string) => distributionOf(index, lane.slice(0, lane.indexOf('|'))) === 'push';
+    const next = await chooseNext(store, index, as, run.now, false, push).catch((e: unknown) => {
+      if (e instanceof KernelError && (e.code === 'NOT_AVAILABLE' || e.code === 'CAPACITY_FULL')) return null;
+      throw e;
+    });
+    if (!next) return null;
+    const { chosen, explanation } = next;
+    await run.update(
+      chosen.pid,
+      { assignee: op.key },
+      'assigned',
+      { action: 'offer', mode: 'push' },
+      {
+        mode: 'push',
+        lane: chosen.lane,
+      },
+    );
     run.explanations.push(explanation);
     return this.finish(run, chosen.pid);
   }

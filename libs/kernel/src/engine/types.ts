@@ -61,14 +61,19 @@ export type ProcessChange = {
  * transaction (so it happens exactly when the rows commit) and carried out after commit through the outbox.
  * - `publish`: one message on an outbox topic for every subscriber of that topic (the live channel subscribes
  *   to `process.changed` and builds its pushes from it);
- * - `timer.set` / `timer.cancel`: a due {@link Timer} kept in the database, fired once by the timer sweep.
+ * - `timer.set` / `timer.cancel`: a due {@link Timer} kept in the database, fired once by the timer sweep;
+ * - `dispatch`: a task entered a push lane — the scheduler pushes it to the best available operator
+ *   (`Kernel.dispatch`); `offer`: an operator's load fell — the scheduler offers them waiting push work
+ *   (`Kernel.offer`). Both run after commit as commands of the `scheduler` actor.
  *
  * Later kinds (enqueue on a deck, dispatch, booking) join this union.
  */
 export type Effect =
   | { kind: 'publish'; topic: 'process.changed'; change: ProcessChange }
   | { kind: 'timer.set'; timer: Timer }
-  | { kind: 'timer.cancel'; key: string };
+  | { kind: 'timer.cancel'; key: string }
+  | { kind: 'dispatch'; pid: number }
+  | { kind: 'offer'; operator: string; designVersion: number };
 
 /**
  * A timer a command set: when `dueAt` has come (by the clock the API runs on), the timer sweep fires it once

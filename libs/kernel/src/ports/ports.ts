@@ -133,6 +133,14 @@ export interface SchedulerStore {
    * the design's capacity, calendar and skills).
    */
   operatorState(key: string): Promise<OperatorSchedState | null>;
+  /**
+   * Operators who may take pushed work of `roles`: staff, not locked, holding one of the roles, with their roles
+   * and scheduling state (null: none yet). At most `limit`, by key.
+   */
+  pushCandidates(
+    roles: readonly string[],
+    limit: number,
+  ): Promise<{ key: string; roles: string[]; state: OperatorSchedState | null }[]>;
   /** The SLA clock of a process, null when it has none. */
   slaClock(pid: number): Promise<SlaClock | null>;
 }

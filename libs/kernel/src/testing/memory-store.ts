@@ -107,7 +107,12 @@ export class MemoryStore implements ProcessStore, IdGenerator, SchedulerStore {
     for (const e of cs.scheduler.enqueue) this.queue.set(`${e.lane}|${e.pid}`, e);
     for (const l of cs.scheduler.load) {
       const st = this.operatorStates.get(l.operator) ?? this.designState(l.operator);
-      this.operatorStates.set(l.operator, { ...st, load: st.load + l.delta });
+      const at = cs.changes[0]?.at ?? st.lastAssignedAt;
+      this.operatorStates.set(l.operator, {
+        ...st,
+        load: st.load + l.delta,
+        lastAssignedAt: l.assigned ? at : st.lastAssignedAt,
+      });
     }
     this.explanations.push(...cs.scheduler.explanations);
     for (const { pid, clock } of cs.scheduler.sla) this.slaClocks.set(pid, clock);
@@ -147,6 +152,14 @@ export class MemoryStore implements ProcessStore, IdGenerator, SchedulerStore {
   designState(key: string): OperatorSchedState {
     const newest = [...this.designs.entries()].sort(([x], [y]) => y - x)[0]?.[1];
     return newest ? designProfile(newest, key) : { ...EMPTY_STATE };
+  }
+
+  async pushCandidates(roles: readonly string[], limit: number) {
+    return [...this.operators.values()]
+      .filter((o) => o.roles.some((r) => roles.includes(r)))
+      .sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0))
+      .slice(0, limit)
+      .map((o) => ({ key: o.key, roles: o.roles, state: this.operatorStates.get(o.key) ?? null }));
   }
 
   async slaClock(pid: number): Promise<SlaClock | null> {

@@ -13,6 +13,7 @@ import {
 import { CLOCK } from '../../infra/clock/clock.module';
 import { ProblemException } from '../../infra/problem/problem.exception';
 import { DesignRegistry } from '../designs/design-registry.service';
+import { SchedulerDispatcher } from './dispatcher.service';
 import { OperatorStateRepository } from './operator-state.repository';
 
 const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
@@ -26,6 +27,7 @@ export class AvailabilityService {
   constructor(
     private readonly states: OperatorStateRepository,
     private readonly designs: DesignRegistry,
+    private readonly dispatcher: SchedulerDispatcher,
     @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 
@@ -73,9 +75,11 @@ export class AvailabilityService {
     return this.of(operator, roles);
   }
 
-  /** Sets the caller's presence. */
+  /** Sets the caller's presence; becoming available offers them waiting push work at once. */
   async setPresence(operator: string, status: 'available' | 'away' | 'offline'): Promise<void> {
     await this.states.set(operator, 'presence', status);
+    const version = status === 'available' ? await this.designs.currentVersion() : null;
+    if (version !== null) await this.dispatcher.offer(operator, version);
   }
 
   /**

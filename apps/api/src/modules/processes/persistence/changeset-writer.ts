@@ -4,6 +4,11 @@ import { auditHash } from '../../audit/audit-chain';
 import { PROCESS_COLUMNS, PROCESS_COLUMN_TYPES, pcbToRecord } from './process-row';
 import type { SqlRunner } from './sql-runner';
 
+/** Outbox topic of a `dispatch` effect: payload `{ pid }` (push the task to an operator). */
+export const SCHEDULER_DISPATCH_TOPIC = 'scheduler.dispatch';
+/** Outbox topic of an `offer` effect: payload `{ operator, designVersion }` (offer them waiting push work). */
+export const SCHEDULER_OFFER_TOPIC = 'scheduler.offer';
+
 /** Payload of a `process.changed` outbox row: the kernel's change record (see {@link Effect}). */
 export type ProcessChangedMessage = { change: ProcessChange };
 
@@ -234,8 +239,14 @@ export async function writeChangeset(
       : [],
   );
   const cancelled = cs.effects.flatMap((e) => (e.kind === 'timer.cancel' ? [e.key] : []));
-  const outbox = cs.effects.flatMap((e) =>
-    e.kind === 'publish' ? [{ topic: e.topic, payload: { change: e.change } satisfies ProcessChangedMessage }] : [],
+  const outbox = cs.effects.flatMap((e): { topic: string; payload: unknown }[] =>
+    e.kind === 'publish'
+      ? [{ topic: e.topic, payload: { change: e.change } satisfies ProcessChangedMessage }]
+      : e.kind === 'dispatch'
+        ? [{ topic: SCHEDULER_DISPATCH_TOPIC, payload: { pid: e.pid } }]
+        : e.kind === 'offer'
+          ? [{ topic: SCHEDULER_OFFER_TOPIC, payload: { operator: e.operator, designVersion: e.designVersion } }]
+          : [],
   );
   const sched = cs.scheduler;
   // The command's time (every change record carries it).

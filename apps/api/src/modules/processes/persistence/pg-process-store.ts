@@ -205,6 +205,50 @@ export class PgProcessStore implements ProcessStore, SchedulerStore {
       : null;
   }
 
+  /**
+   * Staff operators (not locked) holding one of `roles`, with their `operator_state` (null: no row), by key, at
+   * most `limit`. One statement.
+   */
+  async pushCandidates(
+    roles: readonly string[],
+    limit: number,
+  ): Promise<{ key: string; roles: string[]; state: OperatorSchedState | null }[]> {
+    const rows = await this.tx.query<
+      {
+        key: string;
+        roles: string[];
+        has_state: boolean;
+        presence: OperatorSchedState['presence'];
+        load: number;
+        last_assigned_at: Date | null;
+        capacity: number | null;
+        calendar: string | null;
+        skills: Record<string, number> | null;
+      }[]
+    >(
+      `SELECT o.key, o.roles, s.operator IS NOT NULL AS has_state, s.presence, s.load, s.last_assigned_at,
+              s.capacity, s.calendar, s.skills
+         FROM operators o LEFT JOIN operator_state s ON s.operator = o.key
+        WHERE o.roles && $1::text[] AND o.staff AND o.locked_at IS NULL
+        ORDER BY o.key LIMIT $2`,
+      [roles, limit],
+    );
+    return rows.map((r) => ({
+      key: r.key,
+      roles: r.roles,
+      state: r.has_state
+        ? {
+            presence: r.presence,
+            load: r.load,
+            lastAssignedAt: r.last_assigned_at?.getTime() ?? null,
+            capacity: r.capacity,
+            calendar: r.calendar,
+            skills: Object.entries(r.skills ?? {}).map(([skill, level]) => ({ skill, level })),
+          }
+        : null,
+    }));
+  }
+
   /** The process's SLA clock (`sla_clocks`), null when it has none. */
   async slaClock(pid: number): Promise<SlaClock | null> {
     const rows = await this.tx.query<
