@@ -86,7 +86,14 @@ describe('schema, migrations and the PCB mapper', () => {
       audit: [],
       changes: [],
       effects: [],
-      scheduler: { enqueue: [], dequeue: [], load: [], explanations: [], sla: [] },
+      scheduler: {
+        enqueue: [],
+        dequeue: [],
+        load: [],
+        explanations: [],
+        sla: [],
+        bookings: { hold: [], end: [] },
+      },
       result: pcb,
     });
     const [row] = await ds.query<ProcessRow[]>('SELECT * FROM processes WHERE pid = $1', [pid]);

@@ -312,3 +312,109 @@ describe('push distribution', () => {
     expect((await t.dispatch(second.result.pid))!.result.assignee).toBe('bob');
   });
 });
+
+describe('co-allocation: the operator and the room together, or neither', () => {
+  function roomSetup() {
+    const d = design();
+    d.services.push({
+      ...serviceDef('laser', { manualStart: true }),
+      routeTo: 'nurse',
+      expectedDuration: 'PT30M',
+      resourceRequirements: [{ resourceType: 'room', quantity: 1 }],
+    });
+    d.services.push({
+      ...serviceDef('combo', { manualStart: true }),
+      routeTo: 'nurse',
+      resourceRequirements: [
+        { resourceType: 'room', quantity: 1 },
+        { resourceType: 'machine', quantity: 1 },
+      ],
+    });
+    d.roles[0]!.services.push('laser', 'combo');
+    const h = harness(d);
+    for (const a of [amy, bob]) h.store.addOperator({ key: a.key, label: a.key, roles: a.roles });
+    h.store.resources.set('room-a', { key: 'room-a', type: 'room', capacity: 1, calendar: null, state: 'available' });
+    h.store.resources.set('m1', { key: 'm1', type: 'machine', capacity: 1, calendar: null, state: 'available' });
+    const start = async (service: string) =>
+      (await h.exec(h.kernel.startProcess({ service, designVersion: 1, entity: null, actor: admin }))).result;
+    const next = async (actor: Actor) => {
+      const cs = await h.kernel.assignNext(actor, { designVersion: 1 });
+      if (cs) h.store.commit(cs);
+      return cs;
+    };
+    return { ...h, start, next };
+  }
+  const MIN = 60_000;
+
+  it('books the room with the assignment; the next task waits for it and comes back when it frees', async () => {
+    const t = roomSetup();
+    const first = await t.start('laser');
+    const second = await t.start('laser');
+    const got = await t.next(amy);
+    const at = got!.result.updatedAt;
+    expect(got!.result.pid).toBe(first.pid);
+    expect(got!.scheduler.bookings.hold).toEqual([
+      { pid: first.pid, resource: 'room-a', slot: 0, from: at, to: at + 30 * MIN },
+    ]);
+    expect(got!.scheduler.explanations[0]!.explanation.resources).toEqual([
+      { type: 'room', resource: 'room-a', slot: 0, from: at, to: at + 30 * MIN },
+    ]);
+    // bob asks: the only head needs the busy room — it waits until the booking ends, nobody is assigned.
+    const waited = await t.next(bob);
+    expect(waited!.scheduler.explanations).toEqual([]);
+    expect(t.store.pcbs.get(second.pid)).toMatchObject({
+      state: 'WAITING',
+      assignee: null,
+      waitReason: 'resource:room busy',
+      waitUntil: at + 30 * MIN,
+    });
+    expect(waited!.effects).toContainEqual({
+      kind: 'timer.set',
+      timer: { key: `resource_retry:${second.pid}`, pid: second.pid, purpose: 'resource_retry', dueAt: at + 30 * MIN },
+    });
+    expect([...t.store.queue.values()].filter((e) => e.pid === second.pid)).toEqual([]);
+    // amy finishes early: the room is released (cut at now) and the waiters are woken.
+    const done = await t.exec(t.kernel.complete(first.pid, amy, {}));
+    expect(done.effects).toContainEqual({ kind: 'wake', types: ['room'] });
+    expect(t.store.bookings[0]).toMatchObject({ status: 'released', to: done.result.updatedAt });
+    const woken = await t.exec(t.kernel.wakeWaiters(['room'], admin) as Promise<never>);
+    expect(woken.result).toMatchObject({ pid: second.pid, state: 'READY' });
+    const again = await t.next(bob);
+    expect(again!.result).toMatchObject({ pid: second.pid, assignee: 'bob' });
+    expect(again!.scheduler.bookings.hold[0]).toMatchObject({ resource: 'room-a', slot: 0 });
+  });
+
+  it('all or nothing: a free room is not held while the machine is busy', async () => {
+    const t = roomSetup();
+    t.store.bookings.push({
+      id: 99,
+      pid: null,
+      resource: 'm1',
+      slot: 0,
+      from: 0,
+      to: Date.UTC(2030, 0, 1),
+      status: 'held',
+    });
+    const combo = await t.start('combo');
+    const cs = await t.next(amy);
+    expect(cs!.scheduler.bookings.hold).toEqual([]);
+    expect(t.store.pcbs.get(combo.pid)).toMatchObject({ state: 'WAITING', assignee: null, waitUntil: null });
+    expect(t.store.pcbs.get(combo.pid)!.waitReason).toMatch(/^resource:room,machine busy/);
+  });
+
+  it('a resource retry timer brings the task back READY into its lane', async () => {
+    const t = roomSetup();
+    await t.start('laser');
+    const second = await t.start('laser');
+    await t.next(amy);
+    const waited = await t.next(bob);
+    const timer = waited!.effects.find((e) => e.kind === 'timer.set');
+    if (timer?.kind !== 'timer.set') throw new Error('no retry timer');
+    t.clock.set(timer.timer.dueAt);
+    const fired = await t.exec(
+      t.kernel.fireTimer(timer.timer, { key: 'timer', roles: [], admin: false, kind: 'timer' }),
+    );
+    expect(fired.result).toMatchObject({ pid: second.pid, state: 'READY', waitReason: null });
+    expect([...t.store.queue.values()].some((e) => e.pid === second.pid)).toBe(true);
+  });
+});

@@ -7,6 +7,9 @@ import { explain, type Explanation } from '../scheduler/explain';
 import { checkSkills, lanesFor, parseSig } from '../scheduler/lanes';
 import { fitsCapacity } from '../scheduler/load';
 import { chooseTask, MAX_ALTERNATIVES, type QueueCandidate, type TaskChoice } from '../scheduler/select';
+import type { Pcb } from '../pcb/pcb';
+import type { SlotPlan } from '../scheduler/resources';
+import { fitHeads } from './bookings';
 import type { Actor } from './types';
 
 /** Most times get-next asks the lanes again after every head failed to fit. */
@@ -22,12 +25,16 @@ export type AssignNextOptions = {
   dryRun?: boolean;
 };
 
-/** What get-next decided before anything is written: the chosen lane head and how it was chosen. */
-export type NextChoice = {
-  chosen: QueueCandidate;
-  choice: TaskChoice<null>;
-  explanation: Explanation;
-};
+/**
+ * What get-next decided before anything is written: the chosen lane head (null when only deferrals are left),
+ * the slots to book for it, the heads whose resources do not fit now (to defer), and why.
+ */
+export type NextChoice =
+  | { chosen: QueueCandidate; plan: SlotPlan[]; deferred: TaskChoice<SlotPlan[]>['deferred']; explanation: Explanation }
+  | { chosen: null; plan: []; deferred: TaskChoice<SlotPlan[]>['deferred']; explanation: null };
+
+/** Most heads one get-next defers (reference §2.2: ≤ 3). */
+export const MAX_DEFERRALS = 3;
 
 /**
  * An operator's scheduling state, locked: their `operator_state` row, or — without one — available, load 0, with
@@ -68,6 +75,7 @@ export async function chooseNext(
   now: number,
   dryRun: boolean,
   only: ((lane: string) => boolean) | null = null,
+  pcbOf: ((pid: number) => Promise<Pcb>) | null = null,
 ): Promise<NextChoice | null> {
   const sched = index.scheduler;
   const state = await operatorProfile(store, index, actor.key);
@@ -89,20 +97,22 @@ export async function chooseNext(
   if (lanes.length === 0) return null;
   // Heads that do not fit are left out and the lanes asked again, at most MAX_ROUNDS times (Pega skips them too).
   const exclude: number[] = [];
-  const alternatives: TaskChoice<null>['alternatives'] = [];
+  const alternatives: TaskChoice<SlotPlan[]>['alternatives'] = [];
+  const deferred: TaskChoice<SlotPlan[]>['deferred'] = [];
   let considered = 0;
-  let choice: TaskChoice<null> | null = null;
+  let choice: TaskChoice<SlotPlan[]> | null = null;
   for (let round = 0; round < MAX_ROUNDS && !choice?.chosen; round++) {
     const heads = await store.laneHeads(lanes, exclude);
     if (heads.length === 0) break;
     considered += new Set(heads.map((h) => h.pid)).size;
-    // Resources are not booked yet: every head fits (co-allocation comes with bookings).
-    choice = chooseTask<null>(heads, { load: state.load, capacity: op.capacity }, () => ({ fit: true, plan: null }));
+    const fit = pcbOf ? await fitHeads(store, index, heads, pcbOf, now) : () => ({ fit: true as const, plan: [] });
+    choice = chooseTask<SlotPlan[]>(heads, { load: state.load, capacity: op.capacity }, fit);
+    for (const d of choice.deferred) if (deferred.length < MAX_DEFERRALS) deferred.push(d);
     for (const a of choice.alternatives) if (alternatives.length < MAX_ALTERNATIVES) alternatives.push(a);
     exclude.push(...heads.map((h) => h.pid));
   }
-  const chosen = choice?.chosen;
-  if (!choice || !chosen) return null;
+  const chosen = choice?.chosen ?? null;
+  if (!choice || !chosen) return deferred.length > 0 ? { chosen: null, plan: [], deferred, explanation: null } : null;
   const explanation = explain(chosen, {
     mode: dryRun ? 'preview' : only ? 'push' : 'pull',
     operator: actor.key,
@@ -118,7 +128,8 @@ export async function chooseNext(
     },
     alternatives: alternatives.filter((a) => a.candidate.pid !== chosen.pid),
     candidatesConsidered: considered,
-    deferred: choice.deferred.map((d) => d.candidate.pid),
+    resources: (choice.plan ?? []).map((p) => ({ ...p })),
+    deferred: deferred.map((d) => d.candidate.pid),
   });
-  return { chosen, choice, explanation };
+  return { chosen, plan: choice.plan ?? [], deferred, explanation };
 }

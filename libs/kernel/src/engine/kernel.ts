@@ -12,7 +12,8 @@ import type {
   ProcessStore,
   SchedulerStore,
 } from '../ports/ports';
-import { chooseNext, operatorProfile, type AssignNextOptions } from './get-next';
+import { chooseNext, operatorProfile, type AssignNextOptions, type NextChoice } from './get-next';
+import { planBookingEnds, RESOURCE_WAIT, resourceRetryKey } from './bookings';
 import { serviceSchedule } from '../scheduler/design';
 import { explain } from '../scheduler/explain';
 import { checkSkills } from '../scheduler/lanes';
@@ -23,7 +24,7 @@ import { choosePush, distributionOf, pushEffects } from './push';
 import { waits } from './queueing';
 import { slaFire, type SlaClock } from '../scheduler/sla';
 import { Run } from './run';
-import type { Actor, Changeset, Timer } from './types';
+import type { Actor, Changeset, Effect, SchedulerChanges, Timer } from './types';
 
 /** Input of {@link Kernel.startProcess}. */
 export type StartProcessInput = {
@@ -58,6 +59,9 @@ export type KernelDeps = {
   /** The scheduler's reads (lane tails, lane heads, operator state); without it get-next is unavailable. */
   scheduler?: SchedulerStore;
 };
+
+/** Most resource waiters one freeing wakes. */
+export const WAKE_LIMIT = 10;
 
 /** True when the actor's roles allow the service (admins may act on everything). */
 export function mayWorkOn(index: DesignIndex, actor: Actor, service: string): boolean {
@@ -101,7 +105,12 @@ export class Kernel {
    * left RUNNING with no live work (no rule started a next step — a design gap, a cancelled step, or a rule whose
    * expression failed or ran out of its budget) would wait forever, so it becomes an incident (ERROR, STRANDED).
    */
-  private async finish(run: Run, pid: number, slaKnown?: ReadonlyMap<number, SlaClock>): Promise<Changeset> {
+  private async finish(
+    run: Run,
+    pid: number,
+    slaKnown?: ReadonlyMap<number, SlaClock>,
+    extra: { holds?: SchedulerChanges['bookings']['hold']; effects?: Effect[] } = {},
+  ): Promise<Changeset> {
     await run.drain();
     // One check per program instance, naming the last of its steps that ended here.
     const ended = new Map<number, Pcb>();
@@ -119,8 +128,10 @@ export class Kernel {
     const sla = await planSla(run, this.deps.scheduler ?? null, slaKnown);
     scheduler.sla = sla.upserts;
     const push = await pushEffects(run, scheduler);
+    const ends = await planBookingEnds(run);
+    scheduler.bookings = { hold: extra.holds ?? [], end: ends.end };
     const cs = run.uow.toChangeset(pid, run.now, scheduler);
-    cs.effects.push(...sla.effects, ...push);
+    cs.effects.push(...sla.effects, ...push, ...ends.effects, ...(extra.effects ?? []));
     return cs;
   }
 
@@ -303,17 +314,85 @@ export class Kernel {
       actor,
       run.now,
       options.dryRun === true,
+      null,
+      (pid) => run.uow.load(pid),
     );
-    if (!next) return null;
+    return next ? this.assignChosen(run, actor.key, next, options.start === true, 'next') : null;
+  }
+
+  /**
+   * Writes what get-next (or an offer) chose: heads whose resources do not fit wait (READY → WAITING, reason
+   * `resource:<types> <busy|closed|blocked>`, a retry timer at the time they would fit); the chosen task gets the
+   * operator and its slots together — booked in the same transaction, so a concurrent booking of one of them
+   * (exclusion constraint) re-runs the whole command — and its explanation.
+   * @returns the changeset (its result the chosen task, or the first deferred one), or null when nothing happened
+   */
+  private async assignChosen(
+    run: Run,
+    operator: string,
+    next: NextChoice,
+    start: boolean,
+    action: 'next' | 'offer',
+  ): Promise<Changeset | null> {
+    const effects: Effect[] = [];
+    for (const d of next.deferred) {
+      const types = d.candidate.resourceTypes.join(',');
+      await run.apply(
+        d.candidate.pid,
+        { type: 'defer', reason: `${RESOURCE_WAIT}${types} ${d.reason}`, until: d.retryAt },
+        { action: 'defer', by: operator },
+        { reason: d.reason, types: d.candidate.resourceTypes, retryAt: d.retryAt },
+        { evaluate: false },
+      );
+      if (d.retryAt !== null)
+        effects.push({
+          kind: 'timer.set',
+          timer: {
+            key: resourceRetryKey(d.candidate.pid),
+            pid: d.candidate.pid,
+            purpose: 'resource_retry',
+            dueAt: d.retryAt,
+          },
+        });
+    }
     const { chosen, explanation } = next;
-    const cause = { action: 'next', mode: explanation.mode };
-    await run.update(chosen.pid, { assignee: actor.key }, 'assigned', cause, {
+    if (!chosen || !explanation) {
+      const first = next.deferred[0];
+      return first ? this.finish(run, first.candidate.pid, undefined, { effects }) : null;
+    }
+    const cause = { action, mode: explanation.mode };
+    await run.update(chosen.pid, { assignee: operator }, 'assigned', cause, {
       mode: explanation.mode,
       lane: chosen.lane,
+      ...(next.plan.length > 0 ? { booked: next.plan.map((p) => `${p.resource}#${p.slot}`) } : {}),
     });
-    if (options.start) await run.apply(chosen.pid, { type: 'start' }, cause);
+    if (start) await run.apply(chosen.pid, { type: 'start' }, cause);
     run.explanations.push(explanation);
-    return this.finish(run, chosen.pid);
+    const holds = next.plan.map((p) => ({
+      pid: chosen.pid,
+      resource: p.resource,
+      slot: p.slot,
+      from: p.from,
+      to: p.to,
+    }));
+    return this.finish(run, chosen.pid, undefined, { holds, effects });
+  }
+
+  /**
+   * Tasks waiting for resources of `types` try again (resources were freed): up to {@link WAKE_LIMIT} of them,
+   * oldest first, become READY and re-enter their lanes with their tags (and are pushed, in push lanes).
+   * @returns the changeset, or null when none was waiting
+   */
+  async wakeWaiters(types: readonly string[], actor: Actor): Promise<Changeset | null> {
+    const store = this.deps.scheduler;
+    if (!store) return null;
+    const run = this.run(actor);
+    const waiting = await store.resourceWaiters(types, WAKE_LIMIT);
+    for (const w of waiting) {
+      await run.uow.load(w.pid);
+      await run.apply(w.pid, { type: 'release' }, { action: 'wake', types }, { types }, { evaluate: false });
+    }
+    return waiting[0] ? this.finish(run, waiting[0].pid) : null;
   }
 
   /**
@@ -358,24 +437,13 @@ export class Kernel {
     const index = await run.design(designVersion);
     const as: Actor = { key: op.key, roles: op.roles, admin: false, kind: 'operator' };
     const push = (lane: string) => distributionOf(index, lane.slice(0, lane.indexOf('|'))) === 'push';
-    const next = await chooseNext(store, index, as, run.now, false, push).catch((e: unknown) => {
-      if (e instanceof KernelError && (e.code === 'NOT_AVAILABLE' || e.code === 'CAPACITY_FULL')) return null;
-      throw e;
-    });
-    if (!next) return null;
-    const { chosen, explanation } = next;
-    await run.update(
-      chosen.pid,
-      { assignee: op.key },
-      'assigned',
-      { action: 'offer', mode: 'push' },
-      {
-        mode: 'push',
-        lane: chosen.lane,
+    const next = await chooseNext(store, index, as, run.now, false, push, (pid) => run.uow.load(pid)).catch(
+      (e: unknown) => {
+        if (e instanceof KernelError && (e.code === 'NOT_AVAILABLE' || e.code === 'CAPACITY_FULL')) return null;
+        throw e;
       },
     );
-    run.explanations.push(explanation);
-    return this.finish(run, chosen.pid);
+    return next ? this.assignChosen(run, op.key, next, false, 'offer') : null;
   }
 
   /** Returns a task to its pool; a RUNNING task goes back to READY. */
@@ -571,6 +639,11 @@ export class Kernel {
     const run = this.run(actor);
     const pcb = await run.uow.load(timer.pid);
     if (timer.purpose === 'sla') return this.fireSla(run, pcb, timer);
+    if (timer.purpose === 'resource_retry') {
+      if (pcb.state === 'WAITING' && (pcb.waitReason ?? '').startsWith(RESOURCE_WAIT))
+        await run.apply(pcb.pid, { type: 'release' }, { timer: timer.key }, {}, { evaluate: false });
+      return this.finish(run, pcb.pid);
+    }
     if (timer.purpose === 'deadline' && pcb.state !== 'TERMINATED' && pcb.deadline === timer.dueAt) {
       run.record(
         pcb,

@@ -29,7 +29,14 @@ const sameList = (a: readonly string[], b: readonly string[]) => a.length === b.
  * and fairness weights of the tasks that enter without a kept tag.
  */
 export async function planQueue(run: RunContext, store: SchedulerStore | null): Promise<SchedulerChanges> {
-  const changes: SchedulerChanges = { enqueue: [], dequeue: [], load: [], explanations: [], sla: [] };
+  const changes: SchedulerChanges = {
+    enqueue: [],
+    dequeue: [],
+    load: [],
+    explanations: [],
+    sla: [],
+    bookings: { hold: [], end: [] },
+  };
   type Entering = { pcb: Pcb; lanes: string[]; resourceTypes: string[] };
   const entering: Entering[] = [];
   const loads = new Map<string, { delta: number; assigned: boolean }>();

@@ -64,7 +64,8 @@ export type ProcessChange = {
  * - `timer.set` / `timer.cancel`: a due {@link Timer} kept in the database, fired once by the timer sweep;
  * - `dispatch`: a task entered a push lane — the scheduler pushes it to the best available operator
  *   (`Kernel.dispatch`); `offer`: an operator's load fell — the scheduler offers them waiting push work
- *   (`Kernel.offer`). Both run after commit as commands of the `scheduler` actor.
+ *   (`Kernel.offer`); `wake`: resources of these types were freed — tasks waiting for them try again
+ *   (`Kernel.wakeWaiters`). They run after commit as commands of the `scheduler` actor.
  *
  * Later kinds (enqueue on a deck, dispatch, booking) join this union.
  */
@@ -73,7 +74,8 @@ export type Effect =
   | { kind: 'timer.set'; timer: Timer }
   | { kind: 'timer.cancel'; key: string }
   | { kind: 'dispatch'; pid: number }
-  | { kind: 'offer'; operator: string; designVersion: number };
+  | { kind: 'offer'; operator: string; designVersion: number }
+  | { kind: 'wake'; types: string[] };
 
 /**
  * A timer a command set: when `dueAt` has come (by the clock the API runs on), the timer sweep fires it once
@@ -82,13 +84,15 @@ export type Effect =
  * - `deadline`: the process's `deadline` (set while it is live, cancelled when it ends); firing it audits
  *   `deadline.passed` on a process that is still live;
  * - `sla`: the next milestone of the process's SLA clock (goal, deadline, passed deadline); firing it raises the
- *   urgency and audits the milestone (`sla.goal`, …) when the stored clock says it is still due.
+ *   urgency and audits the milestone (`sla.goal`, …) when the stored clock says it is still due;
+ * - `resource_retry`: a task waiting for a room or machine (`waitReason` `resource:…`) tries again: it becomes
+ *   READY and re-enters its lanes with its tag.
  */
 export type Timer = {
   /** Unique per pending timer, e.g. `deadline:42`. */
   key: string;
   pid: number;
-  purpose: 'deadline' | 'sla';
+  purpose: 'deadline' | 'sla' | 'resource_retry';
   /** Epoch ms. */
   dueAt: number;
 };
@@ -123,6 +127,14 @@ export type SchedulerChanges = {
   explanations: { pid: number; operator: string; explanation: Explanation }[];
   /** SLA clocks started, paused, resumed, moved on or stopped (upsert by pid). */
   sla: { pid: number; clock: SlaClock }[];
+  /**
+   * Resource slots booked for assignments (`hold`, epoch-ms ranges), and the live bookings of tasks that ended
+   * (`released`, cut at `at`) or went back to the pool (`cancelled`).
+   */
+  bookings: {
+    hold: { pid: number; resource: string; slot: number; from: number; to: number }[];
+    end: { pid: number; status: 'released' | 'cancelled'; at: number }[];
+  };
 };
 
 /**

@@ -206,7 +206,14 @@ export class UnitOfWork {
   toChangeset(
     resultPid: number,
     at: number,
-    scheduler: SchedulerChanges = { enqueue: [], dequeue: [], load: [], explanations: [], sla: [] },
+    scheduler: SchedulerChanges = {
+      enqueue: [],
+      dequeue: [],
+      load: [],
+      explanations: [],
+      sla: [],
+      bookings: { hold: [], end: [] },
+    },
   ): Changeset {
     const created: Pcb[] = [];
     const updated: { pcb: Pcb; expectedVersion: number }[] = [];

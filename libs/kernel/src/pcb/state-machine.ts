@@ -3,8 +3,9 @@ import type { Pcb, ProcessState, TerminatedReason } from './pcb';
 
 /**
  * Transition events of the PCB state machine (reference/erpsys-original.md §2.5, our semantics):
- * NEW → READY → RUNNING → TERMINATED; RUNNING ⇄ WAITING; any live state ⇄ SUSPENDED (resume returns to the
- * state held before); ERROR as a side branch with retry; cancel ends any live state.
+ * NEW → READY → RUNNING → TERMINATED; RUNNING ⇄ WAITING; READY ⇄ WAITING for the scheduler's resource waits
+ * (`defer` until a retry time, `release`); any live state ⇄ SUSPENDED (resume returns to the state held before);
+ * ERROR as a side branch with retry; cancel ends any live state.
  */
 export type TransitionEvent =
   | { type: 'admit' }
@@ -12,6 +13,8 @@ export type TransitionEvent =
   | { type: 'yield' }
   | { type: 'wait'; reason: string }
   | { type: 'wake' }
+  | { type: 'defer'; reason: string; until: number | null }
+  | { type: 'release' }
   | { type: 'complete' }
   | { type: 'suspend'; reason: string }
   | { type: 'resume' }
@@ -25,6 +28,9 @@ const TABLE: Record<TransitionEvent['type'], readonly ProcessState[]> = {
   yield: ['RUNNING'],
   wait: ['RUNNING'],
   wake: ['WAITING'],
+  // The scheduler's wait for a resource: an unassigned READY task waits (and comes back READY), not a business event.
+  defer: ['READY'],
+  release: ['WAITING'],
   // WAITING → TERMINATED is the program instance's return while a sub-call is still open.
   complete: ['RUNNING', 'WAITING'],
   suspend: ['NEW', 'READY', 'RUNNING', 'WAITING'],
@@ -67,6 +73,10 @@ export function transition(pcb: Pcb, event: TransitionEvent, now: number): Pcb {
       return { ...next, state: 'WAITING', waitReason: event.reason };
     case 'wake':
       return { ...next, state: 'RUNNING', waitReason: null };
+    case 'defer':
+      return { ...next, state: 'WAITING', waitReason: event.reason, waitUntil: event.until };
+    case 'release':
+      return { ...next, state: 'READY', waitReason: null, waitUntil: null };
     case 'complete':
       return end('completed');
     case 'suspend':

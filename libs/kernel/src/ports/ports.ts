@@ -1,6 +1,7 @@
 import type { ContextFrame } from '../context/frame';
 import type { DesignIndex } from '../design/kernel-design';
 import type { EntityRef, Pcb } from '../pcb/pcb';
+import type { BookingView, ResourceView } from '../scheduler/resources';
 import type { QueueCandidate } from '../scheduler/select';
 import type { SkillLevel } from '../scheduler/types';
 import type { SlaClock } from '../scheduler/sla';
@@ -141,6 +142,20 @@ export interface SchedulerStore {
     roles: readonly string[],
     limit: number,
   ): Promise<{ key: string; roles: string[]; state: OperatorSchedState | null }[]>;
+  /**
+   * The resources of `types` (key, type, capacity, calendar key, state) with their held and active bookings that
+   * overlap `[from, to)` (epoch ms). One read.
+   */
+  resourceSnapshot(
+    types: readonly string[],
+    from: number,
+    to: number,
+  ): Promise<{ resources: (Omit<ResourceView, 'calendar'> & { calendar: string | null })[]; bookings: BookingView[] }>;
+  /**
+   * Tasks waiting for resources of `types` (WAITING, `waitReason` `resource:…`), oldest queue tag first, locked
+   * `SKIP LOCKED`; at most `limit`.
+   */
+  resourceWaiters(types: readonly string[], limit: number): Promise<Pcb[]>;
   /** The SLA clock of a process, null when it has none. */
   slaClock(pid: number): Promise<SlaClock | null>;
 }

@@ -70,7 +70,8 @@ export function explain(chosen: QueueCandidate, input: ExplainInput): Explanatio
       pid: chosen.pid,
       priority: chosen.priority,
       urgency: chosen.urgency,
-      agingPoints: Number.isFinite(m) ? round2((input.now - chosen.tag) / m) : 0,
+      // A fresh tag lies up to one fairness quantum ahead of its arrival: no negative waiting is shown.
+      agingPoints: Number.isFinite(m) ? Math.max(0, round2((input.now - chosen.tag) / m)) : 0,
       effectivePoints: round2(effective),
       class: chosen.class,
       rank: chosen.rank,

@@ -4,6 +4,7 @@ import type { Changeset, LaneEntry } from '../engine/types';
 import { designProfile } from '../engine/get-next';
 import { compareLaneOrder } from '../scheduler/rank';
 import type { SlaClock } from '../scheduler/sla';
+import type { BookingView, ResourceView } from '../scheduler/resources';
 import type { QueueCandidate } from '../scheduler/select';
 import { KernelError } from '../errors/kernel-error';
 import type { EntityRef, Pcb } from '../pcb/pcb';
@@ -44,6 +45,17 @@ export class MemoryStore implements ProcessStore, IdGenerator, SchedulerStore {
   readonly explanations: Changeset['scheduler']['explanations'] = [];
   readonly fairnessWeights = new Map<string, number>();
   readonly slaClocks = new Map<number, SlaClock>();
+  /** Runtime resources by key (calendar: a key of the design's calendars, or null). */
+  readonly resources = new Map<string, Omit<ResourceView, 'calendar'> & { calendar: string | null }>();
+  readonly bookings: {
+    id: number;
+    pid: number | null;
+    resource: string;
+    slot: number;
+    from: number;
+    to: number;
+    status: string;
+  }[] = [];
   private seq = 0;
 
   addDesign(version: number, design: KernelDesign): void {
@@ -98,6 +110,18 @@ export class MemoryStore implements ProcessStore, IdGenerator, SchedulerStore {
         throw new KernelError('VERSION_CONFLICT', `process ${u.pcb.pid} changed concurrently`, { pid: u.pcb.pid });
       }
     }
+    // Like the exclusion constraint: a live booking of the same slot overlapping a new one fails the commit.
+    for (const h of cs.scheduler.bookings.hold) {
+      const clash = this.bookings.some(
+        (b) =>
+          b.resource === h.resource &&
+          b.slot === h.slot &&
+          (b.status === 'held' || b.status === 'active') &&
+          b.from < h.to &&
+          h.from < b.to,
+      );
+      if (clash) throw new KernelError('VERSION_CONFLICT', `slot ${h.resource}#${h.slot} is booked`);
+    }
     for (const p of cs.created) this.pcbs.set(p.pid, p);
     for (const u of cs.updated) this.pcbs.set(u.pcb.pid, u.pcb);
     for (const f of cs.frames) this.frames.set(f.pid, f);
@@ -116,6 +140,14 @@ export class MemoryStore implements ProcessStore, IdGenerator, SchedulerStore {
     }
     this.explanations.push(...cs.scheduler.explanations);
     for (const { pid, clock } of cs.scheduler.sla) this.slaClocks.set(pid, clock);
+    for (const h of cs.scheduler.bookings.hold)
+      this.bookings.push({ id: this.bookings.length + 1, ...h, status: 'held' });
+    for (const e of cs.scheduler.bookings.end)
+      for (const b of this.bookings)
+        if (b.pid === e.pid && (b.status === 'held' || b.status === 'active')) {
+          b.status = e.status;
+          b.to = Math.max(b.from, Math.min(b.to, e.at));
+        }
   }
 
   async laneTails(keys: readonly { lane: string; fairnessKey: string }[]) {
@@ -160,6 +192,28 @@ export class MemoryStore implements ProcessStore, IdGenerator, SchedulerStore {
       .sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0))
       .slice(0, limit)
       .map((o) => ({ key: o.key, roles: o.roles, state: this.operatorStates.get(o.key) ?? null }));
+  }
+
+  async resourceSnapshot(types: readonly string[], from: number, to: number) {
+    const resources = [...this.resources.values()].filter((r) => types.includes(r.type));
+    const keys = new Set(resources.map((r) => r.key));
+    const bookings: BookingView[] = this.bookings
+      .filter(
+        (b) => keys.has(b.resource) && (b.status === 'held' || b.status === 'active') && b.from < to && from < b.to,
+      )
+      .map(({ resource, slot, from: f, to: t }) => ({ resource, slot, from: f, to: t }));
+    return { resources, bookings };
+  }
+
+  async resourceWaiters(types: readonly string[], limit: number): Promise<Pcb[]> {
+    return [...this.pcbs.values()]
+      .filter(
+        (p) =>
+          p.state === 'WAITING' &&
+          types.some((t) => (p.waitReason ?? '').startsWith(`resource:`) && (p.waitReason ?? '').includes(t)),
+      )
+      .sort((a, b) => (a.queueTag ?? 0) - (b.queueTag ?? 0) || a.pid - b.pid)
+      .slice(0, limit);
   }
 
   async slaClock(pid: number): Promise<SlaClock | null> {

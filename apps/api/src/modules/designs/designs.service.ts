@@ -305,6 +305,13 @@ export class DesignsService {
         );
         if (changed) revoked.push(op.key);
       }
+      // The scheduler's runtime resources: the design's rooms and machines (a blocked one stays blocked).
+      for (const r of design.resources)
+        await em.query(
+          `INSERT INTO resources (key, type, capacity, calendar) VALUES ($1, $2, $3, $4)
+           ON CONFLICT (key) DO UPDATE SET type = EXCLUDED.type, capacity = EXCLUDED.capacity, calendar = EXCLUDED.calendar`,
+          [r.key, r.type, r.capacity, r.calendar],
+        );
       // An operator whose roles or staff flag changed signs in again (their tokens carried the old grants).
       await revokeTokens(em, revoked);
       return { result: { ...base, version: rows[0]!.version, created: true }, design, revoked };

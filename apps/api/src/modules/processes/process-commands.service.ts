@@ -21,7 +21,8 @@ import type { SqlRunner } from './persistence/sql-runner';
 const STALE_PREPARED_PLAN = '0A000';
 
 /** PostgreSQL errors worth another try: deadlock detected, serialization failure, lock timeout, a stale plan. */
-const RETRYABLE_SQLSTATES = new Set(['40P01', '40001', '55P03', STALE_PREPARED_PLAN]);
+// 23P01: a concurrent booking took a slot this command planned to book (exclusion constraint) — decide again.
+const RETRYABLE_SQLSTATES = new Set(['40P01', '40001', '55P03', '23P01', STALE_PREPARED_PLAN]);
 const MAX_ATTEMPTS = 4;
 /** Backoff before attempt n (n ≥ 2): random in [0, BASE · 2^(n-2)) ms ("full jitter", AWS Architecture Blog 2015). */
 const BACKOFF_BASE_MS = 20;

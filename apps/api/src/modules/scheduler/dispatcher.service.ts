@@ -1,7 +1,11 @@
 import { Injectable, Logger, type OnModuleInit } from '@nestjs/common';
 import type { Actor } from '@opkernel/kernel';
 import { OutboxRelay } from '../../infra/outbox/outbox-relay.service';
-import { SCHEDULER_DISPATCH_TOPIC, SCHEDULER_OFFER_TOPIC } from '../processes/persistence/changeset-writer';
+import {
+  SCHEDULER_DISPATCH_TOPIC,
+  SCHEDULER_OFFER_TOPIC,
+  SCHEDULER_WAKE_TOPIC,
+} from '../processes/persistence/changeset-writer';
 import { ProcessCommands } from '../processes/process-commands.service';
 
 /** The actor of the scheduler's own commands (push dispatches and offers), audited with kind `scheduler`. */
@@ -28,6 +32,12 @@ export class SchedulerDispatcher implements OnModuleInit {
       const p = payload as { operator: string; designVersion: number };
       return this.offer(p.operator, p.designVersion);
     });
+    this.relay.register(SCHEDULER_WAKE_TOPIC, (payload) => this.wake((payload as { types: string[] }).types));
+  }
+
+  /** Tasks waiting for freed resource types try again (they re-enter their lanes). */
+  async wake(types: string[]): Promise<void> {
+    await this.commands.execute((kernel) => kernel.wakeWaiters(types, SCHEDULER_ACTOR));
   }
 
   /** Pushes a waiting task to the best available operator of its push lanes (nothing when nobody fits). */

@@ -51,6 +51,8 @@ export class SchedulerService {
       async (kernel, tx, store) => {
         const done = await kernel.assignNext(actor, { designVersion: current, start: body.start, dryRun });
         if (!done) return null;
+        // Only heads waiting for resources were deferred: that is written, and nothing was assigned (204).
+        if (!done.scheduler.explanations[0]) return dryRun ? null : done;
         const pcb = dryRun ? ((await store.get(done.result.pid)) ?? done.result) : done.result;
         const entityLabel = pcb.entity ? (store.knownEntityLabel(pcb.entity) ?? null) : null;
         answer = { pcb, explanation: done.scheduler.explanations[0]!.explanation, entityLabel };

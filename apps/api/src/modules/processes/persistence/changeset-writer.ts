@@ -9,6 +9,9 @@ export const SCHEDULER_DISPATCH_TOPIC = 'scheduler.dispatch';
 /** Outbox topic of an `offer` effect: payload `{ operator, designVersion }` (offer them waiting push work). */
 export const SCHEDULER_OFFER_TOPIC = 'scheduler.offer';
 
+/** Outbox topic of a `wake` effect: payload `{ types }` (tasks waiting for these resource types try again). */
+export const SCHEDULER_WAKE_TOPIC = 'scheduler.wake';
+
 /** Payload of a `process.changed` outbox row: the kernel's change record (see {@link Effect}). */
 export type ProcessChangedMessage = { change: ProcessChange };
 
@@ -106,6 +109,17 @@ sla_clocks_set AS (
      resumed_at = EXCLUDED.resumed_at, next_milestone = EXCLUDED.next_milestone, next_due_at = EXCLUDED.next_due_at,
      passed_count = EXCLUDED.passed_count, breached = EXCLUDED.breached
   RETURNING 1),
+bookings_held AS (
+  INSERT INTO bookings (resource, slot, pid, during, status)
+  SELECT v.resource, v.slot, v.pid, tstzrange(v.from_at, v.to_at), 'held'
+    FROM jsonb_to_recordset($15::jsonb) AS v(pid bigint, resource text, slot int, from_at timestamptz, to_at timestamptz)
+  RETURNING 1),
+bookings_ended AS (
+  UPDATE bookings b SET status = v.status,
+         during = tstzrange(lower(b.during), GREATEST(lower(b.during), LEAST(upper(b.during), v.at)))
+    FROM jsonb_to_recordset($16::jsonb) AS v(pid bigint, status text, at timestamptz)
+   WHERE b.pid = v.pid AND b.status IN ('held', 'active')
+  RETURNING 1),
 published AS (
   INSERT INTO outbox (topic, payload, attempts, claimed_until)
   SELECT v.item->>'topic', v.item->'payload', CASE WHEN $9::int IS NULL THEN 0 ELSE 1 END,
@@ -176,8 +190,8 @@ async function chainAudit(
  * cascade ({@link WRITE_CHANGESET}): new processes, every changed process guarded by its expected version
  * (optimistic locking), the audit rows (each chained to its process's previous row by SHA-256), the changed
  * context frames with a new snapshot version only where the frame's SHA-256 changed, the scheduler's changes —
- * ready-queue rows removed and upserted, operator load moved, assignments explained, SLA clocks upserted — and the
- * effects: timers set
+ * ready-queue rows removed and upserted, operator load moved, assignments explained, SLA clocks upserted, resource slots booked
+ * (an overlap with a live booking fails the statement: exclusion constraint, 23P01) and ended — and the effects: timers set
  * (upserted by key) and cancelled, and each `publish` as an outbox row of its topic (carried out after commit by
  * the outbox relay's subscribers). `auditHeads` are the chain heads of the processes the command read under lock
  * (`PgProcessStore.auditHeads`); each written process row carries its new head (`audit_head`).
@@ -246,7 +260,9 @@ export async function writeChangeset(
         ? [{ topic: SCHEDULER_DISPATCH_TOPIC, payload: { pid: e.pid } }]
         : e.kind === 'offer'
           ? [{ topic: SCHEDULER_OFFER_TOPIC, payload: { operator: e.operator, designVersion: e.designVersion } }]
-          : [],
+          : e.kind === 'wake'
+            ? [{ topic: SCHEDULER_WAKE_TOPIC, payload: { types: e.types } }]
+            : [],
   );
   const sched = cs.scheduler;
   // The command's time (every change record carries it).
@@ -299,6 +315,18 @@ export async function writeChangeset(
           passed_count: clock.passedCount,
           breached: clock.breached,
         })),
+      ),
+      JSON.stringify(
+        sched.bookings.hold.map((h) => ({
+          pid: h.pid,
+          resource: h.resource,
+          slot: h.slot,
+          from_at: new Date(h.from).toISOString(),
+          to_at: new Date(h.to).toISOString(),
+        })),
+      ),
+      JSON.stringify(
+        sched.bookings.end.map((e) => ({ pid: e.pid, status: e.status, at: new Date(e.at).toISOString() })),
       ),
     ],
   );

@@ -9,6 +9,8 @@ import {
   type ProcessStore,
   type QueueCandidate,
   type SchedulerStore,
+  type BookingView,
+  type ResourceView,
   type SlaClock,
 } from '@opkernel/kernel';
 import { rowToPcb, type ProcessRow } from './process-row';
@@ -247,6 +249,56 @@ export class PgProcessStore implements ProcessStore, SchedulerStore {
           }
         : null,
     }));
+  }
+
+  /**
+   * The resources of `types` with their held/active bookings overlapping `[from, to)` (the bookings' GiST index),
+   * in one statement.
+   */
+  async resourceSnapshot(
+    types: readonly string[],
+    from: number,
+    to: number,
+  ): Promise<{ resources: (Omit<ResourceView, 'calendar'> & { calendar: string | null })[]; bookings: BookingView[] }> {
+    const rows = await this.tx.query<
+      {
+        key: string;
+        type: string;
+        capacity: number;
+        calendar: string | null;
+        state: ResourceView['state'];
+        bookings: { slot: number; from: number; to: number }[];
+      }[]
+    >(
+      `SELECT r.key, r.type, r.capacity, r.calendar, r.state,
+              COALESCE((SELECT json_agg(json_build_object('slot', b.slot,
+                          'from', (extract(epoch FROM lower(b.during)) * 1000)::bigint,
+                          'to', (extract(epoch FROM upper(b.during)) * 1000)::bigint))
+                          FROM bookings b
+                         WHERE b.resource = r.key AND b.status IN ('held', 'active')
+                           AND b.during && tstzrange($2::timestamptz, $3::timestamptz)), '[]'::json) AS bookings
+         FROM resources r WHERE r.type = ANY($1::text[]) ORDER BY r.key`,
+      [types, new Date(from).toISOString(), new Date(to).toISOString()],
+    );
+    return {
+      resources: rows.map(({ key, type, capacity, calendar, state }) => ({ key, type, capacity, calendar, state })),
+      bookings: rows.flatMap((r) => r.bookings.map((b) => ({ resource: r.key, slot: b.slot, from: b.from, to: b.to }))),
+    };
+  }
+
+  /** Tasks waiting for resources of `types`, oldest tag first, locked `SKIP LOCKED` (with their frames). */
+  async resourceWaiters(types: readonly string[], limit: number): Promise<Pcb[]> {
+    const rows = await this.tx.query<LockedRow[]>(
+      `SELECT p.*, f.frame AS frame__, e.label AS entity_label__, e.attributes AS entity_attributes__
+         FROM processes p JOIN process_frames f ON f.pid = p.pid
+         LEFT JOIN entities e ON e.type = p.entity_type AND e.id = p.entity_id
+        WHERE p.state = 'WAITING' AND p.wait_reason LIKE 'resource:%'
+          AND EXISTS (SELECT 1 FROM unnest($1::text[]) t(type) WHERE p.wait_reason LIKE 'resource:%' || t.type || '%')
+        ORDER BY p.queue_tag NULLS LAST, p.pid LIMIT $2
+        FOR UPDATE OF p, f SKIP LOCKED`,
+      [types, limit],
+    );
+    return rows.map((r) => this.note(r));
   }
 
   /** The process's SLA clock (`sla_clocks`), null when it has none. */

@@ -1,0 +1,82 @@
+import { Client } from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { ApiClient } from '../src/journey/api-client';
+import { expectEventually } from './utils/expect-eventually';
+import { getNext, setupNurses, startTask } from './utils/scheduler';
+import { startTestApp, type TestApp } from './utils/test-app';
+
+/** A laser session needs the one treatment room for 30 minutes. */
+const DESIGN = {
+  schemaVersion: 1,
+  name: 'scheduler-resources',
+  resourceTypes: [{ key: 'room', label: 'Room', usage: 'tdm' }],
+  resources: [{ key: 'room-a', label: 'Room A', type: 'room', capacity: 1 }],
+  services: [
+    {
+      key: 'laser',
+      label: 'Laser',
+      kind: 'manual',
+      routeTo: 'nurse',
+      manualStart: true,
+      expectedDuration: 'PT30M',
+      resourceRequirements: [{ resourceType: 'room', quantity: 1 }],
+    },
+  ],
+  roles: [{ key: 'nurse', label: 'Nurse', services: ['laser'] }],
+  operators: [
+    { key: 'amy', label: 'Amy', username: 'amy', roles: ['nurse'], staff: true },
+    { key: 'bob', label: 'Bob', username: 'bob', roles: ['nurse'], staff: true },
+  ],
+};
+
+type Next = { process: { pid: number }; explanation: { resources: { resource: string; slot: number }[] } };
+
+describe('co-allocation over REST (real PostgreSQL)', () => {
+  let t: TestApp;
+  let admin: ApiClient;
+  let amy: ApiClient;
+  let bob: ApiClient;
+  let db: Client;
+  beforeAll(async () => {
+    t = await startTestApp();
+    ({ admin, amy, bob } = await setupNurses(t, DESIGN));
+    db = new Client({ connectionString: t.db.url });
+    await db.connect();
+  });
+  afterAll(async () => {
+    await db?.end();
+    await t?.close();
+  });
+  const state = async (pid: number) =>
+    admin.get<{ state: string; assignee: string | null; waitReason: string | null }>(`/v1/processes/${pid}`);
+
+  it('books the room with the person; the next session waits for the room and comes back when it frees', async () => {
+    const first = await startTask(admin, 'laser');
+    const second = await startTask(admin, 'laser');
+    const got = (await getNext<Next>(amy))!;
+    expect(got.process.pid).toBe(first);
+    expect(got.explanation.resources).toEqual([expect.objectContaining({ resource: 'room-a', slot: 0 })]);
+    const held = await db.query(`SELECT resource, slot, status FROM bookings WHERE pid = $1`, [first]);
+    expect(held.rows).toEqual([{ resource: 'room-a', slot: 0, status: 'held' }]);
+    // The room is taken: bob gets nothing, and the second session waits for it.
+    expect(await getNext(bob)).toBeNull();
+    expect(await state(second)).toMatchObject({ state: 'WAITING', assignee: null, waitReason: 'resource:room busy' });
+    // The database refuses a second live booking of the slot over the same time (exclusion constraint).
+    const clash = await db
+      .query(
+        `INSERT INTO bookings (resource, slot, during, status)
+         SELECT resource, slot, during, 'held' FROM bookings WHERE pid = $1`,
+        [first],
+      )
+      .catch((e: { code?: string }) => e);
+    expect((clash as { code?: string }).code).toBe('23P01');
+    // amy finishes: the booking is released and the waiting session comes back to the lane.
+    await amy.post(`/v1/processes/${first}/complete`, { form: {} });
+    const released = await db.query(`SELECT status FROM bookings WHERE pid = $1`, [first]);
+    expect(released.rows).toEqual([{ status: 'released' }]);
+    await expectEventually(async () => expect((await state(second)).state).toBe('READY'));
+    const again = (await getNext<Next>(bob))!;
+    expect(again.process.pid).toBe(second);
+    expect(again.explanation.resources).toEqual([expect.objectContaining({ resource: 'room-a' })]);
+  });
+});
