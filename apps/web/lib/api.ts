@@ -31,6 +31,8 @@ export type ApiOptions = {
   body?: unknown;
   token?: string | null;
   signal?: AbortSignal;
+  /** Extra request headers (e.g. `Idempotency-Key`). */
+  headers?: Record<string, string>;
 };
 
 async function readProblem(res: Response): Promise<ProblemDocument> {
@@ -69,7 +71,10 @@ export function signedOut(): void {
 }
 
 function send(path: string, options: ApiOptions, token: string | null): Promise<Response> {
-  const headers: Record<string, string> = { accept: 'application/json, application/problem+json' };
+  const headers: Record<string, string> = {
+    ...options.headers,
+    accept: 'application/json, application/problem+json',
+  };
   if (options.body !== undefined) headers['content-type'] = 'application/json';
   if (token) headers['authorization'] = `Bearer ${token}`;
   return fetch(`${API_BASE}${path}`, {

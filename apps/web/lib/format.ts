@@ -17,3 +17,8 @@ export function formatTime(iso: string | number): string {
 
 /** Pretty JSON for <pre>. */
 export const prettyJson = (v: unknown): string => JSON.stringify(v, null, 2) ?? String(v);
+
+/** A number in the UI language, at most `digits` decimals (−0.02, 1,234.5). */
+export function formatNumber(n: number, digits = 2): string {
+  return new Intl.NumberFormat(locale(), { maximumFractionDigits: digits }).format(n);
+}

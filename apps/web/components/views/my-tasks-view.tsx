@@ -6,9 +6,10 @@ import { isMine } from '../../lib/predicates';
 import { useLiveList } from '../../lib/use-live-list';
 import { useViewer } from '../../lib/viewer';
 import { PageTitle } from '../page-title';
+import { NextTaskBar } from '../tasks/next-task-bar';
 import { TaskBoard } from '../tasks/task-board';
 
-/** My open tasks, live (the first 1000, then "load more"). */
+/** My open tasks, live (the first 1000, then "load more"), with Next task and my presence for staff. */
 export function MyTasksView() {
   const { t } = useTranslation();
   const viewer = useViewer();
@@ -23,6 +24,7 @@ export function MyTasksView() {
           </span>
         )}
       </PageTitle>
+      <NextTaskBar mineCount={list.rows.length} />
       <TaskBoard testid="list-mine" list={list} />
     </>
   );

@@ -13,10 +13,12 @@ import type { Operator } from '../../lib/types/auth';
 import type { ActionAnswer } from '../../lib/types/process';
 import { useProcess } from '../../lib/use-process';
 import { useProcessEvents } from '../../lib/use-process-events';
+import { dropHandOff, peekHandOff } from '../../lib/next-task';
 import { LoadError } from '../load-error';
 import { Notice, notice, type NoticeMessage } from '../notice';
 import { PageTitle } from '../page-title';
 import { ExpressionWarning } from '../process/expression-warning';
+import { AssignmentExplanation } from '../task/assignment-explanation';
 import { CascadeList } from '../task/cascade-list';
 import { ReasonDialog } from '../task/reason-dialog';
 import { TaskActionBar } from '../task/task-action-bar';
@@ -58,7 +60,34 @@ function TaskPage({ pid }: { pid: number }) {
   const operators = useTransferTargets(pid);
   const events = useProcessEvents(pid, p?.version);
   const formId = useId();
-  const [message, setMessage] = useState<NoticeMessage | null>(null);
+  const explanationId = `${formId}-why`;
+  const [explanationOpen, setExplanationOpen] = useState(false);
+  // Opened from My tasks' Next task: that answer says which task this is and why (shown once).
+  const [handed] = useState(() => peekHandOff(pid));
+  useEffect(() => dropHandOff(pid), [pid]);
+  const showWhy = () => {
+    setExplanationOpen(true);
+    requestAnimationFrame(() => {
+      const panel = document.getElementById(explanationId);
+      panel?.scrollIntoView({ block: 'nearest' });
+      panel?.querySelector<HTMLElement>('summary')?.focus();
+    });
+  };
+  const [message, setMessage] = useState<NoticeMessage | null>(() =>
+    handed
+      ? notice(
+          'success',
+          <p className="notice-line">
+            <span data-testid="next-task-got">
+              {t('next.got', { label: handed.process.serviceLabel, pid: handed.process.pid })}
+            </span>{' '}
+            <button type="button" className="btn btn-small" data-testid="why-this-task" onClick={showWhy}>
+              {t('explain.title')}
+            </button>
+          </p>,
+        )
+      : null,
+  );
   const [formError, setFormError] = useState<string | null>(null);
   const [extraErrors, setExtraErrors] = useState<ErrorSchema | undefined>(undefined);
   const [busy, setBusy] = useState<TaskAction | null>(null);
@@ -129,15 +158,28 @@ function TaskPage({ pid }: { pid: number }) {
       <LoadError error={error} onRetry={() => void reload()} />
       <ExpressionWarning events={events} />
       <div className="task-layout">
-        <section className="card" aria-label={t('process.details')}>
-          <TaskSummary p={p} roleLabel={roleLabel} />
-          <TaskActionBar actions={actions} busy={busy} formId={schema ? formId : null} onAction={onAction} />
-          {formError && (
-            <p className="form-error" data-testid="form-error" role="alert">
-              {formError}
-            </p>
+        <div className="task-side">
+          <section className="card" aria-label={t('process.details')}>
+            <TaskSummary p={p} roleLabel={roleLabel} />
+            <TaskActionBar actions={actions} busy={busy} formId={schema ? formId : null} onAction={onAction} />
+            {formError && (
+              <p className="form-error" data-testid="form-error" role="alert">
+                {formError}
+              </p>
+            )}
+          </section>
+          {p.kind === 'task' && p.assignee !== null && (
+            <AssignmentExplanation
+              id={explanationId}
+              pid={p.pid}
+              assignee={p.assignee}
+              roleLabel={roleLabel}
+              initial={handed?.explanation ?? null}
+              open={explanationOpen}
+              onOpenChange={setExplanationOpen}
+            />
           )}
-        </section>
+        </div>
         <section className="card" aria-labelledby={`${formId}-title`}>
           <h2 id={`${formId}-title`} className="card-title">
             {t('task.form')}

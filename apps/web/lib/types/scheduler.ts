@@ -1,0 +1,17 @@
+/**
+ * The scheduler's REST shapes — get next, "why this task", presence and availability: the wire contracts of
+ * `@opkernel/contracts` (types only here).
+ */
+import type { Availability } from '@opkernel/contracts';
+
+export type {
+  AssignmentExplanation,
+  Availability,
+  Explanation,
+  NextTaskAnswer,
+  NextTaskBody,
+  PresenceBody,
+} from '@opkernel/contracts';
+
+/** An operator's presence (`PUT /me/presence`). */
+export type Presence = Availability['presence'];
