@@ -80,6 +80,10 @@ const MATRIX: Record<string, Row> = {
   'POST /api/v1/processes/{pid}/reopen': row(401, 403, 404, 403, 403, 'pass', 'pass'),
   'GET /api/v1/processes/{pid}/assignment-explanation': row(401, 403, 404, 404, 404, 404, 404),
   'GET /api/v1/processes/{pid}/assignment-explanations': row(401, 403, 404, 200, 200, 200, 200),
+  'POST /api/v1/processes/{pid}/urgency': row(401, 403, 403, 403, 403, 403, 200, { body: { by: 5, reason: 'm' } }),
+  'GET /api/v1/scheduler/lanes': row(401, 403, 403, 403, 403, 403, 200),
+  'GET /api/v1/fairness': row(401, 403, 403, 403, 403, 403, 200),
+  'PUT /api/v1/fairness/{key}': row(401, 403, 403, 403, 403, 403, 200, { body: { weight: 2 } }),
   'POST /api/v1/tasks/next': row(401, 403, 'pass', 'pass', 403, 'pass', 'pass', { body: { dryRun: true } }),
   'GET /api/v1/tasks/mine': row(401, 403, 200, 200, 200, 200, 200),
   'GET /api/v1/tasks/pool': row(401, 403, 200, 200, 200, 200, 200),
@@ -151,6 +155,7 @@ describe('authorization matrix: every route × anonymous, customer, nurse, docto
         .replace('{type}', entity.type)
         .replace('/operators/{id}', '/operators/matrix_target')
         .replace('/api-tokens/{id}', '/api-tokens/00000000-0000-4000-8000-000000000000')
+        .replace('/fairness/{key}', '/fairness/matrix-tenant')
         .replace('{id}', encodeURIComponent(entity.id));
       for (const actor of ACTORS) {
         const token = tokens[actor];

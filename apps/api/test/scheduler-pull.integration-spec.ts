@@ -131,4 +131,48 @@ describe('get-next over REST (real PostgreSQL)', () => {
       await b.close();
     }
   });
+
+  it("an admin raises a task's urgency: it is re-ranked at once and audited; lanes and fairness weights are visible", async () => {
+    await drain();
+    const low = await start('intake');
+    const high = await start('urgent');
+    const raised = await admin.post<{ pid: number; urgency: number }>(`/v1/processes/${low}/urgency`, {
+      set: 80,
+      reason: 'customer escalated',
+    });
+    expect(raised).toMatchObject({ pid: low, urgency: 80 });
+    const lanes = await admin.get<{ lane: string; depth: number; distribution: string }[]>('/v1/scheduler/lanes');
+    expect(lanes).toEqual([expect.objectContaining({ lane: 'nurse|', role: 'nurse', depth: 2, distribution: 'pull' })]);
+    expect((await next(bob))!.process.pid).toBe(low); // 0 + 80 beats 50
+    expect((await next(bob))!.process.pid).toBe(high);
+    const events = await admin.get<{ action: string; details: Record<string, unknown> }[]>(
+      `/v1/processes/${low}/events`,
+    );
+    expect(events.find((e) => e.action === 'urgency.adjusted')).toMatchObject({
+      details: { urgencyBefore: 0, urgencyAfter: 80, reason: 'customer escalated' },
+    });
+    const bad = await admin.post(`/v1/processes/${low}/urgency`, { by: 5, set: 5, reason: 'x' }).catch((e) => e);
+    expect(bad).toMatchObject({ status: 422 });
+    expect(await admin.put('/v1/fairness/tenant-a', { weight: 3 })).toEqual({ key: 'tenant-a', weight: 3 });
+    expect(await admin.get('/v1/fairness')).toEqual([{ key: 'tenant-a', weight: 3 }]);
+  });
+
+  it('fairness over REST: two tenants with weights 3 : 1 and a backlog each are served 3 : 1 (±10 %)', async () => {
+    await drain();
+    await admin.put('/v1/fairness/big', { weight: 3 });
+    await admin.put('/v1/fairness/small', { weight: 1 });
+    const startFor = (fairnessKey: string) =>
+      admin.post('/v1/processes', { service: 'intake', entity: { type: 'Customer', label: fairnessKey }, fairnessKey });
+    // Both backlogs arrive together (interleaved), faster than one fairness quantum per task.
+    await Promise.all(Array.from({ length: 60 }, (_, i) => startFor(i % 2 === 0 ? 'big' : 'small')));
+    const served: string[] = [];
+    for (let i = 0; i < 40; i++) {
+      const got = await next(bob);
+      const view = await admin.get<{ fairnessKey: string }>(`/v1/processes/${got!.process.pid}`);
+      served.push(view.fairnessKey);
+    }
+    const big = served.filter((k) => k === 'big').length;
+    expect(big / served.length).toBeGreaterThanOrEqual(0.75 - 0.1);
+    expect(big / served.length).toBeLessThanOrEqual(0.75 + 0.1);
+  });
 });

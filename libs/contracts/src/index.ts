@@ -54,6 +54,10 @@ export {
   OperatorCapacityBodySchema,
   OperatorSkillsBodySchema,
   PresenceBodySchema,
+  UrgencyBodySchema,
+  LaneViewSchema,
+  FairnessBodySchema,
+  FairnessWeightSchema,
 } from './scheduler';
 export type {
   AssignmentExplanation,
@@ -62,6 +66,9 @@ export type {
   NextTaskAnswer,
   NextTaskBody,
   PresenceBody,
+  UrgencyBody,
+  LaneView,
+  FairnessWeight,
 } from './scheduler';
 export type { LiveTaskChange } from './live';
 export type { ProblemDocument, ProblemFieldError } from './problem';

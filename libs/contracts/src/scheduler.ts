@@ -93,3 +93,34 @@ export const OperatorCapacityBodySchema = z
   .strict();
 /** `PUT /operators/{key}/calendar`: a calendar of the current design (or `24x7`), null = always on shift. */
 export const OperatorCalendarBodySchema = z.object({ calendar: z.string().min(1).max(120).nullable() }).strict();
+
+/** `POST /processes/{pid}/urgency` (admin): raise or lower by points, or set, 0–100; why (1–500 characters). */
+export const UrgencyBodySchema = z
+  .object({
+    by: z.number().int().min(-100).max(100).optional(),
+    set: z.number().int().min(0).max(100).optional(),
+    reason: z.string().trim().min(1).max(500),
+  })
+  .strict()
+  .refine((b) => (b.by === undefined) !== (b.set === undefined), { message: 'give either by or set', path: ['by'] });
+export type UrgencyBody = z.input<typeof UrgencyBodySchema>;
+
+/** `GET /scheduler/lanes` (admin): each lane's waiting tasks. */
+export const LaneViewSchema = z.object({
+  lane: z.string(),
+  role: z.string(),
+  /** The lane's skill signature (`laser>=3`), empty for none. */
+  skills: z.string(),
+  distribution: z.enum(['pull', 'push']),
+  depth: z.number().int(),
+  /** When the longest-waiting task entered (ISO-8601). */
+  oldestQueuedAt: z.string().nullable(),
+  /** Waiting tasks per fairness key. */
+  byFairnessKey: z.record(z.string(), z.number().int()),
+});
+export type LaneView = z.infer<typeof LaneViewSchema>;
+
+/** `PUT /fairness/{key}` (admin): the key's share weight in (0, 100] (default 1). */
+export const FairnessBodySchema = z.object({ weight: z.number().gt(0).max(100) }).strict();
+export const FairnessWeightSchema = z.object({ key: z.string(), weight: z.number() });
+export type FairnessWeight = z.infer<typeof FairnessWeightSchema>;

@@ -22,7 +22,7 @@ import { planQueue } from './queueing';
 import { planSla } from './sla-clocks';
 import { choosePush, distributionOf, pushEffects } from './push';
 import { waits } from './queueing';
-import { slaFire, type SlaClock } from '../scheduler/sla';
+import { MAX_URGENCY, slaFire, type SlaClock } from '../scheduler/sla';
 import { Run } from './run';
 import type { Actor, Changeset, Effect, SchedulerChanges, Timer } from './types';
 
@@ -444,6 +444,39 @@ export class Kernel {
       },
     );
     return next ? this.assignChosen(run, op.key, next, false, 'offer') : null;
+  }
+
+  /**
+   * Changes a live process's urgency (admins): `by` points more (or less), or `set` to a value, clamped to
+   * 0–100; a waiting task is re-ranked in its lanes at once. Audited `urgency.adjusted` with the urgency before
+   * and after and the reason.
+   * @throws FORBIDDEN (not an admin), ILLEGAL_TRANSITION (terminated), INVALID_INPUT (neither or both of by/set)
+   */
+  async adjustUrgency(
+    pid: number,
+    actor: Actor,
+    change: { by?: number; set?: number },
+    reason: string,
+  ): Promise<Changeset> {
+    if (!actor.admin) throw new ForbiddenError('only an admin may change urgency', { pid });
+    if ((change.by === undefined) === (change.set === undefined))
+      throw new KernelError('INVALID_INPUT', 'give either by or set', { field: 'by' });
+    const run = this.run(actor);
+    const pcb = await run.uow.load(pid);
+    this.ensureLive(pcb, 'urgency');
+    const after = Math.max(0, Math.min(MAX_URGENCY, change.set ?? pcb.urgency + change.by!));
+    await run.update(
+      pid,
+      { urgency: after },
+      'urgency.adjusted',
+      { action: 'urgency' },
+      {
+        urgencyBefore: pcb.urgency,
+        urgencyAfter: after,
+        reason,
+      },
+    );
+    return this.finish(run, pid);
   }
 
   /** Returns a task to its pool; a RUNNING task goes back to READY. */

@@ -1,4 +1,4 @@
-import { Body, Controller, Get, HttpCode, Param, Post, Res, UseInterceptors } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Param, Post, Put, Res, UseInterceptors } from '@nestjs/common';
 import {
   ApiBearerAuth,
   ApiBody,
@@ -10,11 +10,21 @@ import {
   ApiTags,
 } from '@nestjs/swagger';
 import { z } from 'zod';
-import { AssignmentExplanationSchema, NextTaskAnswerSchema, NextTaskBodySchema } from '@opkernel/contracts';
+import {
+  AssignmentExplanationSchema,
+  FairnessBodySchema,
+  FairnessWeightSchema,
+  LaneViewSchema,
+  NextTaskAnswerSchema,
+  NextTaskBodySchema,
+  ProcessViewSchema,
+  UrgencyBodySchema,
+} from '@opkernel/contracts';
 import { SafeIdPipe } from '../../infra/validation/safe-id.pipe';
 import { ZodPipe } from '../../infra/validation/zod-body.pipe';
 import { zodToOpenApi } from '../../infra/validation/zod-openapi.util';
 import { CurrentOperator, type AuthenticatedOperator } from '../auth/current-operator.decorator';
+import { AdminOnly } from '../auth/decorators/admin-only.decorator';
 import { RequireScope } from '../auth/decorators/scope.decorator';
 import { Idempotent, IdempotencyInterceptor } from '../processes/idempotency/idempotency.interceptor';
 import type { IdempotentRequest } from '../processes/idempotency/idempotency.service';
@@ -74,5 +84,51 @@ export class SchedulerController {
   @ApiOkResponse({ schema: zodToOpenApi(z.array(AssignmentExplanationSchema), 'output') })
   all(@Param('pid', pidPipe) pid: number, @CurrentOperator() op: AuthenticatedOperator) {
     return this.scheduler.all(pid, op);
+  }
+
+  /** Raises, lowers or sets a process's urgency (admin); it is re-ranked at once and the change audited. */
+  @AdminOnly()
+  @Post('processes/:pid/urgency')
+  @HttpCode(200)
+  @ApiOperation({ summary: "Change a process's urgency {by | set, reason} (admin)" })
+  @ApiBody({ schema: zodToOpenApi(UrgencyBodySchema) })
+  @ApiOkResponse({ schema: zodToOpenApi(ProcessViewSchema, 'output') })
+  urgency(
+    @Param('pid', pidPipe) pid: number,
+    @Body(new ZodPipe(UrgencyBodySchema)) body: z.infer<typeof UrgencyBodySchema>,
+    @CurrentOperator() op: AuthenticatedOperator,
+  ) {
+    return this.scheduler.adjustUrgency(pid, op, body);
+  }
+
+  /** The lanes with waiting work (admin): depth, oldest wait and depth per fairness key. */
+  @AdminOnly()
+  @Get('scheduler/lanes')
+  @ApiOperation({ summary: 'Lanes with waiting work: role, skills, distribution, depth, oldest wait (admin)' })
+  @ApiOkResponse({ schema: zodToOpenApi(z.array(LaneViewSchema), 'output') })
+  lanes() {
+    return this.scheduler.lanes();
+  }
+
+  /** The fairness weights set (admin; a key without one weighs 1). */
+  @AdminOnly()
+  @Get('fairness')
+  @ApiOperation({ summary: 'Fairness weights (admin)' })
+  @ApiOkResponse({ schema: zodToOpenApi(z.array(FairnessWeightSchema), 'output') })
+  fairness() {
+    return this.scheduler.fairness();
+  }
+
+  /** Sets a fairness key's weight in (0, 100] (admin). */
+  @AdminOnly()
+  @Put('fairness/:key')
+  @ApiOperation({ summary: "Set a fairness key's weight {weight} (admin)" })
+  @ApiBody({ schema: zodToOpenApi(FairnessBodySchema) })
+  @ApiOkResponse({ schema: zodToOpenApi(FairnessWeightSchema, 'output') })
+  setFairness(
+    @Param('key') key: string,
+    @Body(new ZodPipe(FairnessBodySchema)) body: z.infer<typeof FairnessBodySchema>,
+  ) {
+    return this.scheduler.setFairness(key, body.weight);
   }
 }

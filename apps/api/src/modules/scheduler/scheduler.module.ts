@@ -6,6 +6,7 @@ import { AvailabilityController } from './availability.controller';
 import { AvailabilityService } from './availability.service';
 import { SchedulerDispatcher } from './dispatcher.service';
 import { ExplanationsRepository } from './explanations.repository';
+import { LanesRepository } from './lanes.repository';
 import { OperatorStateRepository } from './operator-state.repository';
 import { SchedulerController } from './scheduler.controller';
 import { SchedulerService } from './scheduler.service';
@@ -17,6 +18,7 @@ import { SchedulerService } from './scheduler.service';
   providers: [
     SchedulerService,
     ExplanationsRepository,
+    LanesRepository,
     AvailabilityService,
     OperatorStateRepository,
     SchedulerDispatcher,

@@ -1,5 +1,12 @@
 import { Injectable } from '@nestjs/common';
-import type { AssignmentExplanation, Explanation as ExplanationContract, NextTaskAnswer } from '@opkernel/contracts';
+import type {
+  AssignmentExplanation,
+  Explanation as ExplanationContract,
+  FairnessWeight,
+  LaneView,
+  NextTaskAnswer,
+  ProcessView,
+} from '@opkernel/contracts';
 import { allowedActions, type Explanation, type Pcb } from '@opkernel/kernel';
 import { PROBLEM_TYPES, ProblemException } from '../../infra/problem/problem.exception';
 import { actorOf, type AuthenticatedOperator } from '../auth/types/authenticated-operator.type';
@@ -9,6 +16,7 @@ import { ProcessCommands } from '../processes/process-commands.service';
 import { ProcessQueries } from '../processes/process-queries.service';
 import { toProcessView } from '../processes/process-view';
 import { ExplanationsRepository } from './explanations.repository';
+import { LanesRepository } from './lanes.repository';
 
 // The kernel's explanation is what the wire contract says (the two cannot import each other).
 const explanationFitsContract: (e: Explanation) => ExplanationContract = (e) => e;
@@ -26,6 +34,7 @@ export class SchedulerService {
     private readonly queries: ProcessQueries,
     private readonly idempotency: IdempotencyService,
     private readonly explanations: ExplanationsRepository,
+    private readonly lanesRepo: LanesRepository,
   ) {}
 
   /**
@@ -95,5 +104,66 @@ export class SchedulerService {
   async all(pid: number, op: AuthenticatedOperator): Promise<AssignmentExplanation[]> {
     if (!(await this.queries.one(pid, op))) throw ProblemException.notFound(`process ${pid} does not exist`);
     return this.explanations.list(pid);
+  }
+
+  /**
+   * Changes a live process's urgency (admin), re-ranking it at once; audited with before and after.
+   * @returns the process after it
+   * @throws ProblemException 404 (missing); kernel errors (409 ILLEGAL_TRANSITION when terminated)
+   */
+  async adjustUrgency(
+    pid: number,
+    op: AuthenticatedOperator,
+    body: { by?: number; set?: number; reason: string },
+  ): Promise<ProcessView> {
+    const actor = actorOf(op);
+    let label: string | null = null;
+    const cs = await this.commands.execute(async (kernel, _tx, store) => {
+      if (!(await store.get(pid))) throw ProblemException.notFound(`process ${pid} does not exist`);
+      const done = await kernel.adjustUrgency(pid, actor, { by: body.by, set: body.set }, body.reason);
+      label = done.result.entity ? (store.knownEntityLabel(done.result.entity) ?? null) : null;
+      return done;
+    });
+    const index = await this.designs.get(cs.result.designVersion);
+    return toProcessView(
+      cs.result,
+      { service: index.services.get(cs.result.service)?.label, entity: label },
+      allowedActions(cs.result, actor, index),
+    );
+  }
+
+  /** Every lane with waiting work (admin): role, skills, distribution, depth, oldest wait, depth per key. */
+  async lanes(): Promise<LaneView[]> {
+    const current = await this.designs.current();
+    return (await this.lanesRepo.lanes()).map((l) => {
+      const bar = l.lane.indexOf('|');
+      const role = bar < 0 ? l.lane : l.lane.slice(0, bar);
+      const skills = bar < 0 ? '' : l.lane.slice(bar + 1);
+      const sched = current?.index.scheduler;
+      return {
+        lane: l.lane,
+        role,
+        skills,
+        distribution: sched?.roles.get(role)?.distribution ?? sched?.settings.distribution ?? 'pull',
+        depth: l.depth,
+        oldestQueuedAt: l.oldest?.toISOString() ?? null,
+        byFairnessKey: l.byKey,
+      };
+    });
+  }
+
+  /** The fairness weights set (admin). */
+  fairness(): Promise<FairnessWeight[]> {
+    return this.lanesRepo.weights();
+  }
+
+  /** Sets a fairness key's weight (admin); tasks of the key entering lanes from now on use it. */
+  async setFairness(key: string, weight: number): Promise<FairnessWeight> {
+    if (key.length < 1 || key.length > 120)
+      throw ProblemException.unprocessable('a fairness key has 1–120 characters', [
+        { field: 'key', message: 'must have 1–120 characters' },
+      ]);
+    await this.lanesRepo.setWeight(key, weight);
+    return { key, weight };
   }
 }

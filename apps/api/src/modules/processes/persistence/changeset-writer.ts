@@ -43,12 +43,12 @@ updated AS (
   UPDATE processes p SET ${UPDATE_SET},
          audit_head = CASE WHEN v.set_head THEN v.new_head ELSE p.audit_head END
     FROM jsonb_to_recordset($2::jsonb) AS v(${PROCESS_RECORD}, expected_version int, set_head boolean, new_head text)
-   WHERE p.pid = v.pid AND p.version = v.expected_version
+   WHERE p.pid = v.pid AND p.version = v.expected_version AND p.pid = ANY($17::bigint[])
   RETURNING p.pid),
 heads AS (
   UPDATE processes p SET audit_head = v.head
     FROM jsonb_to_recordset($3::jsonb) AS v(pid bigint, head text)
-   WHERE p.pid = v.pid
+   WHERE p.pid = v.pid AND p.pid = ANY($17::bigint[])
   RETURNING p.pid),
 audit AS (
   INSERT INTO process_events (pid, actor, actor_kind, action, from_state, to_state, cause, details, at, prev_hash, hash)
@@ -61,7 +61,7 @@ audit AS (
 frame_input AS (SELECT * FROM jsonb_to_recordset($5::jsonb) AS v(pid bigint, frame jsonb, hash text)),
 changed_frames AS (
   SELECT i.pid, i.frame, i.hash, COALESCE(f.version, 0) + 1 AS version
-    FROM frame_input i LEFT JOIN process_frames f ON f.pid = i.pid
+    FROM frame_input i LEFT JOIN process_frames f ON f.pid = i.pid AND f.pid = ANY($17::bigint[])
    WHERE f.hash IS DISTINCT FROM i.hash),
 frames AS (
   INSERT INTO process_frames (pid, frame, hash, version) SELECT pid, frame, hash, version FROM changed_frames
@@ -78,7 +78,7 @@ timers_set AS (
 timers_cancelled AS (DELETE FROM timers WHERE key = ANY($7::text[]) RETURNING 1),
 dequeued AS (
   DELETE FROM ready_queue q USING jsonb_to_recordset($10::jsonb) AS v(pid bigint, keep text[])
-   WHERE q.pid = v.pid AND q.lane <> ALL(v.keep)
+   WHERE q.pid = v.pid AND q.lane <> ALL(v.keep) AND q.pid = ANY($17::bigint[])
   RETURNING 1),
 enqueued AS (
   INSERT INTO ready_queue (lane, pid, fairness_key, class, rank, tag, weight, resource_types, queued_at)
@@ -328,6 +328,16 @@ export async function writeChangeset(
       JSON.stringify(
         sched.bookings.end.map((e) => ({ pid: e.pid, status: e.status, at: new Date(e.at).toISOString() })),
       ),
+      // Every pid the statement addresses: PostgreSQL guesses 100 rows for each jsonb_to_recordset, and with
+      // that guess it hash-joins whole tables of 10k–30k rows; `pid = ANY(…)` keeps it on the primary keys.
+      [
+        ...new Set([
+          ...written,
+          ...headsOnly.map((h) => h.pid),
+          ...cs.frames.map((f) => f.pid),
+          ...sched.dequeue.map((d) => d.pid),
+        ]),
+      ],
     ],
   );
   if (result!.updated !== cs.updated.length) {
