@@ -29,6 +29,7 @@ import { DesignsModule } from './modules/designs/designs.module';
 import { ProcessesModule } from './modules/processes/processes.module';
 import { TasksModule } from './modules/tasks/tasks.module';
 import { SchedulerModule } from './modules/scheduler/scheduler.module';
+import { ResourcesModule } from './modules/resources/resources.module';
 import { ClockModule } from './infra/clock/clock.module';
 import { TimersModule } from './modules/timers/timers.module';
 
@@ -81,6 +82,7 @@ export class AppModule implements NestModule {
         ProcessesModule,
         TasksModule,
         SchedulerModule,
+        ResourcesModule,
         ClockModule,
         TimersModule.forRoot(),
       ],

@@ -84,6 +84,16 @@ const MATRIX: Record<string, Row> = {
   'GET /api/v1/scheduler/lanes': row(401, 403, 403, 403, 403, 403, 200),
   'GET /api/v1/fairness': row(401, 403, 403, 403, 403, 403, 200),
   'PUT /api/v1/fairness/{key}': row(401, 403, 403, 403, 403, 403, 200, { body: { weight: 2 } }),
+  'GET /api/v1/resources': row(401, 403, 200, 200, 200, 200, 200),
+  'GET /api/v1/resources/{key}': row(401, 403, 404, 404, 404, 404, 404),
+  'PUT /api/v1/resources/{key}/state': row(401, 403, 403, 403, 403, 403, 404, {
+    body: { state: 'blocked', reason: 'm' },
+  }),
+  'GET /api/v1/resources/{key}/bookings': row(401, 403, 404, 404, 404, 404, 404),
+  'POST /api/v1/resources/{key}/bookings': row(401, 403, 403, 403, 403, 403, 404, {
+    body: { from: '2030-01-01T09:00:00Z', to: '2030-01-01T10:00:00Z' },
+  }),
+  'DELETE /api/v1/bookings/{id}': row(401, 403, 403, 403, 403, 403, 404),
   'POST /api/v1/tasks/next': row(401, 403, 'pass', 'pass', 403, 'pass', 'pass', { body: { dryRun: true } }),
   'GET /api/v1/tasks/mine': row(401, 403, 200, 200, 200, 200, 200),
   'GET /api/v1/tasks/pool': row(401, 403, 200, 200, 200, 200, 200),
@@ -156,6 +166,8 @@ describe('authorization matrix: every route × anonymous, customer, nurse, docto
         .replace('/operators/{id}', '/operators/matrix_target')
         .replace('/api-tokens/{id}', '/api-tokens/00000000-0000-4000-8000-000000000000')
         .replace('/fairness/{key}', '/fairness/matrix-tenant')
+        .replace('/resources/{key}', '/resources/no-such-room')
+        .replace('/bookings/{id}', '/bookings/999999')
         .replace('{id}', encodeURIComponent(entity.id));
       for (const actor of ACTORS) {
         const token = tokens[actor];

@@ -79,4 +79,55 @@ describe('co-allocation over REST (real PostgreSQL)', () => {
     expect(again.process.pid).toBe(second);
     expect(again.explanation.resources).toEqual([expect.objectContaining({ resource: 'room-a' })]);
   });
+
+  it('lists rooms with what is in use; an admin books one from outside, blocks it, and releases it to the waiters', async () => {
+    // The first test left a session assigned with the room: end it (its booking is released).
+    const open = await db.query<{ pid: string }>(`SELECT pid FROM processes WHERE state <> 'TERMINATED'`);
+    for (const r of open.rows) await admin.post(`/v1/processes/${r.pid}/cancel`, { reason: 'reset' });
+    const busy = await startTask(admin, 'laser');
+    expect((await getNext<Next>(amy))!.process.pid).toBe(busy);
+    const rooms =
+      await admin.get<{ key: string; inUse: number; nextFreeAt: string | null; state: string }[]>(
+        '/v1/resources?type=room',
+      );
+    expect(rooms).toEqual([expect.objectContaining({ key: 'room-a', inUse: 1, state: 'available' })]);
+    expect(rooms[0]!.nextFreeAt).not.toBeNull();
+    // The slot is held for the next 30 minutes: an outside booking over that time is refused.
+    const from = new Date(Date.now() + 60_000).toISOString();
+    const to = new Date(Date.now() + 10 * 60_000).toISOString();
+    const conflict = await admin.post('/v1/resources/room-a/bookings', { from, to }).catch((e) => e);
+    expect(conflict).toMatchObject({ status: 409, problem: { code: 'BOOKING_CONFLICT' } });
+    const bad = await admin.post('/v1/resources/room-a/bookings', { from: to, to: from }).catch((e) => e);
+    expect(bad).toMatchObject({ status: 422 });
+    await amy.post(`/v1/processes/${busy}/complete`, { form: {} });
+    // Blocked: a new session cannot get the room and waits for it (no retry time: only a release wakes it).
+    await admin.put('/v1/resources/room-a/state', { state: 'blocked', reason: 'cleaning' });
+    const waiting = await startTask(admin, 'laser');
+    expect(await getNext(bob)).toBeNull();
+    expect(await state(waiting)).toMatchObject({ state: 'WAITING', waitReason: 'resource:room blocked' });
+    const released = await admin.put<{ state: string }>('/v1/resources/room-a/state', {
+      state: 'available',
+      reason: 'clean',
+    });
+    expect(released.state).toBe('available');
+    expect((await state(waiting)).state).toBe('READY');
+    // An outside booking now, then cancelled: the session waits for it, and is woken by the cancellation.
+    const booking = await admin.post<{ id: number; status: string }>('/v1/resources/room-a/bookings', {
+      from: new Date(Date.now() - 60_000).toISOString(),
+      to: new Date(Date.now() + 3_600_000).toISOString(),
+      note: 'maintenance',
+    });
+    expect(booking.status).toBe('held');
+    expect(await getNext(bob)).toBeNull();
+    expect((await state(waiting)).state).toBe('WAITING');
+    const list = await admin.get<{ id: number; note: string | null }[]>('/v1/resources/room-a/bookings');
+    expect(list.map((b) => b.note)).toContain('maintenance');
+    const res = await fetch(`${t.url}/api/v1/bookings/${booking.id}`, {
+      method: 'DELETE',
+      headers: { authorization: `Bearer ${admin.accessToken}` },
+    });
+    expect(res.status).toBe(204);
+    expect((await state(waiting)).state).toBe('READY');
+    expect((await getNext<Next>(bob))!.process.pid).toBe(waiting);
+  });
 });

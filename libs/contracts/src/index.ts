@@ -58,6 +58,12 @@ export {
   LaneViewSchema,
   FairnessBodySchema,
   FairnessWeightSchema,
+  ResourceStateSchema,
+  ResourceViewSchema,
+  BookingViewSchema,
+  ResourceStateBodySchema,
+  BookingBodySchema,
+  BookingsQuerySchema,
 } from './scheduler';
 export type {
   AssignmentExplanation,
@@ -69,6 +75,8 @@ export type {
   UrgencyBody,
   LaneView,
   FairnessWeight,
+  ResourceView,
+  BookingView,
 } from './scheduler';
 export type { LiveTaskChange } from './live';
 export type { ProblemDocument, ProblemFieldError } from './problem';

@@ -124,3 +124,48 @@ export type LaneView = z.infer<typeof LaneViewSchema>;
 export const FairnessBodySchema = z.object({ weight: z.number().gt(0).max(100) }).strict();
 export const FairnessWeightSchema = z.object({ key: z.string(), weight: z.number() });
 export type FairnessWeight = z.infer<typeof FairnessWeightSchema>;
+
+/** A room or machine (`GET /resources`): `inUse` slots booked now, `nextFreeAt` when a slot frees (null: one is free). */
+export const ResourceStateSchema = z.enum(['available', 'blocked', 'retired']);
+export const ResourceViewSchema = z.object({
+  key: z.string(),
+  type: z.string(),
+  capacity: z.number().int(),
+  calendar: z.string().nullable(),
+  state: ResourceStateSchema,
+  inUse: z.number().int(),
+  nextFreeAt: z.string().nullable(),
+});
+export type ResourceView = z.infer<typeof ResourceViewSchema>;
+
+/** A booking of one slot of a resource over `[from, to)`; `pid` null for an external one (meeting, maintenance). */
+export const BookingViewSchema = z.object({
+  id: z.number().int(),
+  resource: z.string(),
+  slot: z.number().int(),
+  pid: z.number().int().nullable(),
+  from: z.string(),
+  to: z.string(),
+  status: z.enum(['held', 'active', 'released', 'cancelled']),
+  note: z.string().nullable(),
+});
+export type BookingView = z.infer<typeof BookingViewSchema>;
+
+const isoInstant = z.iso.datetime({ offset: true });
+
+/** `PUT /resources/{key}/state` (admin): block, retire or make available (which wakes tasks waiting for it). */
+export const ResourceStateBodySchema = z
+  .object({ state: ResourceStateSchema, reason: z.string().trim().min(1).max(500) })
+  .strict();
+/** `POST /resources/{key}/bookings` (admin): an external booking of one slot (default the first free). */
+export const BookingBodySchema = z
+  .object({
+    from: isoInstant,
+    to: isoInstant,
+    slot: z.number().int().min(0).optional(),
+    note: z.string().max(500).optional(),
+  })
+  .strict()
+  .refine((b) => Date.parse(b.to) > Date.parse(b.from), { message: 'must be after from', path: ['to'] });
+/** `GET /resources/{key}/bookings?from&to`: the bookings overlapping the window (default: today ± 1 day). */
+export const BookingsQuerySchema = z.object({ from: isoInstant.optional(), to: isoInstant.optional() }).strict();

@@ -8,20 +8,15 @@ import {
   OperatorSkillsBodySchema,
   PresenceBodySchema,
 } from '@opkernel/contracts';
-import { ProblemException } from '../../infra/problem/problem.exception';
 import { ZodPipe } from '../../infra/validation/zod-body.pipe';
 import { zodToOpenApi } from '../../infra/validation/zod-openapi.util';
 import { CurrentOperator, type AuthenticatedOperator } from '../auth/current-operator.decorator';
 import { AdminOnly } from '../auth/decorators/admin-only.decorator';
 import { RequireScope } from '../auth/decorators/scope.decorator';
+import { staffOnly } from '../auth/staff-only';
 import { AvailabilityService } from './availability.service';
 
 const AVAILABILITY = zodToOpenApi(AvailabilitySchema, 'output');
-
-/** Customers take no work: presence and availability are for staff. */
-function staffOnly(op: AuthenticatedOperator): void {
-  if (!op.admin && !op.staff) throw ProblemException.forbidden('customers do not work tasks');
-}
 
 /** My presence and availability (`/me/…`), and an admin's view and changes of an operator's (`/operators/{key}/…`). */
 @ApiTags('scheduler')

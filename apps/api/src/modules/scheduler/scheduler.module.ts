@@ -23,5 +23,6 @@ import { SchedulerService } from './scheduler.service';
     OperatorStateRepository,
     SchedulerDispatcher,
   ],
+  exports: [SchedulerDispatcher],
 })
 export class SchedulerModule {}

@@ -9,6 +9,7 @@ import type {
 } from '@opkernel/contracts';
 import { allowedActions, type Explanation, type Pcb } from '@opkernel/kernel';
 import { PROBLEM_TYPES, ProblemException } from '../../infra/problem/problem.exception';
+import { staffOnly } from '../auth/staff-only';
 import { actorOf, type AuthenticatedOperator } from '../auth/types/authenticated-operator.type';
 import { DesignRegistry } from '../designs/design-registry.service';
 import { IdempotencyService, type IdempotentRequest } from '../processes/idempotency/idempotency.service';
@@ -49,7 +50,7 @@ export class SchedulerService {
     body: { start?: boolean; dryRun?: boolean },
     idem: IdempotentRequest | null,
   ): Promise<NextTaskAnswer | null> {
-    if (!op.admin && !op.staff) throw ProblemException.forbidden('customers do not work tasks');
+    staffOnly(op);
     const current = await this.designs.currentVersion();
     if (current === null) throw ProblemException.conflict('no design has been imported yet');
     const actor = actorOf(op);
