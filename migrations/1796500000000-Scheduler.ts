@@ -45,6 +45,10 @@ export class Scheduler1796500000000 implements MigrationInterface {
     await q.query(`CREATE INDEX ready_queue_dispatch ON ready_queue (lane, class, rank, pid)`);
     await q.query(`CREATE INDEX ready_queue_fair ON ready_queue (lane, fairness_key, tag DESC)`);
     await q.query(`CREATE INDEX ready_queue_pid ON ready_queue (pid)`);
+    // Tasks waiting for rooms or machines, oldest tag first (woken when one frees).
+    await q.query(`
+      CREATE INDEX processes_resource_waits ON processes (queue_tag, pid)
+       WHERE state = 'WAITING' AND wait_reason LIKE 'resource:%'`);
     // Today's open pool tasks wait in the lanes of their candidate roles (no skills yet: signature '').
     await q.query(`
       INSERT INTO ready_queue (lane, pid, rank, tag, queued_at)
@@ -165,6 +169,7 @@ export class Scheduler1796500000000 implements MigrationInterface {
       'ready_queue',
     ])
       await q.query(`DROP TABLE ${table}`);
+    await q.query(`DROP INDEX processes_resource_waits`);
     await q.query(`
       ALTER TABLE processes DROP COLUMN urgency, DROP COLUMN fairness_key, DROP COLUMN queue_tag,
         DROP COLUMN queued_ms, DROP COLUMN weight, DROP COLUMN wait_until`);

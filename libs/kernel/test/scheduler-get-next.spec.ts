@@ -418,3 +418,76 @@ describe('co-allocation: the operator and the room together, or neither', () => 
     expect([...t.store.queue.values()].some((e) => e.pid === second.pid)).toBe(true);
   });
 });
+
+describe('review fixes', () => {
+  it('an SLA milestone at the urgency cap still moves its clock on to the next milestone', async () => {
+    const d = design();
+    d.services.push({ ...serviceDef('triage', { manualStart: true }), routeTo: 'nurse', sla: 'fast' });
+    d.roles[0]!.services.push('triage');
+    d.slas = [{ key: 'fast', goal: 'PT1H', deadline: 'PT2H', urgency: { goal: 0, deadline: 0 } }];
+    const t = harness(d);
+    const started = await t.exec(
+      t.kernel.startProcess({ service: 'triage', designVersion: 1, entity: null, actor: admin }),
+    );
+    const timer = started.effects.find((e) => e.kind === 'timer.set' && e.timer.purpose === 'sla');
+    if (timer?.kind !== 'timer.set') throw new Error('no SLA timer');
+    t.clock.set(timer.timer.dueAt);
+    const fired = await t.exec(
+      t.kernel.fireTimer(timer.timer, { key: 'timer', roles: [], admin: false, kind: 'timer' }),
+    );
+    expect(t.store.slaClocks.get(started.result.pid)).toMatchObject({ nextMilestone: 'deadline' });
+    expect(fired.effects.some((e) => e.kind === 'timer.set' && e.timer.purpose === 'sla')).toBe(true);
+    expect(t.store.audit.some((a) => a.action === 'sla.goal')).toBe(true);
+  });
+
+  it('a sticky spawn assignment that would overfill the starter goes to the pool instead', async () => {
+    const d = design();
+    d.services[0] = { ...d.services[0]!, routeTo: null }; // intake: sticky to whoever starts it
+    const t = harness(d);
+    t.store.addOperator({ key: 'amy', label: 'amy', roles: ['nurse'] });
+    const amyStarts = () =>
+      t.exec(t.kernel.startProcess({ service: 'intake', designVersion: 1, entity: null, actor: amy }));
+    const assignees = [];
+    for (let i = 0; i < 6; i++) assignees.push((await amyStarts()).result.assignee);
+    expect(assignees.filter((a) => a === 'amy').length).toBe(4); // amy's capacity
+    expect(assignees.filter((a) => a === null).length).toBe(2);
+    expect(t.store.operatorStates.get('amy')?.load).toBe(4);
+  });
+
+  it('an admin cancels a pool task needing a skill they lack', async () => {
+    const t = setupLaser();
+    const laser = await t.start('laser');
+    await t.exec(t.kernel.cancel(laser.pid, admin, 'not needed'));
+    expect(t.store.pcbs.get(laser.pid)!.state).toBe('TERMINATED');
+  });
+
+  function setupLaser() {
+    const h = harness(design());
+    for (const a of [amy, bob]) h.store.addOperator({ key: a.key, label: a.key, roles: a.roles });
+    const start = async (service: string) =>
+      (await h.exec(h.kernel.startProcess({ service, designVersion: 1, entity: null, actor: admin }))).result;
+    return { ...h, start };
+  }
+
+  it('push leaves tasks that need rooms to get-next, which books them', async () => {
+    const d = design();
+    d.roles[0]!.scheduler = { distribution: 'push' };
+    d.services.push({
+      ...serviceDef('laser2', { manualStart: true }),
+      routeTo: 'nurse',
+      resourceRequirements: [{ resourceType: 'room', quantity: 1 }],
+    });
+    d.roles[0]!.services.push('laser2');
+    const t = harness(d);
+    for (const a of [amy, bob]) t.store.addOperator({ key: a.key, label: a.key, roles: a.roles });
+    t.store.resources.set('room-a', { key: 'room-a', type: 'room', capacity: 1, calendar: null, state: 'available' });
+    const s = await t.exec(t.kernel.startProcess({ service: 'laser2', designVersion: 1, entity: null, actor: admin }));
+    expect(
+      await t.kernel.dispatch(s.result.pid, { key: 'scheduler', roles: [], admin: false, kind: 'scheduler' }),
+    ).toBeNull();
+    const offered = await t.kernel.offer('bob', 1, { key: 'scheduler', roles: [], admin: false, kind: 'scheduler' });
+    expect(offered!.scheduler.bookings.hold).toEqual([
+      expect.objectContaining({ pid: s.result.pid, resource: 'room-a' }),
+    ]);
+  });
+});

@@ -97,6 +97,7 @@ export class Kernel {
       instructions: this.deps.instructions ?? INSTRUCTIONS,
       cascadeLimit: this.deps.cascadeLimit,
       evaluator: this.deps.evaluator,
+      scheduler: this.deps.scheduler ?? null,
     });
   }
 
@@ -202,7 +203,13 @@ export class Kernel {
    * @throws ForbiddenError naming the missing skill (`details.skill`, `required`, `level`); KernelError
    *   CAPACITY_FULL
    */
-  private async mayTake(run: Run, pcb: Pcb, operator: string, why: 'claim' | 'transfer'): Promise<void> {
+  private async mayTake(
+    run: Run,
+    pcb: Pcb,
+    operator: string,
+    why: 'claim' | 'transfer',
+    capacity = true,
+  ): Promise<void> {
     const store = this.deps.scheduler;
     if (!store) return;
     const index = await run.design(pcb.designVersion);
@@ -220,7 +227,7 @@ export class Kernel {
         level: m.level,
       });
     }
-    if (!fitsCapacity(profile.load, profile.capacity, pcb.weight))
+    if (capacity && !fitsCapacity(profile.load, profile.capacity, pcb.weight))
       throw new KernelError('CAPACITY_FULL', `${operator} carries ${profile.load} of capacity ${profile.capacity}`, {
         pid: pcb.pid,
         operator,
@@ -257,10 +264,11 @@ export class Kernel {
   }
 
   /** Ensures the actor owns the task, claiming it first when it is unassigned and in their pool. */
-  private async own(run: Run, pcb: Pcb, actor: Actor): Promise<Pcb> {
+  private async own(run: Run, pcb: Pcb, actor: Actor, keeps: 'keeps' | 'ends' = 'keeps'): Promise<Pcb> {
     if (pcb.assignee === actor.key) return pcb;
     if (pcb.assignee === null && inPool(actor, pcb)) {
-      await this.mayTake(run, pcb, actor.key, 'claim');
+      // Admins act on anything; a command that ends or parks the task adds no load (skills still count).
+      if (!actor.admin) await this.mayTake(run, pcb, actor.key, 'claim', keeps === 'keeps');
       return run.update(pcb.pid, { assignee: actor.key }, 'claimed', { action: 'claim', implicit: true });
     }
     if (pcb.assignee !== null && actor.admin) return pcb;
@@ -289,7 +297,7 @@ export class Kernel {
     }
     if (pcb.assignee === null) {
       if (!inPool(actor, pcb)) throw new ForbiddenError(`process ${pid} is not in your pool`, { pid });
-      await this.mayTake(run, pcb, actor.key, 'claim');
+      if (!actor.admin) await this.mayTake(run, pcb, actor.key, 'claim');
       await run.update(pid, { assignee: actor.key }, 'claimed', { action: 'claim' });
     }
     return this.finish(run, pid);
@@ -513,7 +521,7 @@ export class Kernel {
     const run = this.run(actor);
     const { pcb } = await this.task(run, pid, actor);
     this.ensureLive(pcb, 'complete');
-    await this.own(run, pcb, actor);
+    await this.own(run, pcb, actor, 'ends');
     let current = await run.uow.load(pid);
     if (current.state === 'READY') current = await run.apply(pid, { type: 'start' }, { action: 'complete' });
     if (current.state !== 'RUNNING') throw new IllegalTransitionError(pid, current.state, 'complete');
@@ -528,7 +536,7 @@ export class Kernel {
     const run = this.run(actor);
     const { pcb } = await this.task(run, pid, actor);
     this.ensureLive(pcb, 'suspend');
-    await this.own(run, pcb, actor);
+    await this.own(run, pcb, actor, 'ends');
     await run.apply(pid, { type: 'suspend', reason }, { action: 'suspend' }, { reason });
     return this.finish(run, pid);
   }
@@ -556,7 +564,7 @@ export class Kernel {
     const run = this.run(actor);
     const pcb = await run.uow.load(pid);
     this.ensureLive(pcb, 'cancel');
-    if (pcb.kind === 'task') await this.own(run, (await this.task(run, pid, actor)).pcb, actor);
+    if (pcb.kind === 'task') await this.own(run, (await this.task(run, pid, actor)).pcb, actor, 'ends');
     else if (!actor.admin && !(await this.startedBy(run, pcb, actor))) {
       throw new ForbiddenError(`only an admin or the operator who started the journey may cancel process ${pid}`, {
         pid,
@@ -641,7 +649,7 @@ export class Kernel {
     const run = this.run(actor);
     const { pcb, index } = await this.task(run, pid, actor);
     this.ensureLive(pcb, 'transfer');
-    await this.own(run, pcb, actor);
+    await this.own(run, pcb, actor, 'ends');
     const target = await run.operator(operatorKey);
     if (!target)
       throw new KernelError('UNKNOWN_OPERATOR', `operator "${operatorKey}" does not exist`, { field: 'operator' });

@@ -39,6 +39,8 @@ export async function choosePush(
   if (roles.length === 0) return null;
   const sched = index.scheduler;
   const schedule = serviceSchedule(sched, pcb.service);
+  // A task that needs rooms or machines is booked with its operator by get-next and offers, which fit resources.
+  if (schedule.resources.length > 0) return null;
   const found = await store.pushCandidates(roles, PUSH_CANDIDATES);
   const candidates: OperatorCandidate[] = found.map(({ key, state }) => {
     const p = state ?? designProfile(index, key);
@@ -60,7 +62,7 @@ export async function choosePush(
   for (const r of ranked.slice(0, 3)) {
     // Locked now: a concurrent assignment of theirs may have filled them since the list was read.
     const profile = await operatorProfile(store, index, r.operator);
-    if (!fitsCapacity(profile.load, profile.capacity, pcb.weight)) continue;
+    if (profile.presence !== 'available' || !fitsCapacity(profile.load, profile.capacity, pcb.weight)) continue;
     const lane = lanesOf(roles, schedule.requirements)[0]!;
     const explanation = explain(
       {

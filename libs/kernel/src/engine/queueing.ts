@@ -64,7 +64,9 @@ export async function planQueue(run: RunContext, store: SchedulerStore | null): 
     if (was) changes.dequeue.push({ pid: after.pid, keep: lanes });
     entering.push({ pcb: after, lanes, resourceTypes: schedule.resources.map((r) => r.type) });
   }
-  for (const [operator, l] of loads) if (l.delta !== 0 || l.assigned) changes.load.push({ operator, ...l });
+  // By operator key: every command updates operator rows in one order (no lock-order deadlocks between them).
+  for (const [operator, l] of [...loads].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))
+    if (l.delta !== 0 || l.assigned) changes.load.push({ operator, ...l });
 
   // Fairness history of the lanes entered without a kept tag, one read for all.
   const fresh = entering.filter((e) => e.pcb.queueTag === null);

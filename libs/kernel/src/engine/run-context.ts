@@ -3,7 +3,7 @@ import type { DesignIndex, KernelRule } from '../design/kernel-design';
 import type { InstructionContext, InstructionRegistry } from '../instructions/context';
 import type { Pcb, ProcessState } from '../pcb/pcb';
 import type { TransitionEvent } from '../pcb/state-machine';
-import type { ExpressionEvaluator, IdGenerator, OperatorView } from '../ports/ports';
+import type { ExpressionEvaluator, IdGenerator, OperatorView, SchedulerStore } from '../ports/ports';
 import type { Cause, SpawnInput } from './inputs';
 import type { Actor } from './types';
 import type { UnitOfWork } from './unit-of-work';
@@ -41,6 +41,8 @@ export interface RunContext {
   readonly ids: IdGenerator;
   readonly evaluator: ExpressionEvaluator;
   readonly instructions: InstructionRegistry;
+  /** The scheduler's reads (null without them). */
+  readonly scheduler: SchedulerStore | null;
   design(version: number): Promise<DesignIndex>;
   nextSeq(): number;
   operator(key: string | null): Promise<OperatorView | null>;

@@ -16,6 +16,7 @@ import { apply, record, setVars, update } from './transitions';
 import type { Actor } from './types';
 import { UnitOfWork } from './unit-of-work';
 import type { Explanation } from '../scheduler/explain';
+import type { SchedulerStore } from '../ports/ports';
 
 export type { ApplyOptions, Cause, EvaluationJob, SpawnInput } from './run-context';
 export { watchesTermination } from './cascade';
@@ -34,6 +35,8 @@ export type RunDeps = {
   instructions: InstructionRegistry;
   cascadeLimit?: number;
   evaluator?: ExpressionEvaluator;
+  /** The scheduler's reads, when the kernel has them. */
+  scheduler?: SchedulerStore | null;
 };
 
 /**
@@ -56,6 +59,7 @@ export class Run implements RunContext {
   readonly ids: IdGenerator;
   readonly evaluator: ExpressionEvaluator;
   readonly instructions: InstructionRegistry;
+  readonly scheduler: SchedulerStore | null;
   private readonly designs: DesignSource;
   private readonly cascadeLimit: number;
   private steps = 0;
@@ -70,6 +74,7 @@ export class Run implements RunContext {
     this.ids = deps.ids;
     this.designs = deps.designs;
     this.instructions = deps.instructions;
+    this.scheduler = deps.scheduler ?? null;
     this.cascadeLimit = deps.cascadeLimit ?? DEFAULT_CASCADE_LIMIT;
     this.evaluator = deps.evaluator ?? inProcessEvaluator;
   }

@@ -23,7 +23,14 @@ export async function planSla(
   const upserts: SchedulerChanges['sla'] = [];
   const effects: Effect[] = [];
   if (!store) return { upserts, effects };
-  for (const { before, after } of run.uow.pairs()) {
+  const pairs = run.uow.pairs();
+  // A milestone that changed no PCB field (urgency already at the cap) still moves its clock on.
+  for (const pid of known.keys())
+    if (!pairs.some((p) => p.after.pid === pid)) {
+      const pcb = await run.uow.load(pid);
+      pairs.push({ before: pcb, after: pcb });
+    }
+  for (const { before, after } of pairs) {
     const index = await run.design(after.designVersion);
     const key = serviceSchedule(index.scheduler, after.service).sla;
     const def = key ? index.scheduler.slas.get(key) : undefined;

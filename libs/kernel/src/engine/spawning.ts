@@ -1,4 +1,8 @@
-import { assignTask } from '../assignment/assign';
+import { assignTask, poolFor } from '../assignment/assign';
+import type { DesignIndex } from '../design/kernel-design';
+import { checkSkills } from '../scheduler/lanes';
+import { fitsCapacity } from '../scheduler/load';
+import { operatorProfile } from './get-next';
 import { newFrame } from '../context/frames';
 import { KernelError } from '../errors/kernel-error';
 import type { Pcb, ProcessKind } from '../pcb/pcb';
@@ -58,14 +62,38 @@ export async function spawn(run: RunContext, input: SpawnInput, cause: Cause): P
   run.queue.push({ pid, state: 'NEW', cause });
 
   if (kind === 'task') {
-    const a =
+    let a =
       input.assignee !== undefined && input.assignee !== null
         ? { assignee: input.assignee, candidateRoles: index.rolesByService.get(service.key) ?? [] }
         : assignTask(index, service.key, await run.operator(input.creator));
+    if (a.assignee !== null && !(await stickyFits(run, index, service.key, a.assignee, pcb.weight)))
+      a = { assignee: null, candidateRoles: poolFor(index, service.key) };
     run.uow.put({ ...pcb, assignee: a.assignee, candidateRoles: a.candidateRoles });
     return run.apply(pid, { type: 'admit' }, cause, a);
   }
   await run.apply(pid, { type: 'admit' }, cause);
   if (kind === 'program') return run.apply(pid, { type: 'start' }, cause);
   return run.uow.load(pid);
+}
+
+/**
+ * Whether a spawn-time assignment (the journey's starter, a fan-out's operator) passes the scheduler's checks:
+ * the service's skills and room in the operator's capacity; a task that fails them goes to its pool. Checked only
+ * where the design has something to check (skills on the service, or capacities on operators) — a design without
+ * scheduler sections keeps today's sticky assignment without a read.
+ */
+async function stickyFits(
+  run: RunContext,
+  index: DesignIndex,
+  service: string,
+  operator: string,
+  weight: number,
+): Promise<boolean> {
+  const store = run.scheduler;
+  if (!store) return true;
+  const requirements = serviceSchedule(index.scheduler, service).requirements;
+  const capacities = [...index.scheduler.operators.values()].some((o) => o.capacity !== null);
+  if (requirements.length === 0 && !capacities) return true;
+  const profile = await operatorProfile(store, index, operator);
+  return checkSkills(profile.skills, requirements).met && fitsCapacity(profile.load, profile.capacity, weight);
 }

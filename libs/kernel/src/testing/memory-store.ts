@@ -207,11 +207,12 @@ export class MemoryStore implements ProcessStore, IdGenerator, SchedulerStore {
 
   async resourceWaiters(types: readonly string[], limit: number): Promise<Pcb[]> {
     return [...this.pcbs.values()]
-      .filter(
-        (p) =>
-          p.state === 'WAITING' &&
-          types.some((t) => (p.waitReason ?? '').startsWith(`resource:`) && (p.waitReason ?? '').includes(t)),
-      )
+      .filter((p) => {
+        const reason = p.waitReason ?? '';
+        if (p.state !== 'WAITING' || !reason.startsWith('resource:')) return false;
+        const waitsFor = reason.slice('resource:'.length).split(' ')[0]!.split(',');
+        return waitsFor.some((t) => types.includes(t));
+      })
       .sort((a, b) => (a.queueTag ?? 0) - (b.queueTag ?? 0) || a.pid - b.pid)
       .slice(0, limit);
   }

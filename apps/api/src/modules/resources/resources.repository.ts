@@ -103,11 +103,14 @@ export class ResourcesRepository {
     return null;
   }
 
-  /** Cancels a live booking; its resource's type, or null when there is no live booking `id`. */
+  /**
+   * Cancels a live external booking (a task's bookings end with the task); its resource's type, or null when
+   * there is no live external booking `id`.
+   */
   async cancel(id: number): Promise<string | null> {
     const rows = await this.db.query<{ type: string }[]>(
       `UPDATE bookings b SET status = 'cancelled' FROM resources r
-        WHERE b.id = $1 AND b.status IN ('held', 'active') AND r.key = b.resource RETURNING r.type`,
+        WHERE b.id = $1 AND b.pid IS NULL AND b.status IN ('held', 'active') AND r.key = b.resource RETURNING r.type`,
       [id],
     );
     return (rows as unknown as [{ type: string }[], number])[0]?.[0]?.type ?? null;

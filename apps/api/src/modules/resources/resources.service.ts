@@ -83,7 +83,10 @@ export class ResourcesService {
   /** Cancels a live booking (admin) and wakes the tasks waiting for its type. @throws ProblemException 404 */
   async cancel(id: number): Promise<void> {
     const type = await this.repo.cancel(id);
-    if (type === null) throw ProblemException.notFound(`booking ${id} does not exist or has ended`);
+    if (type === null)
+      throw ProblemException.notFound(
+        `booking ${id} does not exist, has ended, or belongs to a task (it ends with it)`,
+      );
     await this.dispatcher.wake([type]);
   }
 }

@@ -59,6 +59,7 @@ export class SchedulerService {
     let answer: { pcb: Pcb; explanation: Explanation; entityLabel: string | null } | null = null;
     await this.commands.execute(
       async (kernel, tx, store) => {
+        answer = null; // a retried attempt decides afresh
         const done = await kernel.assignNext(actor, { designVersion: current, start: body.start, dryRun });
         if (!done) return null;
         // Only heads waiting for resources were deferred: that is written, and nothing was assigned (204).

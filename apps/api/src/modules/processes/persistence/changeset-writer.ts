@@ -118,7 +118,7 @@ bookings_ended AS (
   UPDATE bookings b SET status = v.status,
          during = tstzrange(lower(b.during), GREATEST(lower(b.during), LEAST(upper(b.during), v.at)))
     FROM jsonb_to_recordset($16::jsonb) AS v(pid bigint, status text, at timestamptz)
-   WHERE b.pid = v.pid AND b.status IN ('held', 'active')
+   WHERE b.pid = v.pid AND b.status IN ('held', 'active') AND b.pid = ANY($17::bigint[])
   RETURNING 1),
 published AS (
   INSERT INTO outbox (topic, payload, attempts, claimed_until)
@@ -336,6 +336,7 @@ export async function writeChangeset(
           ...headsOnly.map((h) => h.pid),
           ...cs.frames.map((f) => f.pid),
           ...sched.dequeue.map((d) => d.pid),
+          ...sched.bookings.end.map((e) => e.pid),
         ]),
       ],
     ],

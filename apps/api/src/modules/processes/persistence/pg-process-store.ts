@@ -208,8 +208,8 @@ export class PgProcessStore implements ProcessStore, SchedulerStore {
   }
 
   /**
-   * Staff operators (not locked) holding one of `roles`, with their `operator_state` (null: no row), by key, at
-   * most `limit`. One statement.
+   * Staff operators (not locked, present) holding one of `roles`, with their `operator_state` (null: no row), most
+   * remaining capacity first, at most `limit` (the kernel ranks them). One statement.
    */
   async pushCandidates(
     roles: readonly string[],
@@ -232,7 +232,8 @@ export class PgProcessStore implements ProcessStore, SchedulerStore {
               s.capacity, s.calendar, s.skills
          FROM operators o LEFT JOIN operator_state s ON s.operator = o.key
         WHERE o.roles && $1::text[] AND o.staff AND o.locked_at IS NULL
-        ORDER BY o.key LIMIT $2`,
+          AND (s.operator IS NULL OR s.presence = 'available')
+        ORDER BY COALESCE(s.capacity - s.load, 1e9) DESC, o.key LIMIT $2`,
       [roles, limit],
     );
     return rows.map((r) => ({
@@ -293,7 +294,8 @@ export class PgProcessStore implements ProcessStore, SchedulerStore {
          FROM processes p JOIN process_frames f ON f.pid = p.pid
          LEFT JOIN entities e ON e.type = p.entity_type AND e.id = p.entity_id
         WHERE p.state = 'WAITING' AND p.wait_reason LIKE 'resource:%'
-          AND EXISTS (SELECT 1 FROM unnest($1::text[]) t(type) WHERE p.wait_reason LIKE 'resource:%' || t.type || '%')
+          -- "resource:<type>,<type> <why>": the types it waits for are the list before the first space.
+          AND string_to_array(split_part(substr(p.wait_reason, 10), ' ', 1), ',') && $1::text[]
         ORDER BY p.queue_tag NULLS LAST, p.pid LIMIT $2
         FOR UPDATE OF p, f SKIP LOCKED`,
       [types, limit],
