@@ -132,6 +132,11 @@ describe('availability, skills and capacity over REST (OPKERNEL_CLOCK=manual, re
       actorKind: 'timer',
       details: { sla: 'fast', urgencyBefore: 0, urgencyAfter: 60 },
     });
+    const detail = await admin.get<{ urgency: number; sla: Record<string, unknown> | null }>(`/v1/processes/${triage}`);
+    expect(detail).toMatchObject({
+      urgency: 60,
+      sla: { sla: 'fast', status: 'running', nextMilestone: 'deadline', passedCount: 0, breached: false },
+    });
     // urgent has priority 50; triage 0 + urgency 60 (both waited as long): triage goes first.
     expect(await next(bob)).toBe(triage);
     expect(await next(bob)).not.toBeNull();

@@ -74,6 +74,8 @@ describe('co-allocation over REST (real PostgreSQL)', () => {
     await amy.post(`/v1/processes/${first}/complete`, { form: {} });
     const released = await db.query(`SELECT status FROM bookings WHERE pid = $1`, [first]);
     expect(released.rows).toEqual([{ status: 'released' }]);
+    const detail = await admin.get<{ sla: unknown; bookings: unknown[] }>(`/v1/processes/${first}`);
+    expect(detail).toMatchObject({ sla: null, bookings: [{ resource: 'room-a', slot: 0, status: 'released' }] });
     await expectEventually(async () => expect((await state(second)).state).toBe('READY'));
     const again = (await getNext<Next>(bob))!;
     expect(again.process.pid).toBe(second);

@@ -100,10 +100,35 @@ export const ProcessBriefSchema = ProcessViewSchema.pick({
 export type ProcessBrief = z.infer<typeof ProcessBriefSchema>;
 
 /** `GET /processes/{pid}`: the process with its parent, previous step and children (null / left out when not readable). */
+/** A process's SLA clock: business time counted, and the next milestone (`nextDueAt` null while paused or done). */
+export const SlaViewSchema = z.object({
+  sla: z.string(),
+  status: z.enum(['running', 'paused', 'met', 'breached', 'stopped']),
+  elapsedBusinessMs: z.number(),
+  nextMilestone: z.enum(['goal', 'deadline', 'passed']).nullable(),
+  nextDueAt: iso.nullable(),
+  passedCount: z.number().int(),
+  breached: z.boolean(),
+});
+export type SlaView = z.infer<typeof SlaViewSchema>;
+
+/** A slot of a room or machine booked for the process. */
+export const ProcessBookingSchema = z.object({
+  resource: z.string(),
+  slot: z.number().int(),
+  from: iso,
+  to: iso,
+  status: z.enum(['held', 'active', 'released', 'cancelled']),
+});
+
 export const ProcessDetailSchema = ProcessViewSchema.extend({
   parent: ProcessBriefSchema.nullable(),
   previous: ProcessBriefSchema.nullable(),
   children: z.array(ProcessBriefSchema),
+  /** Its SLA clock, null when its service has no SLA. */
+  sla: SlaViewSchema.nullable(),
+  /** The resource slots booked for it, newest first. */
+  bookings: z.array(ProcessBookingSchema),
 });
 export type ProcessDetail = z.infer<typeof ProcessDetailSchema>;
 

@@ -178,8 +178,8 @@ export class ProcessQueries {
   }
 
   /**
-   * A process with its parent, previous step and children, each in brief; relations `operator` may not read
-   * are null (parent, previous) or left out (children).
+   * A process with its parent, previous step and children, each in brief (relations `operator` may not read
+   * are null — parent, previous — or left out — children), its SLA clock and its resource bookings.
    * @returns null when the process does not exist or is not readable.
    * @throws ProblemException 403 for customers.
    */
@@ -207,6 +207,8 @@ export class ProcessQueries {
       parent: parent && brief(parent),
       previous: previous && brief(previous),
       children: children.map(brief),
+      sla: await this.repository.slaOf(pid),
+      bookings: await this.repository.bookingsOf(pid),
     };
   }
 

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
+import type { ProcessDetail, SlaView } from '@opkernel/contracts';
 import type { TaskCursor } from '../dtos/keyset.dto';
 import { ProcessReadPolicy, type ReadScope } from '../process-read.policy';
 import type { ProcessRow } from './process-row';
@@ -103,6 +104,60 @@ export class ProcessReadRepository {
   /** Process `pid` when it exists (and `scope`, if given, may read it), else null. */
   async byPid(pid: number, scope?: ReadScope): Promise<LabelledRow | null> {
     return (await this.rows('p.pid = $1', [pid], { scope }))[0] ?? null;
+  }
+
+  /** The SLA clock of `pid` (call after the read policy let the caller read it), null when it has none. */
+  async slaOf(pid: number): Promise<SlaView | null> {
+    const rows = await this.db.query<
+      {
+        sla: string;
+        status: SlaView['status'];
+        elapsed_ms: string;
+        next_milestone: SlaView['nextMilestone'];
+        next_due_at: Date | null;
+        passed_count: number;
+        breached: boolean;
+      }[]
+    >(
+      `SELECT sla, status, elapsed_ms, next_milestone, next_due_at, passed_count, breached FROM sla_clocks WHERE pid = $1`,
+      [pid],
+    );
+    const r = rows[0];
+    return r
+      ? {
+          sla: r.sla,
+          status: r.status,
+          elapsedBusinessMs: Number(r.elapsed_ms),
+          nextMilestone: r.next_milestone,
+          nextDueAt: r.next_due_at?.toISOString() ?? null,
+          passedCount: r.passed_count,
+          breached: r.breached,
+        }
+      : null;
+  }
+
+  /** The resource slots booked for `pid`, newest first (call after the read policy). */
+  async bookingsOf(pid: number): Promise<ProcessDetail['bookings']> {
+    const rows = await this.db.query<
+      {
+        resource: string;
+        slot: number;
+        lower: Date;
+        upper: Date;
+        status: ProcessDetail['bookings'][number]['status'];
+      }[]
+    >(
+      `SELECT resource, slot, lower(during) AS lower, upper(during) AS upper, status FROM bookings
+        WHERE pid = $1 ORDER BY id DESC LIMIT 20`,
+      [pid],
+    );
+    return rows.map((r) => ({
+      resource: r.resource,
+      slot: r.slot,
+      from: r.lower.toISOString(),
+      to: r.upper.toISOString(),
+      status: r.status,
+    }));
   }
 
   /** The children of `pid` that `scope` may read, by pid. */
