@@ -40,6 +40,12 @@ describe('push distribution over REST (real PostgreSQL)', () => {
     );
     expect(why.mode).toBe('push');
     expect(why.explanation.operatorRanking.map((r) => r.operator)).toEqual(['bob', 'amy']);
+    // Other operators' load is for admins: amy may read the task and its explanation, not the ranking.
+    const asAmy = await amy.get<{ explanation: Record<string, unknown> }>(
+      `/v1/processes/${first}/assignment-explanation`,
+    );
+    expect(asAmy.explanation.operatorRanking).toBeUndefined();
+    expect(asAmy.explanation.mode).toBe('push');
     const events = await admin.get<{ action: string; actor: string; actorKind: string }[]>(
       `/v1/processes/${first}/events`,
     );

@@ -38,6 +38,18 @@ export const ExplanationSchema = z.object({
       lostOn: z.enum(['rank', 'weight', 'resources', 'locked']),
     }),
   ),
+  /** Push only, and only for admins: the operators compared and their room. */
+  operatorRanking: z
+    .array(
+      z.object({
+        operator: z.string(),
+        remaining: z.number().nullable(),
+        skillSurplus: z.number(),
+        lastAssignedAt: epochMs.nullable(),
+        starter: z.boolean(),
+      }),
+    )
+    .optional(),
   candidatesConsidered: z.number().int(),
   deferred: z.array(z.number().int()),
   at: epochMs,

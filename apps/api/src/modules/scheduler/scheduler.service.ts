@@ -90,7 +90,7 @@ export class SchedulerService {
    */
   async latest(pid: number, op: AuthenticatedOperator): Promise<AssignmentExplanation> {
     if (!(await this.queries.one(pid, op))) throw ProblemException.notFound(`process ${pid} does not exist`);
-    const [latest] = await this.explanations.list(pid, 1);
+    const [latest] = await this.readable(await this.explanations.list(pid, 1), op);
     if (!latest)
       throw new ProblemException({
         status: 404,
@@ -105,7 +105,31 @@ export class SchedulerService {
   /** Every explanation of a task's assignments, newest first, through the read policy. @throws 404 as {@link latest} */
   async all(pid: number, op: AuthenticatedOperator): Promise<AssignmentExplanation[]> {
     if (!(await this.queries.one(pid, op))) throw ProblemException.notFound(`process ${pid} does not exist`);
-    return this.explanations.list(pid);
+    return this.readable(await this.explanations.list(pid), op);
+  }
+
+  /**
+   * Explanations as `op` may see them: the other tasks they name (alternatives, deferred) only when `op` may read
+   * them, and the ranking of other operators' load only for admins (the read policy covers what an explanation
+   * mentions, not only the task it explains).
+   */
+  private async readable(list: AssignmentExplanation[], op: AuthenticatedOperator): Promise<AssignmentExplanation[]> {
+    if (op.admin) return list;
+    const seen = new Map<number, boolean>();
+    const mayRead = async (pid: number) => {
+      if (!seen.has(pid)) seen.set(pid, (await this.queries.one(pid, op)) !== null);
+      return seen.get(pid)!;
+    };
+    const out: AssignmentExplanation[] = [];
+    for (const item of list) {
+      const { operatorRanking: _ranking, ...explanation } = item.explanation as Explanation;
+      const alternatives = [];
+      for (const a of explanation.alternatives) if (await mayRead(a.pid)) alternatives.push(a);
+      const deferred = [];
+      for (const d of explanation.deferred) if (await mayRead(d)) deferred.push(d);
+      out.push({ ...item, explanation: { ...explanation, alternatives, deferred } });
+    }
+    return out;
   }
 
   /**
