@@ -2,7 +2,7 @@ import { Client } from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp, type CreatedApp } from '../src/bootstrap/create-app';
 import type { ApiClient } from '../src/journey/api-client';
-import { getNext, setupNurses, startTask } from './utils/scheduler';
+import { cancelOpenTasks, getNext, setupNurses, startTask } from './utils/scheduler';
 import { startTestApp, type TestApp } from './utils/test-app';
 
 /** Nurses work intake (priority 0) and urgent (priority 50) tasks from their lane; amy has capacity 2. */
@@ -34,13 +34,7 @@ describe('get-next over REST (real PostgreSQL)', () => {
   const start = (service: string) => startTask(admin, service);
   const next = (client: ApiClient, body: Record<string, unknown> = {}, baseUrl?: string) =>
     getNext<Next>(client, body, baseUrl);
-  const drain = async () => {
-    // Finish every open task so each test starts with an empty lane and no load.
-    const rows = await db.query<{ pid: string; assignee: string | null }>(
-      `SELECT pid, assignee FROM processes WHERE kind = 'task' AND state <> 'TERMINATED'`,
-    );
-    for (const r of rows.rows) await admin.post(`/v1/processes/${r.pid}/cancel`, { reason: 'test reset' });
-  };
+  const drain = () => cancelOpenTasks(db, admin);
 
   beforeAll(async () => {
     t = await startTestApp();

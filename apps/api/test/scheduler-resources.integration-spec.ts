@@ -2,7 +2,7 @@ import { Client } from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ApiClient } from '../src/journey/api-client';
 import { expectEventually } from './utils/expect-eventually';
-import { getNext, setupNurses, startTask } from './utils/scheduler';
+import { cancelOpenTasks, getNext, setupNurses, startTask } from './utils/scheduler';
 import { startTestApp, type TestApp } from './utils/test-app';
 
 /** A laser session needs the one treatment room for 30 minutes. */
@@ -84,8 +84,7 @@ describe('co-allocation over REST (real PostgreSQL)', () => {
 
   it('lists rooms with what is in use; an admin books one from outside, blocks it, and releases it to the waiters', async () => {
     // The first test left a session assigned with the room: end it (its booking is released).
-    const open = await db.query<{ pid: string }>(`SELECT pid FROM processes WHERE state <> 'TERMINATED'`);
-    for (const r of open.rows) await admin.post(`/v1/processes/${r.pid}/cancel`, { reason: 'reset' });
+    await cancelOpenTasks(db, admin);
     const busy = await startTask(admin, 'laser');
     expect((await getNext<Next>(amy))!.process.pid).toBe(busy);
     const rooms =

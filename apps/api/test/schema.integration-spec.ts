@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import type { Pcb } from '@opkernel/kernel';
+import { noSchedulerChanges, type Pcb } from '@opkernel/kernel';
 import { DataSource, QueryFailedError } from 'typeorm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MIGRATIONS } from '@opkernel/migrations';
@@ -86,14 +86,7 @@ describe('schema, migrations and the PCB mapper', () => {
       audit: [],
       changes: [],
       effects: [],
-      scheduler: {
-        enqueue: [],
-        dequeue: [],
-        load: [],
-        explanations: [],
-        sla: [],
-        bookings: { hold: [], end: [] },
-      },
+      scheduler: noSchedulerChanges(),
       result: pcb,
     });
     const [row] = await ds.query<ProcessRow[]>('SELECT * FROM processes WHERE pid = $1', [pid]);

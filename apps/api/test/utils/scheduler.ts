@@ -1,3 +1,4 @@
+import type { Client } from 'pg';
 import { ApiClient, ApiProblem } from '../../src/journey/api-client';
 import { TEST_ADMIN_PASSWORD, type TestApp } from './test-app';
 
@@ -43,3 +44,11 @@ export const failure = (p: Promise<unknown>): Promise<ApiProblem | null> =>
     () => null,
     (e: unknown) => e as ApiProblem,
   );
+
+/** Cancels every live task (as the admin), so a test starts with empty lanes, no load and no held rooms. */
+export async function cancelOpenTasks(db: Client, admin: ApiClient): Promise<void> {
+  const rows = await db.query<{ pid: string }>(
+    `SELECT pid FROM processes WHERE kind = 'task' AND state <> 'TERMINATED'`,
+  );
+  for (const r of rows.rows) await admin.post(`/v1/processes/${r.pid}/cancel`, { reason: 'test reset' });
+}

@@ -5,7 +5,7 @@ import { lanesOf } from '../scheduler/lanes';
 import { loadDelta } from '../scheduler/load';
 import { effectiveArrival, enqueueTag, pointsOf, rankOf } from '../scheduler/rank';
 import type { RunContext } from './run-context';
-import type { LaneEntry, SchedulerChanges } from './types';
+import { noSchedulerChanges, type LaneEntry, type SchedulerChanges } from './types';
 
 /**
  * The ready queue and operator load as every command keeps them (reference/scheduler.md §4 "Run.apply and
@@ -29,14 +29,7 @@ const sameList = (a: readonly string[], b: readonly string[]) => a.length === b.
  * and fairness weights of the tasks that enter without a kept tag.
  */
 export async function planQueue(run: RunContext, store: SchedulerStore | null): Promise<SchedulerChanges> {
-  const changes: SchedulerChanges = {
-    enqueue: [],
-    dequeue: [],
-    load: [],
-    explanations: [],
-    sla: [],
-    bookings: { hold: [], end: [] },
-  };
+  const changes: SchedulerChanges = noSchedulerChanges();
   type Entering = { pcb: Pcb; lanes: string[]; resourceTypes: string[] };
   const entering: Entering[] = [];
   const loads = new Map<string, { delta: number; assigned: boolean }>();

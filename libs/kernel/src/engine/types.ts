@@ -137,6 +137,16 @@ export type SchedulerChanges = {
   };
 };
 
+/** Scheduler changes of a command that changed nothing the scheduler keeps. */
+export const noSchedulerChanges = (): SchedulerChanges => ({
+  enqueue: [],
+  dequeue: [],
+  load: [],
+  explanations: [],
+  sla: [],
+  bookings: { hold: [], end: [] },
+});
+
 /**
  * Everything one command changed, to be written in ONE transaction: new and updated PCBs (with the version
  * each update expects to replace — optimistic locking), changed context frames, audit rows, the per-process

@@ -4,7 +4,14 @@ import { KernelError, ProcessNotFoundError } from '../errors/kernel-error';
 import type { Pcb } from '../pcb/pcb';
 import type { ProcessStore } from '../ports/ports';
 import { timerEffects } from './timers';
-import type { AuditEntry, Changeset, Effect, ProcessChange, SchedulerChanges } from './types';
+import {
+  noSchedulerChanges,
+  type AuditEntry,
+  type Changeset,
+  type Effect,
+  type ProcessChange,
+  type SchedulerChanges,
+} from './types';
 
 /** A saved state of a {@link UnitOfWork}, to undo a failed instruction's partial effects. */
 export type Checkpoint = { journalLength: number; auditLength: number };
@@ -203,18 +210,7 @@ export class UnitOfWork {
     return out;
   }
 
-  toChangeset(
-    resultPid: number,
-    at: number,
-    scheduler: SchedulerChanges = {
-      enqueue: [],
-      dequeue: [],
-      load: [],
-      explanations: [],
-      sla: [],
-      bookings: { hold: [], end: [] },
-    },
-  ): Changeset {
+  toChangeset(resultPid: number, at: number, scheduler: SchedulerChanges = noSchedulerChanges()): Changeset {
     const created: Pcb[] = [];
     const updated: { pcb: Pcb; expectedVersion: number }[] = [];
     const changes: ProcessChange[] = [];

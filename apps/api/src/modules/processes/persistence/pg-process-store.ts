@@ -14,6 +14,13 @@ import {
   type SlaClock,
 } from '@opkernel/kernel';
 import { rowToPcb, type ProcessRow } from './process-row';
+import {
+  rowToOperatorState,
+  rowToSlaClock,
+  SLA_CLOCK_COLUMNS,
+  type OperatorStateRow,
+  type SlaClockRow,
+} from './scheduler-rows';
 import type { SqlRunner } from './sql-runner';
 
 /** A locked `processes` row with its frame and entity, as {@link PgProcessStore.get} reads them. */
@@ -180,31 +187,12 @@ export class PgProcessStore implements ProcessStore, SchedulerStore {
    * they have no row yet.
    */
   async operatorState(key: string): Promise<OperatorSchedState | null> {
-    const rows = await this.tx.query<
-      {
-        presence: OperatorSchedState['presence'];
-        load: number;
-        last_assigned_at: Date | null;
-        capacity: number | null;
-        calendar: string | null;
-        skills: Record<string, number>;
-      }[]
-    >(
+    const rows = await this.tx.query<OperatorStateRow[]>(
       `SELECT presence, load, last_assigned_at, capacity, calendar, skills FROM operator_state
         WHERE operator = $1 FOR UPDATE`,
       [key],
     );
-    const r = rows[0];
-    return r
-      ? {
-          presence: r.presence,
-          load: r.load,
-          lastAssignedAt: r.last_assigned_at?.getTime() ?? null,
-          capacity: r.capacity,
-          calendar: r.calendar,
-          skills: Object.entries(r.skills ?? {}).map(([skill, level]) => ({ skill, level })),
-        }
-      : null;
+    return rows[0] ? rowToOperatorState(rows[0]) : null;
   }
 
   /**
@@ -215,19 +203,7 @@ export class PgProcessStore implements ProcessStore, SchedulerStore {
     roles: readonly string[],
     limit: number,
   ): Promise<{ key: string; roles: string[]; state: OperatorSchedState | null }[]> {
-    const rows = await this.tx.query<
-      {
-        key: string;
-        roles: string[];
-        has_state: boolean;
-        presence: OperatorSchedState['presence'];
-        load: number;
-        last_assigned_at: Date | null;
-        capacity: number | null;
-        calendar: string | null;
-        skills: Record<string, number> | null;
-      }[]
-    >(
+    const rows = await this.tx.query<(OperatorStateRow & { key: string; roles: string[]; has_state: boolean })[]>(
       `SELECT o.key, o.roles, s.operator IS NOT NULL AS has_state, s.presence, s.load, s.last_assigned_at,
               s.capacity, s.calendar, s.skills
          FROM operators o LEFT JOIN operator_state s ON s.operator = o.key
@@ -236,20 +212,7 @@ export class PgProcessStore implements ProcessStore, SchedulerStore {
         ORDER BY COALESCE(s.capacity - s.load, 1e9) DESC, o.key LIMIT $2`,
       [roles, limit],
     );
-    return rows.map((r) => ({
-      key: r.key,
-      roles: r.roles,
-      state: r.has_state
-        ? {
-            presence: r.presence,
-            load: r.load,
-            lastAssignedAt: r.last_assigned_at?.getTime() ?? null,
-            capacity: r.capacity,
-            calendar: r.calendar,
-            skills: Object.entries(r.skills ?? {}).map(([skill, level]) => ({ skill, level })),
-          }
-        : null,
-    }));
+    return rows.map((r) => ({ key: r.key, roles: r.roles, state: r.has_state ? rowToOperatorState(r) : null }));
   }
 
   /**
@@ -305,35 +268,10 @@ export class PgProcessStore implements ProcessStore, SchedulerStore {
 
   /** The process's SLA clock (`sla_clocks`), null when it has none. */
   async slaClock(pid: number): Promise<SlaClock | null> {
-    const rows = await this.tx.query<
-      {
-        sla: string;
-        status: SlaClock['status'];
-        elapsed_ms: string;
-        resumed_at: Date | null;
-        next_milestone: SlaClock['nextMilestone'];
-        next_due_at: Date | null;
-        passed_count: number;
-        breached: boolean;
-      }[]
-    >(
-      `SELECT sla, status, elapsed_ms, resumed_at, next_milestone, next_due_at, passed_count, breached
-         FROM sla_clocks WHERE pid = $1`,
-      [pid],
-    );
-    const r = rows[0];
-    return r
-      ? {
-          sla: r.sla,
-          status: r.status,
-          elapsedMs: Number(r.elapsed_ms),
-          resumedAt: r.resumed_at?.getTime() ?? null,
-          nextMilestone: r.next_milestone,
-          nextDueAt: r.next_due_at?.getTime() ?? null,
-          passedCount: r.passed_count,
-          breached: r.breached,
-        }
-      : null;
+    const rows = await this.tx.query<SlaClockRow[]>(`SELECT ${SLA_CLOCK_COLUMNS} FROM sla_clocks WHERE pid = $1`, [
+      pid,
+    ]);
+    return rows[0] ? rowToSlaClock(rows[0]) : null;
   }
 
   private async list(where: string, value: number): Promise<Pcb[]> {

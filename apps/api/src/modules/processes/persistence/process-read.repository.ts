@@ -4,6 +4,7 @@ import type { ProcessDetail, SlaView } from '@opkernel/contracts';
 import type { TaskCursor } from '../dtos/keyset.dto';
 import { ProcessReadPolicy, type ReadScope } from '../process-read.policy';
 import type { ProcessRow } from './process-row';
+import { rowToSlaClock, SLA_CLOCK_COLUMNS, type SlaClockRow } from './scheduler-rows';
 
 /** A `processes` row with its entity's label (null when unknown). */
 export type LabelledRow = ProcessRow & { entity_label: string | null };
@@ -108,32 +109,16 @@ export class ProcessReadRepository {
 
   /** The SLA clock of `pid` (call after the read policy let the caller read it), null when it has none. */
   async slaOf(pid: number): Promise<SlaView | null> {
-    const rows = await this.db.query<
-      {
-        sla: string;
-        status: SlaView['status'];
-        elapsed_ms: string;
-        next_milestone: SlaView['nextMilestone'];
-        next_due_at: Date | null;
-        passed_count: number;
-        breached: boolean;
-      }[]
-    >(
-      `SELECT sla, status, elapsed_ms, next_milestone, next_due_at, passed_count, breached FROM sla_clocks WHERE pid = $1`,
-      [pid],
-    );
-    const r = rows[0];
-    return r
-      ? {
-          sla: r.sla,
-          status: r.status,
-          elapsedBusinessMs: Number(r.elapsed_ms),
-          nextMilestone: r.next_milestone,
-          nextDueAt: r.next_due_at?.toISOString() ?? null,
-          passedCount: r.passed_count,
-          breached: r.breached,
-        }
-      : null;
+    const rows = await this.db.query<SlaClockRow[]>(`SELECT ${SLA_CLOCK_COLUMNS} FROM sla_clocks WHERE pid = $1`, [
+      pid,
+    ]);
+    if (!rows[0]) return null;
+    const { elapsedMs, resumedAt: _resumedAt, nextDueAt, ...clock } = rowToSlaClock(rows[0]);
+    return {
+      ...clock,
+      elapsedBusinessMs: elapsedMs,
+      nextDueAt: nextDueAt === null ? null : new Date(nextDueAt).toISOString(),
+    };
   }
 
   /** The resource slots booked for `pid`, newest first (call after the read policy). */
