@@ -59,9 +59,10 @@ const round2 = (n: number) => Math.round(n * 100) / 100;
 
 /** Builds the explanation of assigning `chosen` (a lane head, or a claimed task shaped as one). */
 export function explain(chosen: QueueCandidate, input: ExplainInput): Explanation {
-  const points = chosen.priority + chosen.urgency;
   const m = msPerPoint(input.settings);
-  const effective = effectivePoints(points, chosen.tag, input.now, input.settings);
+  // A fresh tag lies up to one fairness quantum ahead of its arrival: waiting is shown from 0, never negative.
+  const shown = (c: QueueCandidate) =>
+    round2(Math.max(c.priority + c.urgency, effectivePoints(c.priority + c.urgency, c.tag, input.now, input.settings)));
   return {
     mode: input.mode,
     operator: input.operator,
@@ -70,9 +71,8 @@ export function explain(chosen: QueueCandidate, input: ExplainInput): Explanatio
       pid: chosen.pid,
       priority: chosen.priority,
       urgency: chosen.urgency,
-      // A fresh tag lies up to one fairness quantum ahead of its arrival: no negative waiting is shown.
       agingPoints: Number.isFinite(m) ? Math.max(0, round2((input.now - chosen.tag) / m)) : 0,
-      effectivePoints: round2(effective),
+      effectivePoints: shown(chosen),
       class: chosen.class,
       rank: chosen.rank,
     },
@@ -84,9 +84,7 @@ export function explain(chosen: QueueCandidate, input: ExplainInput): Explanatio
     ...(input.operatorRanking ? { operatorRanking: input.operatorRanking } : {}),
     alternatives: (input.alternatives ?? []).map(({ candidate, lostOn }) => ({
       pid: candidate.pid,
-      effectivePoints: round2(
-        effectivePoints(candidate.priority + candidate.urgency, candidate.tag, input.now, input.settings),
-      ),
+      effectivePoints: shown(candidate),
       lostOn,
     })),
     candidatesConsidered: input.candidatesConsidered ?? 1 + (input.alternatives?.length ?? 0),
