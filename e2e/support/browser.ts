@@ -8,6 +8,30 @@ export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
 /** How long a failed test's screenshot of one page may take. */
 const FAILURE_SCREENSHOT_TIMEOUT_MS = 10_000;
+/**
+ * How long closing a context may take. Chromium now and then never answers `Target.disposeBrowserContext`
+ * (seen once in CI: a 120 s hook timeout); past this the whole browser is replaced.
+ */
+const CONTEXT_CLOSE_TIMEOUT_MS = 15_000;
+
+/** Resolves `true` when `work` settles within `ms`, `false` when it does not (`work` keeps running). */
+async function settlesWithin(work: Promise<unknown>, ms: number): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  const timedOut = new Promise<false>((resolve) => {
+    timer = setTimeout(() => resolve(false), ms);
+  });
+  try {
+    return await Promise.race([
+      work.then(
+        () => true,
+        () => true,
+      ),
+      timedOut,
+    ]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
 
 /** Headless, sandbox-less (CI runs as root), no background traffic. */
 export const CHROMIUM_ARGS = [
@@ -35,13 +59,16 @@ export class ConsoleErrors {
   private readonly errors: string[] = [];
   private allowed: RegExp[] = [];
 
-  watch(page: Page, label: string): void {
+  /** Records `page`'s errors under `label` while `live()` says so (a context being closed belongs to no test). */
+  watch(page: Page, label: string, live: () => boolean = () => true): void {
     page.on('console', (message) => {
-      if (message.type() !== 'error') return;
+      if (message.type() !== 'error' || !live()) return;
       const { url, lineNumber } = message.location();
       this.record(`[${label}] console.error: ${message.text()}${url ? ` (${url}:${lineNumber})` : ''}`);
     });
-    page.on('pageerror', (error) => this.record(`[${label}] page error: ${error.stack ?? error.message}`));
+    page.on('pageerror', (error) => {
+      if (live()) this.record(`[${label}] page error: ${error.stack ?? error.message}`);
+    });
   }
 
   /** Ignores errors matching `pattern` until {@link ConsoleErrors.reset}. */
@@ -99,12 +126,17 @@ export async function screenshot(page: Page, name: string): Promise<string> {
  */
 export class E2EBrowser {
   readonly consoleErrors = new ConsoleErrors();
-  private readonly contexts: { label: string; context: BrowserContext }[] = [];
+  private readonly contexts: { label: string; context: BrowserContext; live: boolean }[] = [];
 
   private constructor(
-    readonly browser: Browser,
+    private chromium: Browser,
     readonly baseURL: string,
   ) {}
+
+  /** The Chromium in use (replaced after a context that would not close). */
+  get browser(): Browser {
+    return this.chromium;
+  }
 
   static async open(baseURL: string): Promise<E2EBrowser> {
     return new E2EBrowser(await launchBrowser(), baseURL);
@@ -113,7 +145,7 @@ export class E2EBrowser {
   /** A fresh context (English unless `locale` says otherwise) whose pages are watched for console errors. */
   async newContext(label: string, options: { locale?: string } = {}): Promise<{ context: BrowserContext; page: Page }> {
     const locale = options.locale ?? 'en-US';
-    const context = await this.browser.newContext({
+    const context = await this.chromium.newContext({
       baseURL: this.baseURL,
       locale,
       extraHTTPHeaders: { 'accept-language': locale },
@@ -122,8 +154,9 @@ export class E2EBrowser {
     context.setDefaultTimeout(15_000);
     context.setDefaultNavigationTimeout(30_000);
     let n = 0;
-    context.on('page', (page) => this.consoleErrors.watch(page, `${label}#${++n}`));
-    this.contexts.push({ label, context });
+    const entry = { label, context, live: true };
+    context.on('page', (page) => this.consoleErrors.watch(page, `${label}#${++n}`, () => entry.live));
+    this.contexts.push(entry);
     const page = await context.newPage();
     return { context, page };
   }
@@ -155,12 +188,26 @@ export class E2EBrowser {
         }
       }
     }
-    for (const { context } of this.contexts.splice(0)) await context.close().catch(() => undefined);
-    this.consoleErrors.reset(); // whatever closing the pages logged belongs to no test
+    const closing = this.contexts.splice(0);
+    for (const entry of closing) entry.live = false; // whatever closing the pages logs belongs to no test
+    let stuck = false;
+    for (const { context } of closing) {
+      if (!(await settlesWithin(context.close(), CONTEXT_CLOSE_TIMEOUT_MS))) stuck = true;
+    }
+    if (stuck) await this.replaceBrowser();
+    this.consoleErrors.reset();
     if (!failed && errors.length > 0) throw new Error(`console/page errors:\n${errors.join('\n')}`);
   }
 
   async close(): Promise<void> {
-    await this.browser.close();
+    await settlesWithin(this.chromium.close(), CONTEXT_CLOSE_TIMEOUT_MS);
+  }
+
+  /** Abandons a Chromium that stopped answering (Playwright kills it when the test process exits). */
+  private async replaceBrowser(): Promise<void> {
+    console.warn('a browser context did not close in time; the next test gets a new Chromium');
+    const old = this.chromium;
+    this.chromium = await launchBrowser();
+    void settlesWithin(old.close(), CONTEXT_CLOSE_TIMEOUT_MS);
   }
 }
