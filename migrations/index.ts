@@ -4,6 +4,10 @@ import { Trust1796200000000 } from './1796200000000-Trust';
 import { OpenTaskIndexes1796300000000 } from './1796300000000-OpenTaskIndexes';
 import { CommandPath1796400000000 } from './1796400000000-CommandPath';
 import { Scheduler1796500000000 } from './1796500000000-Scheduler';
+import { RuntimeCalendars1796510000000 } from './1796510000000-RuntimeCalendars';
+import { TaskDrafts1796630000000 } from './1796630000000-TaskDrafts';
+import { EntitySearch1796650000000 } from './1796650000000-EntitySearch';
+import { SkillsRelaxed1796700000000 } from './1796700000000-SkillsRelaxed';
 
 /**
  * Every migration, oldest first. Register new files here: the list is explicit (not a glob) so the same
@@ -17,4 +21,8 @@ export const MIGRATIONS = [
   OpenTaskIndexes1796300000000,
   CommandPath1796400000000,
   Scheduler1796500000000,
+  RuntimeCalendars1796510000000,
+  TaskDrafts1796630000000,
+  EntitySearch1796650000000,
+  SkillsRelaxed1796700000000,
 ];

@@ -28,10 +28,13 @@ import { OperatorsModule } from './modules/operators/operators.module';
 import { DesignsModule } from './modules/designs/designs.module';
 import { ProcessesModule } from './modules/processes/processes.module';
 import { TasksModule } from './modules/tasks/tasks.module';
+import { EntitiesModule } from './modules/entities/entities.module';
 import { SchedulerModule } from './modules/scheduler/scheduler.module';
 import { ResourcesModule } from './modules/resources/resources.module';
+import { CalendarsModule } from './modules/calendars/calendars.module';
 import { ClockModule } from './infra/clock/clock.module';
 import { TimersModule } from './modules/timers/timers.module';
+import { TaskPageModule } from './modules/task-page/task-page.module';
 
 /** DI token of the embedded PostgreSQL handle (null with an external `DATABASE_URL`). */
 export const EMBEDDED_POSTGRES = Symbol('EMBEDDED_POSTGRES');
@@ -81,8 +84,11 @@ export class AppModule implements NestModule {
         DesignsModule,
         ProcessesModule,
         TasksModule,
+        TaskPageModule,
+        EntitiesModule,
         SchedulerModule,
         ResourcesModule,
+        CalendarsModule,
         ClockModule,
         TimersModule.forRoot(),
       ],

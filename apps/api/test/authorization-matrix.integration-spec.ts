@@ -66,6 +66,10 @@ const MATRIX: Record<string, Row> = {
   'GET /api/v1/processes/{pid}/events': row(401, 403, 404, 200, 200, 200, 200),
   'GET /api/v1/processes/{pid}/snapshots': row(401, 403, 404, 200, 200, 200, 200),
   'GET /api/v1/processes/{pid}/transfer-candidates': row(401, 403, 404, 200, 200, 200, 200),
+  'GET /api/v1/processes/{pid}/draft': row(401, 403, 404, 404, 404, 404, 404),
+  'PUT /api/v1/processes/{pid}/draft': row(401, 403, 404, 403, 403, 403, 403, { body: { formData: {} } }),
+  'GET /api/v1/processes/{pid}/context': row(401, 403, 404, 200, 200, 200, 200),
+  'GET /api/v1/staff': row(401, 403, 200, 200, 200, 200, 200),
   'POST /api/v1/processes/{pid}/claim': row(401, 403, 404, 409, 403, 'pass', 'pass'),
   'POST /api/v1/processes/{pid}/unclaim': row(401, 403, 404, 403, 403, 'pass', 'pass'),
   'POST /api/v1/processes/{pid}/start': row(401, 403, 404, 403, 403, 'pass', 'pass'),
@@ -94,10 +98,22 @@ const MATRIX: Record<string, Row> = {
     body: { from: '2030-01-01T09:00:00Z', to: '2030-01-01T10:00:00Z' },
   }),
   'DELETE /api/v1/bookings/{id}': row(401, 403, 403, 403, 403, 403, 404),
+  'PATCH /api/v1/resources/{key}': row(401, 403, 403, 403, 403, 403, 404, { body: { label: 'm' } }),
+  'GET /api/v1/calendars': row(401, 403, 403, 403, 403, 403, 200),
+  'GET /api/v1/calendars/{key}': row(401, 403, 403, 403, 403, 403, 404),
+  'PUT /api/v1/calendars/{key}': row(401, 403, 403, 403, 403, 403, 201, {
+    body: { timeZone: 'UTC', attendances: [{ days: [1], from: '09:00', to: '17:00' }] },
+  }),
+  'POST /api/v1/calendars/{key}/leaves': row(401, 403, 403, 403, 403, 403, 201, {
+    body: { from: '2030-01-01T09:00:00Z', to: '2030-01-01T10:00:00Z' },
+  }),
+  'DELETE /api/v1/calendars/{key}/leaves/{id}': row(401, 403, 403, 403, 403, 403, 404),
+  'DELETE /api/v1/calendars/{key}': row(401, 403, 403, 403, 403, 403, 204),
   'POST /api/v1/tasks/next': row(401, 403, 'pass', 'pass', 403, 'pass', 'pass', { body: { dryRun: true } }),
   'GET /api/v1/tasks/mine': row(401, 403, 200, 200, 200, 200, 200),
   'GET /api/v1/tasks/pool': row(401, 403, 200, 200, 200, 200, 200),
   'GET /api/v1/entities/{type}/{id}/tasks': row(401, 403, 200, 200, 200, 200, 200),
+  'GET /api/v1/entities': row(401, 403, 200, 200, 200, 200, 200, { query: '?q=%E5%AE%A2' }),
   // Last: signs every actor out.
   'POST /api/v1/auth/logout': row(401, 204, 204, 204, 403, 403, 204),
 };
@@ -168,6 +184,8 @@ describe('authorization matrix: every route × anonymous, customer, nurse, docto
         .replace('/fairness/{key}', '/fairness/matrix-tenant')
         .replace('/resources/{key}', '/resources/no-such-room')
         .replace('/bookings/{id}', '/bookings/999999')
+        .replace('/calendars/{key}', '/calendars/matrix-calendar')
+        .replace('/leaves/{id}', '/leaves/999999')
         .replace('{id}', encodeURIComponent(entity.id));
       for (const actor of ACTORS) {
         const token = tokens[actor];

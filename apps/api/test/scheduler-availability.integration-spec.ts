@@ -120,6 +120,19 @@ describe('availability, skills and capacity over REST (OPKERNEL_CLOCK=manual, re
   it("an SLA goal that falls due raises the task's urgency, is audited, and puts it first for get-next", async () => {
     const triage = await start('triage');
     await start('urgent');
+    type Row = { pid: number; effectivePoints: number | null; sla: Record<string, unknown> | null };
+    const pool = () => admin.get<Row[]>('/v1/tasks/pool');
+    // The list row carries the clock, its goal and deadline projected (09:00 + 1 h / 2 h, the SLA's 24x7 calendar).
+    expect((await pool()).find((r) => r.pid === triage)).toMatchObject({
+      sla: {
+        status: 'running',
+        nextMilestone: 'goal',
+        goalAt: '2027-01-04T10:00:00.000Z',
+        deadlineAt: '2027-01-04T11:00:00.000Z',
+        goalMs: 3_600_000,
+        deadlineMs: 7_200_000,
+      },
+    });
     const moved = await t.request('POST', '/v1/test/clock', {
       token: admin.accessToken!,
       body: { advanceMs: 3_600_000 },
@@ -137,8 +150,17 @@ describe('availability, skills and capacity over REST (OPKERNEL_CLOCK=manual, re
       urgency: 60,
       sla: { sla: 'fast', status: 'running', nextMilestone: 'deadline', passedCount: 0, breached: false },
     });
+    const row = (await pool()).find((r) => r.pid === triage)!;
+    expect(row.sla).toMatchObject({ goalAt: null, nextMilestone: 'deadline' });
+    // 0 priority + 60 urgency + an hour of aging (60 points an hour by default).
+    expect(row.effectivePoints).toBeGreaterThanOrEqual(119);
     // urgent has priority 50; triage 0 + urgency 60 (both waited as long): triage goes first.
-    expect(await next(bob)).toBe(triage);
+    const answer = await getNext<{ process: { pid: number; assigneeName: string; sla: unknown } }>(bob);
+    expect(answer?.process).toMatchObject({
+      pid: triage,
+      assigneeName: 'Bob',
+      sla: { sla: 'fast', deadlineAt: '2027-01-04T11:00:00.000Z' },
+    });
     expect(await next(bob)).not.toBeNull();
   });
 

@@ -74,6 +74,7 @@ describe('schema, migrations and the PCB mapper', () => {
       queuedMs: 90_000,
       weight: 2,
       waitUntil: 1_700_000_050_000,
+      skillsRelaxed: true,
       version: 4,
       createdAt: 1_699_999_999_000,
       updatedAt: 1_700_000_009_999,
@@ -174,6 +175,7 @@ describe('schema, migrations and the PCB mapper', () => {
         'refresh_tokens',
         'resources',
         'sla_clocks',
+        'task_drafts',
         'timers',
       ]);
       for (let i = 0; i < MIGRATIONS.length; i++) await other.undoLastMigration({ transaction: 'each' });

@@ -67,6 +67,12 @@ export {
   ResourceStateBodySchema,
   BookingBodySchema,
   BookingsQuerySchema,
+  ResourcePatchBodySchema,
+  CalendarAttendanceSchema,
+  CalendarBodySchema,
+  CalendarLeaveBodySchema,
+  CalendarLeaveViewSchema,
+  CalendarViewSchema,
 } from './scheduler';
 export type {
   AssignmentExplanation,
@@ -80,8 +86,14 @@ export type {
   FairnessWeight,
   ResourceView,
   BookingView,
+  ResourcePatchBody,
+  CalendarAttendance,
+  CalendarBody,
+  CalendarLeaveBody,
+  CalendarLeaveView,
+  CalendarView,
 } from './scheduler';
-export type { LiveTaskChange } from './live';
+export type { LiveSlaMilestone, LiveTaskChange } from './live';
 export type { ProblemDocument, ProblemFieldError } from './problem';
 export type { OperatorView } from './operator';
 export type {
@@ -94,3 +106,24 @@ export type {
   StaffView,
   TokenPair,
 } from './auth';
+export { EntitySearchHitSchema, EntitySearchResultSchema } from './entity';
+export type { EntitySearchHit, EntitySearchResult } from './entity';
+export {
+  EarlierStepSchema,
+  PrefillValueSchema,
+  PutDraftBodySchema,
+  RequestedStepSchema,
+  StaffMemberSchema,
+  TASK_DRAFT_MAX_BYTES,
+  TaskContextSchema,
+  TaskDraftSchema,
+} from './task-page';
+export type {
+  EarlierStep,
+  PrefillValue,
+  PutDraftBody,
+  RequestedStep,
+  StaffMember,
+  TaskContext,
+  TaskDraft,
+} from './task-page';

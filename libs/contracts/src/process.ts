@@ -25,6 +25,27 @@ export const ActorKindSchema = z.enum(['operator', 'integration', 'scheduler', '
 
 const iso = z.string().describe('ISO-8601 time');
 
+/** A process's SLA clock: business time counted, and the next milestone (`nextDueAt` null while paused or done). */
+export const SlaViewSchema = z.object({
+  sla: z.string(),
+  status: z.enum(['running', 'paused', 'met', 'breached', 'stopped']),
+  elapsedBusinessMs: z.number(),
+  nextMilestone: z.enum(['goal', 'deadline', 'passed']).nullable(),
+  nextDueAt: iso.nullable(),
+  passedCount: z.number().int(),
+  breached: z.boolean(),
+  /**
+   * When the goal / the deadline falls due if the clock keeps running on its business calendar (null once passed,
+   * and while the clock is paused or done: a paused countdown shows `elapsedBusinessMs` against the SLA instead).
+   */
+  goalAt: iso.nullable(),
+  deadlineAt: iso.nullable(),
+  /** The SLA's goal and deadline, business ms from the start (a countdown's full length). */
+  goalMs: z.number().nullable(),
+  deadlineMs: z.number().nullable(),
+});
+export type SlaView = z.infer<typeof SlaViewSchema>;
+
 /** The business entity a process serves; `label` is resolved by the API (null when unknown). */
 export const EntityRefViewSchema = z.object({ type: z.string(), id: z.string(), label: z.string().nullable() });
 export type EntityRefView = z.infer<typeof EntityRefViewSchema>;
@@ -47,8 +68,12 @@ export const ProcessViewSchema = z.object({
   join: z.unknown().nullable(),
   entity: EntityRefViewSchema.nullable(),
   assignee: z.string().nullable(),
+  /** The assignee's display name (the operator's label; the key when it has none), null when unassigned. */
+  assigneeName: z.string().nullable(),
   candidateRoles: z.array(z.string()),
   creator: z.string().nullable(),
+  /** The creator's display name, like `assigneeName`. */
+  creatorName: z.string().nullable(),
   scheduledAt: iso.nullable(),
   deadline: iso.nullable(),
   startedAt: iso.nullable(),
@@ -67,6 +92,13 @@ export const ProcessViewSchema = z.object({
   weight: z.number().int(),
   /** When a resource wait is retried, or null. */
   waitUntil: iso.nullable(),
+  /**
+   * While it waits in a ready queue (READY, unassigned): priority + urgency + the points its waiting earned
+   * (aging), what get-next compares; null otherwise.
+   */
+  effectivePoints: z.number().nullable(),
+  /** Its SLA clock, null when its service has no SLA. */
+  sla: SlaViewSchema.nullable(),
   version: z.number().int(),
   createdAt: iso,
   updatedAt: iso,
@@ -96,21 +128,9 @@ export const ProcessBriefSchema = ProcessViewSchema.pick({
   state: true,
   kind: true,
   assignee: true,
+  assigneeName: true,
 });
 export type ProcessBrief = z.infer<typeof ProcessBriefSchema>;
-
-/** `GET /processes/{pid}`: the process with its parent, previous step and children (null / left out when not readable). */
-/** A process's SLA clock: business time counted, and the next milestone (`nextDueAt` null while paused or done). */
-export const SlaViewSchema = z.object({
-  sla: z.string(),
-  status: z.enum(['running', 'paused', 'met', 'breached', 'stopped']),
-  elapsedBusinessMs: z.number(),
-  nextMilestone: z.enum(['goal', 'deadline', 'passed']).nullable(),
-  nextDueAt: iso.nullable(),
-  passedCount: z.number().int(),
-  breached: z.boolean(),
-});
-export type SlaView = z.infer<typeof SlaViewSchema>;
 
 /** A slot of a room or machine booked for the process. */
 export const ProcessBookingSchema = z.object({
@@ -121,12 +141,11 @@ export const ProcessBookingSchema = z.object({
   status: z.enum(['held', 'active', 'released', 'cancelled']),
 });
 
+/** `GET /processes/{pid}`: the process with its parent, previous step and children (null / left out when not readable). */
 export const ProcessDetailSchema = ProcessViewSchema.extend({
   parent: ProcessBriefSchema.nullable(),
   previous: ProcessBriefSchema.nullable(),
   children: z.array(ProcessBriefSchema),
-  /** Its SLA clock, null when its service has no SLA. */
-  sla: SlaViewSchema.nullable(),
   /** The resource slots booked for it, newest first. */
   bookings: z.array(ProcessBookingSchema),
 });
@@ -141,6 +160,8 @@ export const CascadeItemSchema = z.object({
   state: ProcessStateSchema,
   fromState: ProcessStateSchema.nullable(),
   assignee: z.string().nullable(),
+  /** The assignee's display name (operator label), null when unassigned. */
+  assigneeName: z.string().nullable(),
   candidateRoles: z.array(z.string()),
 });
 export type CascadeItem = z.infer<typeof CascadeItemSchema>;
@@ -154,6 +175,8 @@ export const ProcessEventViewSchema = z.object({
   id: z.number().int(),
   /** Actor key, null for the kernel's own rows (rules, cascades). */
   actor: z.string().nullable(),
+  /** The actor's display name (the operator's label), null when the actor is no operator (or null). */
+  actorName: z.string().nullable(),
   /** The actor's kind; null with a null actor and for rows written before kinds were kept. */
   actorKind: ActorKindSchema.nullable(),
   action: z.string(),

@@ -141,6 +141,7 @@ export type FairnessWeight = z.infer<typeof FairnessWeightSchema>;
 export const ResourceStateSchema = z.enum(['available', 'blocked', 'retired']);
 export const ResourceViewSchema = z.object({
   key: z.string(),
+  label: z.string().nullable(),
   type: z.string(),
   capacity: z.number().int(),
   calendar: z.string().nullable(),
@@ -181,3 +182,82 @@ export const BookingBodySchema = z
   .refine((b) => Date.parse(b.to) > Date.parse(b.from), { message: 'must be after from', path: ['to'] });
 /** `GET /resources/{key}/bookings?from&to`: the bookings overlapping the window (default: today ± 1 day). */
 export const BookingsQuerySchema = z.object({ from: isoInstant.optional(), to: isoInstant.optional() }).strict();
+
+/** `PATCH /resources/{key}` (admin): rename, resize (slots; not below the slots in use now) or re-calendar. */
+export const ResourcePatchBodySchema = z
+  .object({
+    label: z.string().trim().min(1).max(200).optional(),
+    capacity: z.number().int().min(1).max(10_000).optional(),
+    /** A calendar key (or `24x7`), null = always open. */
+    calendar: z.string().min(1).max(120).nullable().optional(),
+  })
+  .strict();
+export type ResourcePatchBody = z.input<typeof ResourcePatchBodySchema>;
+
+/**
+ * One weekly working interval of a calendar, in its time zone (the design model's `Attendance`): ISO weekdays
+ * (1 = Monday … 7), local `HH:mm` from/to (`24:00` = midnight at the end), optional week parity and validity dates.
+ * The API checks it with the design model's own validators.
+ */
+export const CalendarAttendanceSchema = z
+  .object({
+    days: z.array(z.number().int().min(1).max(7)).min(1),
+    from: z.string(),
+    to: z.string(),
+    weekParity: z.union([z.literal(0), z.literal(1)]).optional(),
+    validFrom: z.string().optional(),
+    validTo: z.string().optional(),
+  })
+  .strict();
+export type CalendarAttendance = z.infer<typeof CalendarAttendanceSchema>;
+
+/**
+ * `PUT /calendars/{key}` (admin): creates or replaces a calendar — an IANA `timeZone`, weekly `attendances`
+ * (at least one) and whole-day `holidays` (local `YYYY-MM-DD`). Its leaves are kept.
+ */
+export const CalendarBodySchema = z
+  .object({
+    label: z.string().trim().min(1).max(200).optional(),
+    timeZone: z.string().min(1).max(100),
+    attendances: z.array(CalendarAttendanceSchema).min(1).max(200),
+    holidays: z.array(z.string()).max(1000).optional(),
+  })
+  .strict();
+export type CalendarBody = z.input<typeof CalendarBodySchema>;
+
+/** `POST /calendars/{key}/leaves` (admin): a time off `[from, to)` of the whole calendar, or of one operator or resource. */
+export const CalendarLeaveBodySchema = z
+  .object({
+    operator: z.string().min(1).max(120).optional(),
+    resource: z.string().min(1).max(120).optional(),
+    from: isoInstant,
+    to: isoInstant,
+    reason: z.string().trim().min(1).max(500).optional(),
+  })
+  .strict();
+export type CalendarLeaveBody = z.input<typeof CalendarLeaveBodySchema>;
+
+/** A leave: the calendar's own (`operator` and `resource` null) or one operator's / resource's; `source` design | admin. */
+export const CalendarLeaveViewSchema = z.object({
+  id: z.number().int(),
+  calendar: z.string(),
+  operator: z.string().nullable(),
+  resource: z.string().nullable(),
+  from: z.string(),
+  to: z.string(),
+  reason: z.string().nullable(),
+  source: z.enum(['design', 'admin']),
+});
+export type CalendarLeaveView = z.infer<typeof CalendarLeaveViewSchema>;
+
+/** `GET /calendars[/{key}]`: a calendar the scheduler uses, its leaves, and who works or opens by it. */
+export const CalendarViewSchema = z.object({
+  key: z.string(),
+  label: z.string().nullable(),
+  timeZone: z.string(),
+  attendances: z.array(CalendarAttendanceSchema),
+  holidays: z.array(z.string()),
+  leaves: z.array(CalendarLeaveViewSchema),
+  usedBy: z.object({ operators: z.array(z.string()), resources: z.array(z.string()), slas: z.array(z.string()) }),
+});
+export type CalendarView = z.infer<typeof CalendarViewSchema>;

@@ -1,7 +1,7 @@
 import { DateTime } from 'luxon';
 import { describe, expect, it } from 'vitest';
 import { fitResources, type ResourceSnapshot, type ResourceView } from '../src/scheduler/resources';
-import { MAX_URGENCY, slaFire, slaOnTransition, startClock, type SlaDef } from '../src/scheduler/sla';
+import { MAX_URGENCY, slaFire, slaOnTransition, slaProjection, startClock, type SlaDef } from '../src/scheduler/sla';
 import type { CalendarDef } from '../src/scheduler/types';
 
 const MIN = 60_000;
@@ -161,6 +161,16 @@ describe('SLA clocks on business calendars', () => {
     expect(p2.clock).toMatchObject({ nextMilestone: null, nextDueAt: null });
     clock = slaOnTransition(def, p2.clock, { state: 'TERMINATED', waitReason: null }, t0 + 7 * H)!;
     expect(clock.status).toBe('breached');
+  });
+
+  it('projects goal and deadline on the calendar; a passed goal and a paused clock project nothing', () => {
+    const t0 = at('2026-12-07T17:00'); // an hour before the office closes
+    const clock = startClock(def, t0);
+    expect(slaProjection(def, clock)).toEqual({ goalAt: at('2026-12-08T10:00'), deadlineAt: at('2026-12-08T12:00') });
+    const goal = slaFire(def, clock, 0, at('2026-12-08T10:00'))!;
+    expect(slaProjection(def, goal.clock)).toEqual({ goalAt: null, deadlineAt: at('2026-12-08T12:00') });
+    const paused = slaOnTransition(def, clock, { state: 'SUSPENDED', waitReason: null }, t0 + H / 2)!;
+    expect(slaProjection(def, paused)).toEqual({ goalAt: null, deadlineAt: null });
   });
 
   it('is met when finished before the deadline, stopped when cancelled', () => {

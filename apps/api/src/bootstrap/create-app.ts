@@ -13,6 +13,7 @@ import { RedisIoAdapter } from '../modules/live/redis-io.adapter';
 import { answerClientErrorsWithProblems } from './client-error';
 import { seedIfEmpty } from './seed';
 import { setupSwagger } from './swagger';
+import { webAppStatic } from './web-app-static';
 
 /** Largest JSON request body accepted (design documents can be a few hundred KB). */
 export const JSON_BODY_LIMIT = '10mb';
@@ -112,7 +113,8 @@ export async function createApp(options: CreateAppOptions = {}): Promise<Created
     }
     app.setGlobalPrefix('api');
     // The operator web app (a Next.js static export) on the same origin as /api and /live.
-    if (existsSync(WEB_APP_DIR)) app.useStaticAssets(WEB_APP_DIR, { index: ['index.html'], extensions: ['html'] });
+    // Precompressed (brotli/gzip) files, hashed assets cached immutably: see webAppStatic.
+    if (existsSync(WEB_APP_DIR)) app.use(webAppStatic(WEB_APP_DIR));
     app.enableShutdownHooks();
     if (docs) setupSwagger(app);
     await app.init();

@@ -1,8 +1,8 @@
 import type { DesignIndex } from '../design/kernel-design';
 import { KernelError } from '../errors/kernel-error';
 import type { OperatorSchedState, SchedulerStore } from '../ports/ports';
-import { isOpen, openUntil } from '../scheduler/calendar';
-import { calendarOf } from '../scheduler/design';
+import { isOpen, nextOpen, openUntil } from '../scheduler/calendar';
+import { calendarOf, operatorOwner } from '../scheduler/design';
 import { explain, type Explanation } from '../scheduler/explain';
 import { checkSkills, lanesFor, parseSig } from '../scheduler/lanes';
 import { fitsCapacity } from '../scheduler/load';
@@ -66,7 +66,8 @@ export function designProfile(index: DesignIndex, key: string): OperatorSchedSta
  * lane heads of every lane their roles and skills admit them to (one store read; the heads' PCBs are locked
  * `SKIP LOCKED`, so two operators asking at once get different tasks).
  * @returns the choice, or null when no lane has a task that fits
- * @throws KernelError NOT_AVAILABLE (presence, or off shift), CAPACITY_FULL (no room for even a weight-1 task)
+ * @throws KernelError NOT_AVAILABLE (presence, off shift or on leave; `details.nextShiftAt` ISO-8601 or null),
+ *   CAPACITY_FULL (no room for even a weight-1 task)
  */
 export async function chooseNext(
   store: SchedulerStore,
@@ -85,9 +86,17 @@ export async function chooseNext(
       reason: 'presence',
       presence: state.presence,
     });
-  const calendar = calendarOf(sched, op.calendar);
-  if (!isOpen(calendar, now))
-    throw new KernelError('NOT_AVAILABLE', 'you are off shift now', { reason: 'off_shift', calendar: op.calendar });
+  const calendar = calendarOf(sched, op.calendar, operatorOwner(actor.key));
+  if (!isOpen(calendar, now)) {
+    // On leave: the shift itself is open now, only the operator's own leave closes it.
+    const leave = isOpen(calendarOf(sched, op.calendar), now);
+    const next = nextOpen(calendar, now);
+    throw new KernelError('NOT_AVAILABLE', leave ? 'you are on leave now' : 'you are off shift now', {
+      reason: leave ? 'leave' : 'off_shift',
+      calendar: op.calendar,
+      nextShiftAt: next === null ? null : new Date(next).toISOString(),
+    });
+  }
   if (!fitsCapacity(state.load, op.capacity, 1))
     throw new KernelError('CAPACITY_FULL', `you carry ${state.load} of your capacity ${op.capacity}`, {
       load: state.load,
@@ -102,7 +111,7 @@ export async function chooseNext(
   let considered = 0;
   let choice: TaskChoice<SlotPlan[]> | null = null;
   for (let round = 0; round < MAX_ROUNDS && !choice?.chosen; round++) {
-    const heads = await store.laneHeads(lanes, exclude);
+    const heads = await store.laneHeads(lanes, exclude, now);
     if (heads.length === 0) break;
     considered += new Set(heads.map((h) => h.pid)).size;
     const fit = pcbOf ? await fitHeads(store, index, heads, pcbOf, now) : () => ({ fit: true as const, plan: [] });

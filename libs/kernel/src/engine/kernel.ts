@@ -13,15 +13,16 @@ import type {
   SchedulerStore,
 } from '../ports/ports';
 import { chooseNext, operatorProfile, type AssignNextOptions, type NextChoice } from './get-next';
-import { planBookingEnds, RESOURCE_WAIT, resourceRetryKey } from './bookings';
+import { bookForTake, planBookingEnds, RESOURCE_WAIT, resourceRetryKey } from './bookings';
 import { serviceSchedule } from '../scheduler/design';
 import { explain } from '../scheduler/explain';
-import { checkSkills } from '../scheduler/lanes';
+import { checkSkills, requirementsOf } from '../scheduler/lanes';
 import { fitsCapacity } from '../scheduler/load';
 import { planQueue } from './queueing';
 import { planSla } from './sla-clocks';
+import { fireRelaxTimer, noticeRecipients, relaxSkills, relaxTimers, slaReassign } from './sla-actions';
 import { choosePush, distributionOf, pushEffects } from './push';
-import { waits } from './queueing';
+import { scheduledTimers, waits } from './queueing';
 import { MAX_URGENCY, slaFire, type SlaClock } from '../scheduler/sla';
 import { Run } from './run';
 import type { Actor, Changeset, Effect, SchedulerChanges, Timer } from './types';
@@ -130,9 +131,18 @@ export class Kernel {
     scheduler.sla = sla.upserts;
     const push = await pushEffects(run, scheduler);
     const ends = await planBookingEnds(run);
-    scheduler.bookings = { hold: extra.holds ?? [], end: ends.end };
+    // A task taken and started in this command: its new bookings are written in use (one statement cannot both
+    // insert a row and update it).
+    const holds = [...run.holds, ...(extra.holds ?? [])];
+    const starting = new Set(ends.end.filter((e) => e.status === 'active').map((e) => e.pid));
+    const booked = new Set(holds.map((h) => h.pid));
+    scheduler.bookings = {
+      hold: holds.map((h) => (starting.has(h.pid) ? { ...h, status: 'active' as const } : h)),
+      end: ends.end.filter((e) => !(e.status === 'active' && booked.has(e.pid))),
+    };
+    const relax = [...(await relaxTimers(run)), ...scheduledTimers(run)];
     const cs = run.uow.toChangeset(pid, run.now, scheduler);
-    cs.effects.push(...sla.effects, ...push, ...ends.effects, ...(extra.effects ?? []));
+    cs.effects.push(...sla.effects, ...push, ...ends.effects, ...relax, ...(extra.effects ?? []));
     return cs;
   }
 
@@ -196,28 +206,32 @@ export class Kernel {
   }
 
   /**
-   * The scheduler's checks before `operator` takes a task (claim, implicit claim, transfer): they hold every skill
-   * the service needs at its level, and their capacity has room for its weight (their state row is locked, so
-   * their concurrent assignments check one after another). The run keeps an explanation (mode `claim`).
-   * Without a scheduler store nothing is checked.
+   * The scheduler's checks before `operator` takes a task (claim, implicit claim, transfer, SLA reassignment): they
+   * hold every skill the service needs at its level, and their capacity has room for its weight (their state row
+   * is locked, so their concurrent assignments check one after another); taking work on (`capacity`) also books
+   * the rooms and machines it needs (kept in the run, written with the assignment) unless it holds them already.
+   * An admin's own claims skip the skill and capacity checks (`checks` false) but still book. The run keeps an
+   * explanation (mode `claim`, or `escalation`). Without a scheduler store nothing is checked or booked.
    * @throws ForbiddenError naming the missing skill (`details.skill`, `required`, `level`); KernelError
-   *   CAPACITY_FULL
+   *   CAPACITY_FULL; KernelError RESOURCE_BUSY naming the types, why (`busy|closed|blocked`) and when they fit
    */
   private async mayTake(
     run: Run,
     pcb: Pcb,
     operator: string,
-    why: 'claim' | 'transfer',
+    why: 'claim' | 'transfer' | 'escalation',
     capacity = true,
+    checks = true,
   ): Promise<void> {
     const store = this.deps.scheduler;
     if (!store) return;
     const index = await run.design(pcb.designVersion);
     const schedule = serviceSchedule(index.scheduler, pcb.service);
     const profile = await operatorProfile(store, index, operator);
-    const skills = checkSkills(profile.skills, schedule.requirements);
+    const skills = checkSkills(profile.skills, requirementsOf(schedule.requirements, pcb.skillsRelaxed));
     const who = why === 'claim' ? 'you need' : `${operator} needs`;
-    if (skills.missing) {
+    const mode = why === 'escalation' ? 'escalation' : 'claim';
+    if (checks && skills.missing) {
       const m = skills.missing;
       throw new ForbiddenError(`${who} skill ${m.skill} at level ${m.required} (has ${m.level}) for "${pcb.service}"`, {
         pid: pcb.pid,
@@ -227,7 +241,7 @@ export class Kernel {
         level: m.level,
       });
     }
-    if (capacity && !fitsCapacity(profile.load, profile.capacity, pcb.weight))
+    if (checks && capacity && !fitsCapacity(profile.load, profile.capacity, pcb.weight))
       throw new KernelError('CAPACITY_FULL', `${operator} carries ${profile.load} of capacity ${profile.capacity}`, {
         pid: pcb.pid,
         operator,
@@ -235,6 +249,23 @@ export class Kernel {
         capacity: profile.capacity,
         weight: pcb.weight,
       });
+    // Taking work on books its rooms and machines with it, or nothing is taken (ending commands book nothing).
+    const booking = capacity ? await bookForTake(store, index, pcb, run.now) : { plan: [], holds: [] };
+    if ('refused' in booking) {
+      const { types, reason, retryAt } = booking.refused;
+      const when = retryAt === null ? '' : `; they fit from ${new Date(retryAt).toISOString()}`;
+      throw new KernelError(
+        'RESOURCE_BUSY',
+        `the ${types.join(', ')} this task needs ${reason === 'busy' ? 'are booked' : `are ${reason}`}${when}`,
+        {
+          pid: pcb.pid,
+          types,
+          reason,
+          retryAt: retryAt === null ? null : new Date(retryAt).toISOString(),
+        },
+      );
+    }
+    run.holds.push(...booking.holds);
     run.explanations.push(
       explain(
         {
@@ -250,7 +281,7 @@ export class Kernel {
           urgency: pcb.urgency,
         },
         {
-          mode: 'claim',
+          mode,
           operator,
           now: run.now,
           settings: index.scheduler.settings,
@@ -258,6 +289,7 @@ export class Kernel {
           skills: skills.checks,
           capacity: { loadBefore: profile.load, weight: pcb.weight, capacity: profile.capacity },
           availability: { presence: profile.presence, onShift: true, shiftEndsAt: null },
+          resources: booking.plan.map(({ type, resource, slot, from, to }) => ({ type, resource, slot, from, to })),
         },
       ),
     );
@@ -267,8 +299,8 @@ export class Kernel {
   private async own(run: Run, pcb: Pcb, actor: Actor, keeps: 'keeps' | 'ends' = 'keeps'): Promise<Pcb> {
     if (pcb.assignee === actor.key) return pcb;
     if (pcb.assignee === null && inPool(actor, pcb)) {
-      // Admins act on anything; a command that ends or parks the task adds no load (skills still count).
-      if (!actor.admin) await this.mayTake(run, pcb, actor.key, 'claim', keeps === 'keeps');
+      // Admins act on anything (but book rooms); a command that ends or parks the task adds no load (skills count).
+      await this.mayTake(run, pcb, actor.key, 'claim', keeps === 'keeps', !actor.admin);
       return run.update(pcb.pid, { assignee: actor.key }, 'claimed', { action: 'claim', implicit: true });
     }
     if (pcb.assignee !== null && actor.admin) return pcb;
@@ -297,7 +329,7 @@ export class Kernel {
     }
     if (pcb.assignee === null) {
       if (!inPool(actor, pcb)) throw new ForbiddenError(`process ${pid} is not in your pool`, { pid });
-      if (!actor.admin) await this.mayTake(run, pcb, actor.key, 'claim');
+      await this.mayTake(run, pcb, actor.key, 'claim', true, !actor.admin);
       await run.update(pid, { assignee: actor.key }, 'claimed', { action: 'claim' });
     }
     return this.finish(run, pid);
@@ -414,7 +446,7 @@ export class Kernel {
     if (!store) return null;
     const run = this.run(actor);
     const pcb = await run.uow.tryLoad(pid);
-    if (!pcb || !waits(pcb)) return null;
+    if (!pcb || !waits(pcb, run.now)) return null;
     const pushed = await choosePush(store, await run.design(pcb.designVersion), pcb, run.now);
     if (!pushed) return null;
     await run.update(
@@ -673,13 +705,32 @@ export class Kernel {
   /**
    * A timer fell due (the API's timer sweep calls this, as the `timer` actor, in the transaction that deletes the
    * timer row, so each timer fires once). A `deadline` timer of a process that is still live and still has that
-   * deadline audits `deadline.passed`; anything else (ended, deadline moved) changes nothing.
+   * deadline audits `deadline.passed`; `sla` fires the clock's milestone ({@link fireSla}); `resource_retry` brings
+   * a task waiting for rooms back READY; `relax_skills` drops a still-waiting task's additional skills;
+   * `scheduled` puts an appointment into its lanes. Anything stale (ended, moved, taken) changes nothing.
    * @throws ProcessNotFoundError when the process is gone
    */
   async fireTimer(timer: Timer, actor: Actor): Promise<Changeset> {
     const run = this.run(actor);
     const pcb = await run.uow.load(timer.pid);
     if (timer.purpose === 'sla') return this.fireSla(run, pcb, timer);
+    if (timer.purpose === 'scheduled') {
+      // The appointment's time came: it enters its lanes now (and is pushed, in push lanes) unless a command since
+      // its time already put it there.
+      if (waits(pcb, run.now) && !waits(pcb, pcb.updatedAt))
+        await run.update(
+          pcb.pid,
+          {},
+          'scheduled.due',
+          { timer: timer.key },
+          { scheduledAt: new Date(pcb.scheduledAt!).toISOString() },
+        );
+      return this.finish(run, pcb.pid);
+    }
+    if (timer.purpose === 'relax_skills') {
+      await fireRelaxTimer(run, pcb.pid, { timer: timer.key });
+      return this.finish(run, pcb.pid);
+    }
     if (timer.purpose === 'resource_retry') {
       if (pcb.state === 'WAITING' && (pcb.waitReason ?? '').startsWith(RESOURCE_WAIT))
         await run.apply(pcb.pid, { type: 'release' }, { timer: timer.key }, {}, { evaluate: false });
@@ -704,8 +755,10 @@ export class Kernel {
    * An SLA milestone fell due (reference/scheduler.md §2.5): re-checked against the stored clock (a paused,
    * stopped or moved clock fires nothing), the process's urgency rises by the milestone's points and its
    * `raise_urgency` actions (capped at 100; the lanes re-rank it), and one audit row `sla.goal`, `sla.deadline`
-   * or `sla.passed_deadline` records the milestone with the urgency before and after. The clock moves on to its
-   * next milestone (and its timer with it).
+   * or `sla.passed_deadline` records the milestone with the urgency before and after. Then its actions run:
+   * `relax_skills`, `reassign` ({@link slaReassign}); and a `notify` effect carries the milestone to the live
+   * channel (the monitor always; the people `notify` names). The clock moves on to its next milestone (and its
+   * timer with it).
    */
   private async fireSla(run: Run, pcb: Pcb, timer: Timer): Promise<Changeset> {
     const index = await run.design(pcb.designVersion);
@@ -723,10 +776,50 @@ export class Kernel {
       urgencyAfter: firing.urgencyAfter,
       actions: firing.actions.map((a) => a.kind),
     };
+    const cause = { timer: timer.key };
     if (firing.urgencyAfter !== pcb.urgency)
-      await run.update(pcb.pid, { urgency: firing.urgencyAfter }, action, { timer: timer.key }, details);
-    else run.record(pcb, action, pcb.state, pcb.state, { timer: timer.key }, details);
-    return this.finish(run, pcb.pid, new Map([[pcb.pid, firing.clock]]));
+      await run.update(pcb.pid, { urgency: firing.urgencyAfter }, action, cause, details);
+    else run.record(pcb, action, pcb.state, pcb.state, cause, details);
+    const done: string[] = [];
+    for (const a of firing.actions) {
+      if (a.kind === 'relax_skills' && (await relaxSkills(run, pcb.pid, cause))) done.push(a.kind);
+      if (a.kind === 'reassign') {
+        const take = async (task: Pcb, operator: string) => {
+          const target = await run.operator(operator);
+          if (!target) throw new KernelError('UNKNOWN_OPERATOR', `operator "${operator}" does not exist`, {});
+          const allowed = rolesAllowing(index, task.service);
+          if (!target.roles.some((r) => allowed.includes(r)))
+            throw new KernelError('INVALID_INPUT', `operator "${operator}" holds no role allowing "${task.service}"`);
+          await this.mayTake(run, task, operator, 'escalation');
+        };
+        if ((await slaReassign(run, pcb.pid, a, cause, take)) === 'reassigned') done.push(a.kind);
+      }
+      if (a.kind === 'raise_urgency' || a.kind === 'notify') done.push(a.kind);
+    }
+    const after = await run.uow.load(pcb.pid);
+    const notice: Effect = {
+      kind: 'notify',
+      notice: {
+        pid: pcb.pid,
+        service: pcb.service,
+        designVersion: pcb.designVersion,
+        kind: pcb.kind,
+        sla: clock!.sla,
+        milestone: firing.milestone,
+        repeat: firing.repeat,
+        dueAt: firing.dueAt,
+        urgencyBefore: firing.urgencyBefore,
+        urgencyAfter: firing.urgencyAfter,
+        holder: pcb.assignee,
+        assignee: after.assignee,
+        candidateRoles: after.candidateRoles,
+        creator: after.creator,
+        actions: [...new Set(done)],
+        to: noticeRecipients(firing.actions, pcb.assignee),
+        at: run.now,
+      },
+    };
+    return this.finish(run, pcb.pid, new Map([[pcb.pid, firing.clock]]), { effects: [notice] });
   }
 
   /** ERROR → the state before the failure (admins). */

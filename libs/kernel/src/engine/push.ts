@@ -2,9 +2,9 @@ import type { DesignIndex } from '../design/kernel-design';
 import type { Pcb } from '../pcb/pcb';
 import type { SchedulerStore } from '../ports/ports';
 import { isOpen } from '../scheduler/calendar';
-import { calendarOf, serviceSchedule } from '../scheduler/design';
+import { calendarOf, operatorOwner, serviceSchedule } from '../scheduler/design';
 import { explain, type Explanation } from '../scheduler/explain';
-import { checkSkills, lanesOf } from '../scheduler/lanes';
+import { checkSkills, lanesOf, requirementsOf } from '../scheduler/lanes';
 import { fitsCapacity } from '../scheduler/load';
 import { rankOperators, type OperatorCandidate } from '../scheduler/select';
 import type { Distribution } from '../scheduler/types';
@@ -37,16 +37,19 @@ export async function choosePush(
 ): Promise<{ operator: string; explanation: Explanation } | null> {
   const roles = pushRoles(index, pcb);
   if (roles.length === 0) return null;
+  // An appointment waits in no lane before its time (its `scheduled` timer puts it there, and it is pushed then).
+  if (pcb.scheduledAt !== null && pcb.scheduledAt > now) return null;
   const sched = index.scheduler;
   const schedule = serviceSchedule(sched, pcb.service);
   // A task that needs rooms or machines is booked with its operator by get-next and offers, which fit resources.
   if (schedule.resources.length > 0) return null;
+  const requirements = requirementsOf(schedule.requirements, pcb.skillsRelaxed);
   const found = await store.pushCandidates(roles, PUSH_CANDIDATES);
   const candidates: OperatorCandidate[] = found.map(({ key, state }) => {
     const p = state ?? designProfile(index, key);
     return {
       key,
-      available: p.presence === 'available' && isOpen(calendarOf(sched, p.calendar), now),
+      available: p.presence === 'available' && isOpen(calendarOf(sched, p.calendar, operatorOwner(key)), now),
       load: p.load,
       capacity: p.capacity,
       skills: p.skills,
@@ -56,14 +59,14 @@ export async function choosePush(
   const assignBy = sched.roles.get(roles[0]!)?.assignBy ?? sched.settings.assignBy;
   const { ranked } = rankOperators(
     candidates,
-    { weight: pcb.weight, requirements: schedule.requirements, starter: pcb.creator },
+    { weight: pcb.weight, requirements, starter: pcb.creator },
     { ...sched.settings, assignBy },
   );
   for (const r of ranked.slice(0, 3)) {
     // Locked now: a concurrent assignment of theirs may have filled them since the list was read.
     const profile = await operatorProfile(store, index, r.operator);
     if (profile.presence !== 'available' || !fitsCapacity(profile.load, profile.capacity, pcb.weight)) continue;
-    const lane = lanesOf(roles, schedule.requirements)[0]!;
+    const lane = lanesOf(roles, requirements)[0]!;
     const explanation = explain(
       {
         lane,
@@ -83,7 +86,7 @@ export async function choosePush(
         now,
         settings: sched.settings,
         fairnessWeight: 1,
-        skills: checkSkills(profile.skills, schedule.requirements).checks,
+        skills: checkSkills(profile.skills, requirements).checks,
         capacity: { loadBefore: profile.load, weight: pcb.weight, capacity: profile.capacity },
         availability: { presence: profile.presence, onShift: true, shiftEndsAt: null },
         operatorRanking: ranked.slice(0, 5),

@@ -1,25 +1,58 @@
 import type { Pcb } from '../pcb/pcb';
 import { laneTailKey, type SchedulerStore } from '../ports/ports';
 import { serviceSchedule } from '../scheduler/design';
-import { lanesOf } from '../scheduler/lanes';
+import { lanesOf, requirementsOf } from '../scheduler/lanes';
 import { loadDelta } from '../scheduler/load';
 import { effectiveArrival, enqueueTag, pointsOf, rankOf } from '../scheduler/rank';
 import type { RunContext } from './run-context';
-import { noSchedulerChanges, type LaneEntry, type SchedulerChanges } from './types';
+import { noSchedulerChanges, type Effect, type LaneEntry, type SchedulerChanges } from './types';
 
 /**
  * The ready queue and operator load as every command keeps them (reference/scheduler.md §4 "Run.apply and
  * Run.update … derive queue changes from each (before, after) pair"): at the end of a command, each PCB it wrote
- * is compared with what it was. A task *waits* while it is READY and unassigned; it then has one lane row per
+ * is compared with what it was. A task *waits* while it is READY, unassigned and due ({@link waits}); it then has one lane row per
  * candidate role (`role|skills`). Entering gives it fairness tags (VirtualClock over the lane's fairness key) —
  * or its kept `queueTag` when it re-enters (unclaim, resume), so it keeps its place; a change of priority,
  * urgency or roles while waiting re-ranks it; leaving removes its rows. Load moves by the task's weight when its
  * carrier changes ({@link loadDelta}).
  */
 
-/** A task waits in the ready queue while READY and unassigned. */
-export const waits = (p: Pick<Pcb, 'kind' | 'state' | 'assignee'>): boolean =>
-  p.kind === 'task' && p.state === 'READY' && p.assignee === null;
+type Queueable = Pick<Pcb, 'kind' | 'state' | 'assignee' | 'scheduledAt'>;
+
+/**
+ * A task waits in the ready queue while READY, unassigned and due at `at` (epoch ms): no `scheduledAt`, or it has
+ * come. Judge a PCB as it was before a command at its own `updatedAt` (when it was last written), and as it is
+ * after at the command's time — so an appointment enters its lanes in the first command at or after its time.
+ */
+export const waits = (p: Queueable, at: number): boolean =>
+  p.kind === 'task' && p.state === 'READY' && p.assignee === null && (p.scheduledAt === null || p.scheduledAt <= at);
+
+/** A task held back until its `scheduledAt` (an appointment): READY and unassigned, but scheduled after `at`. */
+export const heldBack = (p: Queueable, at: number): boolean =>
+  p.kind === 'task' && p.state === 'READY' && p.assignee === null && p.scheduledAt !== null && p.scheduledAt > at;
+
+/** The key of the timer that puts an appointment into its lanes when its time comes. */
+export const scheduledTimerKey = (pid: number): string => `scheduled:${pid}`;
+
+/**
+ * The appointment timers a command sets or cancels: a task that becomes held back (or is rescheduled while held
+ * back) gets a `scheduled` timer at its `scheduledAt`; one that stops being held back (claimed, cancelled) has it
+ * cancelled.
+ */
+export function scheduledTimers(run: RunContext): Effect[] {
+  const effects: Effect[] = [];
+  for (const { before, after } of run.uow.pairs()) {
+    const was = before !== null && heldBack(before, before.updatedAt);
+    const is = heldBack(after, run.now);
+    if (is && !(was && before.scheduledAt === after.scheduledAt))
+      effects.push({
+        kind: 'timer.set',
+        timer: { key: scheduledTimerKey(after.pid), pid: after.pid, purpose: 'scheduled', dueAt: after.scheduledAt! },
+      });
+    else if (was && !is) effects.push({ kind: 'timer.cancel', key: scheduledTimerKey(after.pid) });
+  }
+  return effects;
+}
 
 const sameList = (a: readonly string[], b: readonly string[]) => a.length === b.length && a.every((x, i) => x === b[i]);
 
@@ -41,15 +74,15 @@ export async function planQueue(run: RunContext, store: SchedulerStore | null): 
       if (d.delta > 0 && before?.assignee !== d.operator) l.assigned = true;
       loads.set(d.operator, l);
     }
-    const was = before !== null && waits(before);
-    if (!waits(after)) {
+    const was = before !== null && waits(before, before.updatedAt);
+    if (!waits(after, run.now)) {
       if (was) changes.dequeue.push({ pid: after.pid, keep: [] });
       continue;
     }
-    const lanes = lanesOf(after.candidateRoles, schedule.requirements);
+    const lanes = lanesOf(after.candidateRoles, requirementsOf(schedule.requirements, after.skillsRelaxed));
     if (
       was &&
-      sameList(lanesOf(before.candidateRoles, schedule.requirements), lanes) &&
+      sameList(lanesOf(before.candidateRoles, requirementsOf(schedule.requirements, before.skillsRelaxed)), lanes) &&
       before.priority === after.priority &&
       before.urgency === after.urgency
     )

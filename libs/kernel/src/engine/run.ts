@@ -1,3 +1,4 @@
+import type { Hold } from './bookings';
 import type { ContextFrame } from '../context/frame';
 import type { DesignIndex, KernelRule } from '../design/kernel-design';
 import { KernelError } from '../errors/kernel-error';
@@ -56,6 +57,8 @@ export class Run implements RunContext {
   readonly queue: EvaluationJob[] = [];
   /** "Why this task" of each assignment this run made (stored with the changeset). */
   readonly explanations: Explanation[] = [];
+  /** Rooms and machines booked by hand-taking in this run (claim, transfer, SLA reassignment). */
+  readonly holds: Hold[] = [];
   readonly ids: IdGenerator;
   readonly evaluator: ExpressionEvaluator;
   readonly instructions: InstructionRegistry;

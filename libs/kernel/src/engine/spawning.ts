@@ -78,7 +78,8 @@ export async function spawn(run: RunContext, input: SpawnInput, cause: Cause): P
 
 /**
  * Whether a spawn-time assignment (the journey's starter, a fan-out's operator) passes the scheduler's checks:
- * the service's skills and room in the operator's capacity; a task that fails them goes to its pool. Checked only
+ * the service's skills and room in the operator's capacity; a task that fails them — or needs rooms or machines,
+ * which are booked only with an assignment that fits them — goes to its pool. Checked only
  * where the design has something to check (skills on the service, or capacities on operators) — a design without
  * scheduler sections keeps today's sticky assignment without a read.
  */
@@ -91,7 +92,10 @@ async function stickyFits(
 ): Promise<boolean> {
   const store = run.scheduler;
   if (!store) return true;
-  const requirements = serviceSchedule(index.scheduler, service).requirements;
+  const schedule = serviceSchedule(index.scheduler, service);
+  // Rooms and machines are booked with the person by get-next, offers and claims: never assigned without them.
+  if (schedule.resources.length > 0) return false;
+  const requirements = schedule.requirements;
   const capacities = [...index.scheduler.operators.values()].some((o) => o.capacity !== null);
   if (requirements.length === 0 && !capacities) return true;
   const profile = await operatorProfile(store, index, operator);

@@ -2,7 +2,7 @@ import type { ContextFrame } from '../context/frame';
 import type { EntityRef, Pcb, ProcessKind, ProcessState } from '../pcb/pcb';
 import type { Explanation } from '../scheduler/explain';
 import type { LoadDelta } from '../scheduler/load';
-import type { SlaClock } from '../scheduler/sla';
+import type { SlaClock, SlaMilestone } from '../scheduler/sla';
 
 /**
  * What kind of actor issues a command: a person signed in (`operator`), an integrator's API token
@@ -52,6 +52,12 @@ export type ProcessChange = {
   scheduledAt: number | null;
   /** Epoch ms, or null. */
   deadline: number | null;
+  /** SLA urgency, 0–100. (Optional: outbox rows written before it existed lack it.) */
+  urgency?: number;
+  /** Why it waits or is parked (`resource:room busy`, a business wait's reason), or null. */
+  waitReason?: string | null;
+  /** Epoch ms a resource wait is retried, or null. */
+  waitUntil?: number | null;
   /** Epoch ms. */
   at: number;
 };
@@ -75,7 +81,39 @@ export type Effect =
   | { kind: 'timer.cancel'; key: string }
   | { kind: 'dispatch'; pid: number }
   | { kind: 'offer'; operator: string; designVersion: number }
-  | { kind: 'wake'; types: string[] };
+  | { kind: 'wake'; types: string[] }
+  | { kind: 'notify'; notice: SlaNotice };
+
+/**
+ * A milestone as the live channel sends it (`sla.milestone`): to the monitor always, and to the operators and role
+ * holders in `to` (each recipient only if the read policy lets them read the process; the facts for that check
+ * are carried here).
+ */
+export type SlaNotice = {
+  pid: number;
+  service: string;
+  designVersion: number;
+  kind: Pcb['kind'];
+  sla: string;
+  milestone: SlaMilestone;
+  /** 1-based repeat of a passed deadline (0 for goal and deadline). */
+  repeat: number;
+  /** Epoch ms the milestone fell due. */
+  dueAt: number;
+  urgencyBefore: number;
+  urgencyAfter: number;
+  /** Who held the task when the milestone fell due (null: in a pool). */
+  holder: string | null;
+  /** The task after the actions: its assignee, candidate roles and creator (the read check's facts). */
+  assignee: string | null;
+  candidateRoles: string[];
+  creator: string | null;
+  /** The kinds of the actions carried out (`raise_urgency`, `reassign`, `notify`, `relax_skills`). */
+  actions: string[];
+  to: { operators: string[]; roles: string[] };
+  /** Epoch ms. */
+  at: number;
+};
 
 /**
  * A timer a command set: when `dueAt` has come (by the clock the API runs on), the timer sweep fires it once
@@ -86,13 +124,16 @@ export type Effect =
  * - `sla`: the next milestone of the process's SLA clock (goal, deadline, passed deadline); firing it raises the
  *   urgency and audits the milestone (`sla.goal`, …) when the stored clock says it is still due;
  * - `resource_retry`: a task waiting for a room or machine (`waitReason` `resource:…`) tries again: it becomes
- *   READY and re-enters its lanes with its tag.
+ *   READY and re-enters its lanes with its tag;
+ * - `relax_skills`: a waiting task's additional skills drop (the service's `dropAfter` passed);
+ * - `scheduled`: an appointment's `scheduledAt` came: it enters its lanes (audited `scheduled.due`) and, in push
+ *   lanes, is pushed.
  */
 export type Timer = {
   /** Unique per pending timer, e.g. `deadline:42`. */
   key: string;
   pid: number;
-  purpose: 'deadline' | 'sla' | 'resource_retry';
+  purpose: 'deadline' | 'sla' | 'resource_retry' | 'relax_skills' | 'scheduled';
   /** Epoch ms. */
   dueAt: number;
 };
@@ -128,12 +169,14 @@ export type SchedulerChanges = {
   /** SLA clocks started, paused, resumed, moved on or stopped (upsert by pid). */
   sla: { pid: number; clock: SlaClock }[];
   /**
-   * Resource slots booked for assignments (`hold`, epoch-ms ranges), and the live bookings of tasks that ended
-   * (`released`, cut at `at`) or went back to the pool (`cancelled`).
+   * Resource slots booked for assignments (`hold`, epoch-ms ranges), and the live bookings of tasks that started
+   * (`active`: in use, range kept), stopped running but stay live (`held` again, range kept), ended (`released`,
+   * cut at `at`) or went back to the pool (`cancelled`).
    */
   bookings: {
-    hold: { pid: number; resource: string; slot: number; from: number; to: number }[];
-    end: { pid: number; status: 'released' | 'cancelled'; at: number }[];
+    /** `status` `active` when the same command starts the task (taken and started at once); default `held`. */
+    hold: { pid: number; resource: string; slot: number; from: number; to: number; status?: 'held' | 'active' }[];
+    end: { pid: number; status: 'held' | 'active' | 'released' | 'cancelled'; at: number }[];
   };
 };
 

@@ -245,6 +245,9 @@ export class UnitOfWork {
         creator: final.creator,
         scheduledAt: final.scheduledAt,
         deadline: final.deadline,
+        urgency: final.urgency,
+        waitReason: final.waitReason,
+        waitUntil: final.waitUntil,
         at,
       });
     }

@@ -12,7 +12,8 @@ export type KernelErrorCode =
   | 'CASCADE_LIMIT'
   | 'VERSION_CONFLICT'
   | 'NOT_AVAILABLE'
-  | 'CAPACITY_FULL';
+  | 'CAPACITY_FULL'
+  | 'RESOURCE_BUSY';
 
 /** Base class of every error the kernel throws on purpose. `kernel` marks it across bundle copies. */
 export class KernelError extends Error {

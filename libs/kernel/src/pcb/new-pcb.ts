@@ -35,6 +35,7 @@ export function newPcb(fields: NewPcbInput, now = 0): Pcb {
     queuedMs: 0,
     weight: 1,
     waitUntil: null,
+    skillsRelaxed: false,
     version: 1,
     createdAt: now,
     updatedAt: now,

@@ -82,6 +82,11 @@ export type Pcb = {
   weight: number;
   /** When a resource wait is retried (epoch ms), or null. */
   waitUntil: number | null;
+  /**
+   * True once the service's additional skills were dropped (their `dropAfter` passed while it waited, or an SLA's
+   * `relax_skills` action): it then waits in, and is checked against, the relaxed skill signature.
+   */
+  skillsRelaxed: boolean;
   /** Optimistic-locking version; +1 on every write. */
   version: number;
   createdAt: number;

@@ -124,10 +124,11 @@ export interface SchedulerStore {
   ): Promise<Map<string, { tail: number | null; weight: number }>>;
   /**
    * The head of each lane — the READY, unassigned task first in `(class, rank, pid)` order whose PCB could be
-   * locked now (`FOR UPDATE SKIP LOCKED`: rows another command holds are skipped) — leaving out `exclude`.
+   * locked now (`FOR UPDATE SKIP LOCKED`: rows another command holds are skipped) — leaving out `exclude` and
+   * tasks scheduled for later than `now` (epoch ms; an appointment is not handed out before its time).
    * The PCBs stay locked until the transaction ends.
    */
-  laneHeads(lanes: readonly string[], exclude: readonly number[]): Promise<QueueCandidate[]>;
+  laneHeads(lanes: readonly string[], exclude: readonly number[], now: number): Promise<QueueCandidate[]>;
   /**
    * The operator's scheduling state, locked for the rest of the transaction (so one operator's concurrent
    * assignments check their capacity one after the other); null when they have none (then: available, load 0, and
@@ -144,7 +145,8 @@ export interface SchedulerStore {
   ): Promise<{ key: string; roles: string[]; state: OperatorSchedState | null }[]>;
   /**
    * The resources of `types` (key, type, capacity, calendar key, state) with their held and active bookings that
-   * overlap `[from, to)` (epoch ms). One read.
+   * overlap `[from, to)` (epoch ms), each with the task it is for (`pid`, null for an outside booking). An active
+   * booking past its booked end (a session overrunning) counts until `from` + 1 minute. One read.
    */
   resourceSnapshot(
     types: readonly string[],

@@ -7,6 +7,7 @@ import {
   type Attendance,
   type CalendarDef,
   type Distribution,
+  type Leave,
   type SchedulerSettings,
   type SkillLevel,
   type SkillRequirement,
@@ -88,7 +89,26 @@ export type SchedulerIndex = {
   skills: Set<string>;
   /** The design's operators: skills, capacity (null = unlimited) and calendar key. */
   operators: Map<string, { skills: SkillLevel[]; capacity: number | null; calendar: string | null }>;
+  /**
+   * Leaves of one operator or resource (keys from {@link operatorOwner} / {@link resourceOwner}), on top of their
+   * calendar's own; absent or empty = none (a design has none: they are runtime data).
+   */
+  ownerLeaves?: Map<string, Leave[]>;
 };
+
+/** The {@link SchedulerIndex.ownerLeaves} key of an operator. */
+export const operatorOwner = (key: string): string => `operator:${key}`;
+/** The {@link SchedulerIndex.ownerLeaves} key of a resource. */
+export const resourceOwner = (key: string): string => `resource:${key}`;
+
+/** `24x7` as a calendar, for an owner that has leaves but no calendar. */
+const ALWAYS_OPEN_DEF: CalendarDef = Object.freeze({
+  key: ALWAYS_OPEN,
+  tz: 'UTC',
+  attendances: [{ days: [1, 2, 3, 4, 5, 6, 7], from: '00:00', to: '24:00' }],
+  holidays: [],
+  leaves: [],
+}) as CalendarDef;
 
 /** An ISO-8601 duration in ms. @throws RangeError naming `what` when it is not a valid duration */
 export function durationMs(iso: string, what: string): number {
@@ -104,10 +124,33 @@ function instantMs(iso: string, what: string): number {
   return t.toMillis();
 }
 
-/** The calendar an operator, resource or SLA names: null for none or the built-in `24x7` (always open). */
-export function calendarOf(index: SchedulerIndex, key: string | null | undefined): CalendarDef | null {
-  if (!key || key === ALWAYS_OPEN) return null;
-  return index.calendars.get(key) ?? null;
+/**
+ * The calendar an operator, resource or SLA names: null for none or the built-in `24x7` (always open). With
+ * `owner` (an {@link operatorOwner} / {@link resourceOwner} key), that owner's own leaves are cut out too (a
+ * `24x7` owner on leave gets an always-open calendar with those leaves).
+ */
+export function calendarOf(index: SchedulerIndex, key: string | null | undefined, owner?: string): CalendarDef | null {
+  const base = !key || key === ALWAYS_OPEN ? null : (index.calendars.get(key) ?? null);
+  const own = owner ? index.ownerLeaves?.get(owner) : undefined;
+  if (!own || own.length === 0) return base;
+  const cal = base ?? ALWAYS_OPEN_DEF;
+  return { ...cal, leaves: [...cal.leaves, ...own] };
+}
+
+/**
+ * The index with the runtime calendars (the stored ones, which an admin manages) instead of the design's:
+ * `calendars` replaces the design's calendars entirely, SLAs re-resolve theirs by key, `ownerLeaves` become the
+ * operators' and resources' leaves. Pure; the design's index is not changed.
+ */
+export function withRuntimeCalendars(
+  index: SchedulerIndex,
+  calendars: Map<string, CalendarDef>,
+  ownerLeaves: Map<string, Leave[]>,
+): SchedulerIndex {
+  const next: SchedulerIndex = { ...index, calendars, ownerLeaves, slas: new Map() };
+  for (const [key, def] of index.slas)
+    next.slas.set(key, def.calendarKey === undefined ? def : { ...def, calendar: calendarOf(next, def.calendarKey) });
+  return next;
 }
 
 const DEFAULT_SERVICE: ServiceSchedule = Object.freeze({
@@ -162,6 +205,7 @@ export function schedulerIndex(design: SchedulerDesignInput): SchedulerIndex {
     index.slas.set(s.key, {
       key: s.key,
       calendar: calendarOf(index, s.calendar),
+      calendarKey: s.calendar ?? null,
       goalMs: s.goal ? durationMs(s.goal, `${where}.goal`) : null,
       deadlineMs: s.deadline ? durationMs(s.deadline, `${where}.deadline`) : null,
       passed: s.passedDeadline

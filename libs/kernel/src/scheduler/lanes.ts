@@ -24,6 +24,10 @@ export function skillSig(requirements: readonly SkillRequirement[], relaxed = fa
     .join(',');
 }
 
+/** The requirements a task is held to now: all of them, or without the additional ones once it is relaxed. */
+export const requirementsOf = (requirements: readonly SkillRequirement[], relaxed: boolean): SkillRequirement[] =>
+  relaxed ? requirements.filter((r) => !r.additional) : [...requirements];
+
 /** The lane key of a role and a skill signature: `role|sig`. */
 export const laneKey = (role: string, sig: string): string => `${role}|${sig}`;
 

@@ -20,8 +20,11 @@ export type ResourceView = {
   calendar: CalendarDef | null;
 };
 
-/** A held or active booking of one slot over `[from, to)` ms (released and cancelled ones are not passed in). */
-export type BookingView = { resource: string; slot: number; from: number; to: number };
+/**
+ * A held or active booking of one slot over `[from, to)` ms (released and cancelled ones are not passed in);
+ * `pid` is the task it is for (null: booked from outside).
+ */
+export type BookingView = { resource: string; slot: number; from: number; to: number; pid?: number | null };
 
 /** Resources of the needed types and their live bookings, as read for one decision. */
 export type ResourceSnapshot = { resources: ResourceView[]; bookings: BookingView[] };

@@ -23,6 +23,8 @@ export type SlaAction =
 export type SlaDef = {
   key: string;
   calendar: CalendarDef | null;
+  /** The key `calendar` was resolved from (null: `24x7`), to resolve it again against runtime calendars. */
+  calendarKey?: string | null;
   goalMs: number | null;
   deadlineMs: number | null;
   passed: { everyMs: number; times: number | null } | null;
@@ -177,5 +179,25 @@ export function slaFire(def: SlaDef, clock: SlaClock, urgency: number, now: numb
     urgencyAfter: Math.min(MAX_URGENCY, urgency + raise),
     actions,
     clock: schedule(def, fired, now),
+  };
+}
+
+/** When a clock's goal and deadline fall due (epoch ms), as {@link slaProjection} answers. */
+export type SlaProjection = { goalAt: number | null; deadlineAt: number | null };
+
+/**
+ * When the goal and the deadline fall due if a running clock keeps running: the remaining business time of each
+ * added to `resumedAt` on the SLA's calendar. Null for a milestone already passed (or that the SLA lacks), and both
+ * null while the clock is paused or done. Pure, no `now`: the clock's own `resumedAt` anchors it.
+ * @throws CalendarNeverOpenError when the calendar never opens
+ */
+export function slaProjection(def: SlaDef, clock: SlaClock): SlaProjection {
+  if (clock.status !== 'running' || clock.resumedAt === null) return { goalAt: null, deadlineAt: null };
+  const at = (ms: number | null) =>
+    ms === null ? null : addBusiness(def.calendar, clock.resumedAt!, Math.max(0, ms - clock.elapsedMs));
+  const next = clock.nextMilestone;
+  return {
+    goalAt: next === 'goal' ? at(def.goalMs) : null,
+    deadlineAt: next === 'goal' || next === 'deadline' ? at(def.deadlineMs) : null,
   };
 }

@@ -141,12 +141,12 @@ export class MemoryStore implements ProcessStore, IdGenerator, SchedulerStore {
     this.explanations.push(...cs.scheduler.explanations);
     for (const { pid, clock } of cs.scheduler.sla) this.slaClocks.set(pid, clock);
     for (const h of cs.scheduler.bookings.hold)
-      this.bookings.push({ id: this.bookings.length + 1, ...h, status: 'held' });
+      this.bookings.push({ id: this.bookings.length + 1, ...h, status: h.status ?? 'held' });
     for (const e of cs.scheduler.bookings.end)
       for (const b of this.bookings)
         if (b.pid === e.pid && (b.status === 'held' || b.status === 'active')) {
           b.status = e.status;
-          b.to = Math.max(b.from, Math.min(b.to, e.at));
+          if (e.status === 'released' || e.status === 'cancelled') b.to = Math.max(b.from, Math.min(b.to, e.at));
         }
   }
 
@@ -165,12 +165,16 @@ export class MemoryStore implements ProcessStore, IdGenerator, SchedulerStore {
   }
 
   /** Lane heads (no locks: kernel tests run one command at a time). */
-  async laneHeads(lanes: readonly string[], exclude: readonly number[]): Promise<QueueCandidate[]> {
+  async laneHeads(lanes: readonly string[], exclude: readonly number[], now: number): Promise<QueueCandidate[]> {
     const heads: QueueCandidate[] = [];
+    const due = (pid: number) => {
+      const p = this.pcbs.get(pid);
+      return p?.state === 'READY' && p.assignee === null && (p.scheduledAt === null || p.scheduledAt <= now);
+    };
     for (const lane of lanes) {
       const rows = [...this.queue.values()]
         .filter((e) => e.lane === lane && !exclude.includes(e.pid))
-        .filter((e) => this.pcbs.get(e.pid)?.state === 'READY' && this.pcbs.get(e.pid)?.assignee === null)
+        .filter((e) => due(e.pid))
         .sort(compareLaneOrder);
       const head = rows[0];
       if (!head) continue;
@@ -197,11 +201,12 @@ export class MemoryStore implements ProcessStore, IdGenerator, SchedulerStore {
   async resourceSnapshot(types: readonly string[], from: number, to: number) {
     const resources = [...this.resources.values()].filter((r) => types.includes(r.type));
     const keys = new Set(resources.map((r) => r.key));
+    // As PostgreSQL's: a session in use past its booked end keeps its slot for the next minute.
     const bookings: BookingView[] = this.bookings
-      .filter(
-        (b) => keys.has(b.resource) && (b.status === 'held' || b.status === 'active') && b.from < to && from < b.to,
-      )
-      .map(({ resource, slot, from: f, to: t }) => ({ resource, slot, from: f, to: t }));
+      .filter((b) => keys.has(b.resource) && (b.status === 'held' || b.status === 'active'))
+      .map((b) => ({ ...b, to: b.status === 'active' && b.to <= from ? from + 60_000 : b.to }))
+      .filter((b) => b.from < to && from < b.to)
+      .map(({ resource, slot, from: f, to: t, pid }) => ({ resource, slot, from: f, to: t, pid }));
     return { resources, bookings };
   }
 

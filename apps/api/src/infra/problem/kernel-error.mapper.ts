@@ -42,6 +42,8 @@ function statusOf(code: KernelErrorCode): { status: number; title: string; type:
       return { status: 409, title: 'Not available for work', type: PROBLEM_TYPES.conflict };
     case 'CAPACITY_FULL':
       return { status: 409, title: 'Capacity full', type: PROBLEM_TYPES.conflict };
+    case 'RESOURCE_BUSY':
+      return { status: 409, title: 'Resources not available', type: PROBLEM_TYPES.conflict };
     case 'NOT_A_TASK':
       return { status: 409, title: 'Not a task', type: PROBLEM_TYPES.conflict };
     case 'UNKNOWN_SERVICE':

@@ -59,15 +59,19 @@ export class AuditTrailRepository {
     return rows.map(toStored);
   }
 
-  /** The audit trail of one process, oldest first. */
-  async ofProcess(pid: number): Promise<StoredAuditRow[]> {
-    const rows = await this.db.query<EventRow[]>(
+  /**
+   * The audit trail of one process, oldest first, each row with its actor's display name (`operators.label`; null
+   * when the actor is null or no operator, e.g. a timer).
+   */
+  async ofProcess(pid: number): Promise<(StoredAuditRow & { actorName: string | null })[]> {
+    const rows = await this.db.query<(EventRow & { actor_name: string | null })[]>(
       `SELECT e.id, e.pid, e.actor, e.actor_kind, e.action, e.from_state, e.to_state, e.cause, e.details, e.at,
-              e.prev_hash, e.hash, NULL AS audit_head
-         FROM process_events e WHERE e.pid = $1 ORDER BY e.id`,
+              e.prev_hash, e.hash, NULL AS audit_head, o.label AS actor_name
+         FROM process_events e LEFT JOIN operators o ON o.key = e.actor
+        WHERE e.pid = $1 ORDER BY e.id`,
       [pid],
     );
-    return rows.map(toStored);
+    return rows.map((r) => ({ ...toStored(r), actorName: r.actor_name }));
   }
 }
 

@@ -1,7 +1,8 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, Optional } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { indexDesign, type DesignIndex, type DesignSource } from '@opkernel/kernel';
+import { indexDesign, withRuntimeCalendars, type DesignIndex, type DesignSource } from '@opkernel/kernel';
 import { DesignDocument } from '@opkernel/design';
+import { RuntimeCalendars, type CalendarSnapshot } from '../calendars/runtime-calendars.service';
 
 /** How long {@link DesignRegistry.versions} keeps the list of version numbers, ms. */
 export const VERSIONS_CACHE_MS = 2_000;
@@ -12,7 +13,8 @@ export type DesignVersion = { version: number; name: string; hash: string; docum
 /**
  * Design versions from `design_versions`. Versions are immutable, so each is loaded and indexed once per
  * process and cached; the list of version numbers (and so the current version, the highest) is kept for
- * {@link VERSIONS_CACHE_MS}, because another API replica may import a new one.
+ * {@link VERSIONS_CACHE_MS}, because another API replica may import a new one. Calendars are runtime data: every
+ * index handed out carries the stored calendars and leaves ({@link RuntimeCalendars}) instead of its design's.
  */
 @Injectable()
 export class DesignRegistry implements DesignSource {
@@ -21,7 +23,27 @@ export class DesignRegistry implements DesignSource {
   /** Imports noted in this process (see {@link versions}). */
   private imports = 0;
 
-  constructor(private readonly db: DataSource) {}
+  /** Each version's index with the runtime calendars, for the snapshot it was built from. */
+  private readonly overlays = new WeakMap<DesignIndex, { snapshot: CalendarSnapshot; index: DesignIndex }>();
+
+  constructor(
+    private readonly db: DataSource,
+    @Optional() private readonly calendars?: RuntimeCalendars,
+  ) {}
+
+  /** `index` with the runtime calendars (built once per snapshot). */
+  private async withCalendars(index: DesignIndex): Promise<DesignIndex> {
+    if (!this.calendars) return index;
+    const snapshot = await this.calendars.snapshot();
+    const hit = this.overlays.get(index);
+    if (hit && hit.snapshot === snapshot) return hit.index;
+    const out = {
+      ...index,
+      scheduler: withRuntimeCalendars(index.scheduler, snapshot.calendars, snapshot.ownerLeaves),
+    };
+    this.overlays.set(index, { snapshot, index: out });
+    return out;
+  }
 
   private async load(version: number): Promise<{ version: DesignVersion; index: DesignIndex }> {
     const hit = this.cache.get(version);
@@ -48,11 +70,11 @@ export class DesignRegistry implements DesignSource {
   }
 
   /**
-   * The indexed design of a version (kernel port `DesignSource`), cached.
+   * The indexed design of a version (kernel port `DesignSource`), cached, with the runtime calendars.
    * @throws Error when `version` does not exist.
    */
   async get(version: number): Promise<DesignIndex> {
-    return (await this.load(version)).index;
+    return this.withCalendars((await this.load(version)).index);
   }
 
   /**
@@ -94,9 +116,16 @@ export class DesignRegistry implements DesignSource {
     return (await this.versions()).at(-1) ?? null;
   }
 
-  /** The newest version with its index, or null. */
+  /** Call after committing a change of the stored calendars (a design import writes them): reads them again. */
+  async calendarsChanged(): Promise<void> {
+    await this.calendars?.changed();
+  }
+
+  /** The newest version with its index (with the runtime calendars), or null. */
   async current(): Promise<{ version: DesignVersion; index: DesignIndex } | null> {
     const v = await this.currentVersion();
-    return v === null ? null : this.load(v);
+    if (v === null) return null;
+    const entry = await this.load(v);
+    return { version: entry.version, index: await this.withCalendars(entry.index) };
   }
 }

@@ -308,10 +308,29 @@ export class DesignsService {
       // The scheduler's runtime resources: the design's rooms and machines (a blocked one stays blocked).
       for (const r of design.resources)
         await em.query(
-          `INSERT INTO resources (key, type, capacity, calendar) VALUES ($1, $2, $3, $4)
-           ON CONFLICT (key) DO UPDATE SET type = EXCLUDED.type, capacity = EXCLUDED.capacity, calendar = EXCLUDED.calendar`,
-          [r.key, r.type, r.capacity, r.calendar],
+          `INSERT INTO resources (key, type, capacity, calendar, label) VALUES ($1, $2, $3, $4, $5)
+           ON CONFLICT (key) DO UPDATE SET type = EXCLUDED.type, capacity = EXCLUDED.capacity, calendar = EXCLUDED.calendar,
+             label = EXCLUDED.label`,
+          [r.key, r.type, r.capacity, r.calendar, r.label],
         );
+      // The scheduler's runtime calendars: the ones this import adds or changes (an admin's edits of the others,
+      // and an admin's own calendars and leaves, stay).
+      const touched = new Set([...(changes.calendars?.added ?? []), ...(changes.calendars?.changed ?? [])]);
+      for (const c of design.calendars.filter((k) => touched.has(k.key))) {
+        await em.query(
+          `INSERT INTO calendars (key, label, tz, attendances, holidays) VALUES ($1, $2, $3, $4, $5)
+           ON CONFLICT (key) DO UPDATE SET label = EXCLUDED.label, tz = EXCLUDED.tz,
+             attendances = EXCLUDED.attendances, holidays = EXCLUDED.holidays`,
+          [c.key, c.label ?? null, c.tz, JSON.stringify(c.attendances), JSON.stringify(c.holidays)],
+        );
+        await em.query(`DELETE FROM calendar_leaves WHERE calendar = $1 AND source = 'design'`, [c.key]);
+        for (const l of c.leaves)
+          await em.query(
+            `INSERT INTO calendar_leaves (calendar, during, reason, source)
+             VALUES ($1, tstzrange($2::timestamptz, $3::timestamptz), $4, 'design')`,
+            [c.key, l.from, l.to, l.reason ?? null],
+          );
+      }
       // An operator whose roles or staff flag changed signs in again (their tokens carried the old grants).
       await revokeTokens(em, revoked);
       return { result: { ...base, version: rows[0]!.version, created: true }, design, revoked };
@@ -319,6 +338,7 @@ export class DesignsService {
     this.revocations.revoked(outcome.revoked);
     if (outcome.result.created) {
       this.registry.noteImported(outcome.result.version);
+      await this.registry.calendarsChanged();
       this.log.log(`design "${outcome.design.name}" imported as version ${outcome.result.version} (${format})`);
     }
     return outcome.result;

@@ -1,4 +1,4 @@
-import type { LiveTaskChange } from '@opkernel/contracts';
+import { SlaViewSchema, type LiveSlaMilestone, type LiveTaskChange } from '@opkernel/contracts';
 import { z } from 'zod';
 import type { AuthenticatedOperator } from '../auth/types/authenticated-operator.type';
 import type { ReadScope } from '../processes/process-read.policy';
@@ -7,7 +7,7 @@ import type { ReadScope } from '../processes/process-read.policy';
 export const LIVE_NAMESPACE = '/live';
 
 /** The `task.changed` payload: the wire contract shared with the web app (`@opkernel/contracts`). */
-export type { LiveTaskChange };
+export type { LiveSlaMilestone, LiveTaskChange };
 
 export const LiveTaskChangeSchema = z.object({
   pid: z.number().int(),
@@ -17,14 +17,20 @@ export const LiveTaskChangeSchema = z.object({
   state: z.string(),
   fromState: z.string().nullable(),
   assignee: z.string().nullable(),
+  // Defaults: ready-made messages written before these fields existed still parse.
+  assigneeName: z.string().nullable().default(null),
   candidateRoles: z.array(z.string()),
   entity: z.object({ type: z.string(), id: z.string(), label: z.string().nullable() }).nullable(),
   kind: z.string(),
   priority: z.number().int(),
   scheduledAt: z.string().nullable(),
   deadline: z.string().nullable(),
+  urgency: z.number().int().default(0),
+  waitReason: z.string().nullable().default(null),
+  waitUntil: z.string().nullable().default(null),
+  sla: SlaViewSchema.nullable().default(null),
   at: z.number(),
-}) satisfies z.ZodType<LiveTaskChange>;
+}) satisfies z.ZodType<LiveTaskChange, unknown>;
 
 /** What the read policy needs of a changed process beyond the change itself (never sent to clients). */
 export const ChangeAudience = z.object({ designVersion: z.number().int(), creator: z.string().nullable() });
@@ -41,12 +47,31 @@ export const TaskChangedMessage = z.object({
 });
 export type TaskChangedMessage = z.infer<typeof TaskChangedMessage>;
 
+/**
+ * An `sla.milestone` message on its way to sockets: the rooms, the milestone as clients get it, and the read
+ * check's facts (never sent).
+ */
+export type SlaMilestoneMessage = {
+  rooms: string[];
+  milestone: LiveSlaMilestone;
+  facts: {
+    pid: number;
+    kind: string;
+    service: string;
+    assignee: string | null;
+    candidateRoles: string[];
+    creator: string | null;
+    designVersion: number;
+  };
+};
+
 /** Answer to `subscribe` / `unsubscribe`. */
 export type LiveAck = { ok: boolean; error?: string };
 
 /** Events the server sends. */
 export type ServerToClientEvents = {
   'task.changed': (change: LiveTaskChange) => void;
+  'sla.milestone': (milestone: LiveSlaMilestone) => void;
   exception: (problem: { status: number; title: string; detail?: string }) => void;
 };
 

@@ -1,11 +1,16 @@
 import { Injectable, OnModuleInit } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import type { ProcessChange } from '@opkernel/kernel';
+import type { SlaView } from '@opkernel/contracts';
+import type { DesignIndex, ProcessChange, SlaNotice } from '@opkernel/kernel';
 import { OutboxRelay, type OutboxMessage } from '../../infra/outbox/outbox-relay.service';
 import { DesignRegistry } from '../designs/design-registry.service';
+import { OperatorNames } from '../processes/persistence/operator-names';
+import { ProcessReadRepository } from '../processes/persistence/process-read.repository';
+import { slaDefOf, toSlaView } from '../processes/sla-view';
 import { TaskChangedMessage } from './live-events.type';
 import { LiveGateway } from './live.gateway';
-import { roomsForProcessChange } from './rooms';
+import { MONITOR_ROOM, operatorRoom, processRoom, roleRoom, roomsForProcessChange } from './rooms';
+import { SLA_MILESTONE_TOPIC } from '../processes/persistence/changeset-writer';
 
 /** Outbox topic of a ready-made live message; payload {@link TaskChangedMessage} `{ rooms, change, audience }`. */
 export const TASK_CHANGED_TOPIC = 'task.changed';
@@ -32,19 +37,69 @@ export class LiveOutboxHandler implements OnModuleInit {
     private readonly gateway: LiveGateway,
     private readonly designs: DesignRegistry,
     private readonly db: DataSource,
+    private readonly names: OperatorNames,
+    private readonly reads: ProcessReadRepository,
   ) {}
 
   /** Subscribes to `process.changed` (batched) and `task.changed`. */
   onModuleInit(): void {
     this.relay.subscribe(PROCESS_CHANGED_TOPIC, (messages) => this.deliverChanges(messages));
     this.relay.register(TASK_CHANGED_TOPIC, (payload) => this.gateway.deliver(TaskChangedMessage.parse(payload)));
+    this.relay.register(SLA_MILESTONE_TOPIC, (payload) =>
+      this.deliverMilestone((payload as { notice: SlaNotice }).notice),
+    );
+  }
+
+  /**
+   * An SLA milestone → `sla.milestone` to the monitor, the process's own room and the operators and role holders
+   * its `notify` actions named (each recipient filtered by the read policy in the gateway).
+   */
+  private async deliverMilestone(n: SlaNotice): Promise<void> {
+    const index = await this.designs.get(n.designVersion).catch(() => null);
+    const names = await this.names.of([n.holder, n.assignee]);
+    const name = (key: string | null) => (key === null ? null : (names.get(key) ?? key));
+    await this.gateway.deliverMilestone({
+      rooms: [processRoom(n.pid), MONITOR_ROOM, ...n.to.operators.map(operatorRoom), ...n.to.roles.map(roleRoom)],
+      milestone: {
+        pid: n.pid,
+        service: n.service,
+        serviceLabel: index?.services.get(n.service)?.label ?? n.service,
+        sla: n.sla,
+        milestone: n.milestone,
+        repeat: n.repeat,
+        dueAt: new Date(n.dueAt).toISOString(),
+        urgencyBefore: n.urgencyBefore,
+        urgencyAfter: n.urgencyAfter,
+        holder: n.holder,
+        holderName: name(n.holder),
+        assignee: n.assignee,
+        assigneeName: name(n.assignee),
+        actions: n.actions,
+        at: n.at,
+      },
+      facts: {
+        pid: n.pid,
+        kind: n.kind,
+        service: n.service,
+        assignee: n.assignee,
+        candidateRoles: n.candidateRoles,
+        creator: n.creator,
+        designVersion: n.designVersion,
+      },
+    });
   }
 
   private async deliverChanges(messages: OutboxMessage[]): Promise<void> {
     const changes = messages.map((m) => (m.payload as { change: ProcessChange }).change);
     const labels = await this.entityLabels(changes);
+    const names = await this.names.of(changes.map((c) => c.assignee));
+    const indexes = new Map<number, DesignIndex | null>();
+    for (const c of changes)
+      if (!indexes.has(c.designVersion))
+        indexes.set(c.designVersion, await this.designs.get(c.designVersion).catch(() => null));
+    const slas = await this.slaViews(changes, indexes);
     for (const c of changes) {
-      const index = await this.designs.get(c.designVersion).catch(() => null);
+      const index = indexes.get(c.designVersion) ?? null;
       await this.gateway.deliver({
         rooms: roomsForProcessChange(c),
         change: {
@@ -55,17 +110,43 @@ export class LiveOutboxHandler implements OnModuleInit {
           state: c.state,
           fromState: c.fromState,
           assignee: c.assignee,
+          assigneeName: c.assignee === null ? null : (names.get(c.assignee) ?? c.assignee),
           candidateRoles: c.candidateRoles,
           entity: c.entity ? { ...c.entity, label: labels.get(`${c.entity.type}\u0000${c.entity.id}`) ?? null } : null,
           kind: c.kind,
           priority: c.priority,
           scheduledAt: iso(c.scheduledAt),
           deadline: iso(c.deadline),
+          urgency: c.urgency ?? 0,
+          waitReason: c.waitReason ?? null,
+          waitUntil: iso(c.waitUntil ?? null),
+          sla: slas.get(c.pid) ?? null,
           at: c.at,
         },
         audience: { designVersion: c.designVersion, creator: c.creator },
       });
     }
+  }
+
+  /**
+   * The SLA clocks (as views) of the changes whose service has an SLA in its design, by pid: one read for the
+   * batch, none when no such service changed (most designs have no SLAs).
+   */
+  private async slaViews(
+    changes: ProcessChange[],
+    indexes: Map<number, DesignIndex | null>,
+  ): Promise<Map<number, SlaView>> {
+    const defs = new Map<number, ReturnType<typeof slaDefOf>>();
+    for (const c of changes) {
+      const index = indexes.get(c.designVersion);
+      const def = index ? slaDefOf(index, c.service) : undefined;
+      if (def) defs.set(c.pid, def);
+    }
+    const views = new Map<number, SlaView>();
+    if (defs.size === 0) return views;
+    for (const [pid, clock] of await this.reads.slaClocks([...defs.keys()]))
+      views.set(pid, toSlaView(clock, defs.get(pid)));
+    return views;
   }
 
   /**

@@ -24,6 +24,7 @@ import {
   type LiveAck,
   type LiveSocketData,
   type ServerToClientEvents,
+  type SlaMilestoneMessage,
   type TaskChangedMessage,
 } from './live-events.type';
 import { MONITOR_ROOM, operatorRoom, parseRoom, roleRoom } from './rooms';
@@ -35,6 +36,8 @@ const RoomRequest = z.object({ room: z.string().min(1).max(500) });
 
 /** Server-to-server event (Redis adapter) carrying a `task.changed` outbox message to every replica. */
 const SERVER_TASK_CHANGED = 'opkernel:task.changed';
+/** Server-to-server event carrying an `sla.milestone` message to every replica. */
+const SERVER_SLA_MILESTONE = 'opkernel:sla.milestone';
 
 /** Longest a socket timer may be set for (setTimeout's 32-bit limit), ms. */
 const MAX_TIMER_MS = 2 ** 31 - 1;
@@ -92,6 +95,10 @@ export class LiveGateway
     (namespace as unknown as { on(event: string, listener: (message: TaskChangedMessage) => void): void }).on(
       SERVER_TASK_CHANGED,
       (message) => void this.deliverLocally(message),
+    );
+    (namespace as unknown as { on(event: string, listener: (message: SlaMilestoneMessage) => void): void }).on(
+      SERVER_SLA_MILESTONE,
+      (message) => void this.deliverMilestoneLocally(message),
     );
     this.unsubscribeRevocations = this.revocations.subscribe((keys) => {
       for (const key of keys) this.server.in(operatorRoom(key)).disconnectSockets(true);
@@ -185,6 +192,25 @@ export class LiveGateway
       const { scope } = socket.data;
       // A customer (no read scope) gets no process changes.
       if (scope && (await this.readPolicy.mayRead(scope, facts))) socket.emit('task.changed', message.change);
+    }
+  }
+
+  /** Delivers one committed `sla.milestone` message here and, through the Redis adapter, on every replica. */
+  async deliverMilestone(message: SlaMilestoneMessage): Promise<void> {
+    if (this.config.redisUrl) this.server.serverSideEmit(SERVER_SLA_MILESTONE as never, message as never);
+    await this.deliverMilestoneLocally(message);
+  }
+
+  /** Sends the milestone once to every local socket in its rooms whose operator may read the process. */
+  private async deliverMilestoneLocally(message: SlaMilestoneMessage): Promise<void> {
+    const ids = new Set<string>();
+    for (const room of message.rooms) for (const id of this.server.adapter.rooms.get(room) ?? []) ids.add(id);
+    for (const id of ids) {
+      const socket = this.server.sockets.get(id);
+      if (!socket?.connected) continue;
+      const { scope } = socket.data;
+      if (scope && (await this.readPolicy.mayRead(scope, message.facts)))
+        socket.emit('sla.milestone', message.milestone);
     }
   }
 

@@ -1,4 +1,4 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import type {
   EntityTaskGroups,
   ProcessBrief,
@@ -8,17 +8,24 @@ import type {
   ProcessSnapshotView,
   ProcessState,
 } from '@opkernel/contracts';
-import { allowedActions, rolesAllowing, type Actor, type DesignIndex } from '@opkernel/kernel';
+import { allowedActions, rolesAllowing, type Actor, type Clock, type DesignIndex } from '@opkernel/kernel';
+import { CLOCK } from '../../infra/clock/clock.module';
 import { AuditTrailRepository } from '../audit/audit-trail.repository';
 import { actorOf, type AuthenticatedOperator } from '../auth/types/authenticated-operator.type';
 import { DesignRegistry } from '../designs/design-registry.service';
 import { encodeProcessCursor, type TaskCursor } from './dtos/keyset.dto';
 import type { ListProcessesDto } from './dtos/process.dto';
 import { FormRedactor } from './form-redaction';
-import { ProcessReadRepository, type LabelledRow, type TaskList } from './persistence/process-read.repository';
+import {
+  ProcessReadRepository,
+  slaClockOf,
+  type LabelledRow,
+  type TaskList,
+} from './persistence/process-read.repository';
 import { rowToPcb } from './persistence/process-row';
 import { ProcessReadPolicy, type FormVisibility, type ReadScope } from './process-read.policy';
-import { toProcessView, type ProcessView } from './process-view';
+import { toProcessView, waitingPoints, type ProcessView } from './process-view';
+import { slaDefOf, toSlaView } from './sla-view';
 
 export type {
   EntityTaskGroups,
@@ -52,6 +59,7 @@ export class ProcessQueries {
     private readonly trail: AuditTrailRepository,
     private readonly designs: DesignRegistry,
     private readonly policy: ProcessReadPolicy,
+    @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 
   /** The reader behind `operator`. @throws ProblemException 403 for customers. */
@@ -75,10 +83,18 @@ export class ProcessQueries {
         v = { index, visible: reader ? await this.policy.formVisibility(reader.scope, pcb.designVersion) : null };
         versions.set(pcb.designVersion, v);
       }
+      const clock = slaClockOf(r);
       const view = toProcessView(
         pcb,
-        { service: v.index.services.get(pcb.service)?.label, entity: r.entity_label },
+        {
+          service: v.index.services.get(pcb.service)?.label,
+          entity: r.entity_label,
+          assignee: r.assignee_label,
+          creator: r.creator_label,
+          effectivePoints: waitingPoints(pcb, this.clock.now(), v.index.scheduler.settings),
+        },
         reader ? allowedActions(pcb, reader.actor, v.index) : [],
+        clock && toSlaView(clock, slaDefOf(v.index, pcb.service)),
       );
       out.push(v.visible ? redact(view, v.visible) : view);
     }
@@ -201,19 +217,19 @@ export class ProcessQueries {
       state: v.state,
       kind: v.kind,
       assignee: v.assignee,
+      assigneeName: v.assigneeName,
     });
     return {
       ...p,
       parent: parent && brief(parent),
       previous: previous && brief(previous),
       children: children.map(brief),
-      sla: await this.repository.slaOf(pid),
       bookings: await this.repository.bookingsOf(pid),
     };
   }
 
   /**
-   * The audit trail of process `pid`, oldest first, with each row's actor and its kind.
+   * The audit trail of process `pid`, oldest first, with each row's actor, its display name and its kind.
    * @returns null when the process does not exist or is not readable by `operator`.
    * @throws ProblemException 403 for customers.
    */
@@ -223,6 +239,7 @@ export class ProcessQueries {
     return (await this.trail.ofProcess(pid)).map((r) => ({
       id: r.id,
       actor: r.actor,
+      actorName: r.actorName,
       actorKind: r.actorKind as ProcessEventView['actorKind'],
       action: r.action,
       fromState: r.fromState as ProcessState | null,

@@ -44,6 +44,9 @@ const SEES_NONE: FormVisibility = { all: false, sees: () => false };
  * - of a process they may read, staff see form data (the process's `formData`, and the forms inside frames,
  *   snapshots and return values) only of services their roles allow in that design version; other forms are
  *   redacted — keys kept, values replaced by `REDACTED` (see `form-redaction.ts`).
+ * - of an open step they may read, staff also see the status (service, state, assignee's name — never the form)
+ *   of the steps it requested (started by a rule on it, e.g. on its suspension), so its owner knows when to
+ *   resume (`GET /processes/{pid}/context`, `TaskContextService`).
  *
  * Lists filter in SQL ({@link ProcessReadPolicy.where}); single facts are judged in memory by
  * {@link ProcessReadPolicy.mayRead}, which states the same rule. A process that exists but is not readable is

@@ -6,6 +6,8 @@ import { DesignsModule } from '../designs/designs.module';
 import { FormValidator } from './form-validator.service';
 import { IdempotencyInterceptor } from './idempotency/idempotency.interceptor';
 import { IdempotencyService } from './idempotency/idempotency.service';
+import { CommandViews } from './command-views';
+import { OperatorNames } from './persistence/operator-names';
 import { OperatorViews } from './persistence/operator-views';
 import { ProcessReadRepository } from './persistence/process-read.repository';
 import { ProcessCommands } from './process-commands.service';
@@ -21,6 +23,8 @@ import { ProcessesService } from './processes.service';
   providers: [
     ProcessCommands,
     OperatorViews,
+    OperatorNames,
+    CommandViews,
     ProcessQueries,
     ProcessReadRepository,
     ProcessReadPolicy,
@@ -35,6 +39,8 @@ import { ProcessesService } from './processes.service';
     ProcessCommands,
     ProcessReadPolicy,
     OperatorViews,
+    OperatorNames,
+    CommandViews,
     IdempotencyService,
     IdempotencyInterceptor,
   ],

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { CommandAnswer } from '@opkernel/contracts';
 import { randomUUID } from 'node:crypto';
-import { allowedActions, type Actor, type Changeset, type EntityRef, type Kernel } from '@opkernel/kernel';
+import type { Actor, Changeset, EntityRef, Kernel } from '@opkernel/kernel';
 import { actorOf, type AuthenticatedOperator } from '../auth/types/authenticated-operator.type';
 import { ProblemException } from '../../infra/problem/problem.exception';
 import { DesignRegistry } from '../designs/design-registry.service';
@@ -13,7 +13,8 @@ import type { SqlRunner } from './persistence/sql-runner';
 import { ProcessCommands, type ExecuteOptions } from './process-commands.service';
 import { ProcessQueries } from './process-queries.service';
 import { ProcessReadPolicy, type ReadScope } from './process-read.policy';
-import { toProcessView } from './process-view';
+import { CommandViews } from './command-views';
+import { OperatorNames } from './persistence/operator-names';
 
 /** A process changed by a command's cascade, and the answer of a command (`@opkernel/contracts`). */
 export type { CascadeItem, CommandAnswer } from '@opkernel/contracts';
@@ -35,6 +36,8 @@ export class ProcessesService {
     private readonly forms: FormValidator,
     private readonly idempotency: IdempotencyService,
     private readonly policy: ProcessReadPolicy,
+    private readonly views: CommandViews,
+    private readonly names: OperatorNames,
   ) {}
 
   /** The command options recording `idem` in the command's transaction (none without a key). */
@@ -61,20 +64,14 @@ export class ProcessesService {
     entityLabel: string | null,
   ): Promise<CommandAnswer> {
     const index = await this.designs.get(cs.result.designVersion);
-    const view = await this.queries.redacted(
-      toProcessView(
-        cs.result,
-        { service: index.services.get(cs.result.service)?.label, entity: entityLabel },
-        allowedActions(cs.result, actor, index),
-      ),
-      scope,
-    );
+    const view = await this.queries.redacted(await this.views.of(cs.result, actor, entityLabel, cs), scope);
     const pcbs = new Map([...cs.created, ...cs.updated.map((u) => u.pcb)].map((p) => [p.pid, p]));
     const readable: typeof cs.changes = [];
     for (const c of cs.changes) {
       const pcb = pcbs.get(c.pid);
       if (c.pid !== cs.result.pid && pcb && (await this.policy.mayRead(scope, pcb))) readable.push(c);
     }
+    const names = await this.names.of(readable.map((c) => c.assignee));
     const cascade = readable.map((c) => ({
       pid: c.pid,
       service: c.service,
@@ -83,6 +80,7 @@ export class ProcessesService {
       state: c.state,
       fromState: c.fromState,
       assignee: c.assignee,
+      assigneeName: c.assignee === null ? null : (names.get(c.assignee) ?? c.assignee),
       candidateRoles: c.candidateRoles,
     }));
     return { ...view, cascade };

@@ -1,10 +1,11 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, Post, Put, Query } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Put, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiBody, ApiOkResponse, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { z } from 'zod';
 import {
   BookingBodySchema,
   BookingsQuerySchema,
   BookingViewSchema,
+  ResourcePatchBodySchema,
   ResourceStateBodySchema,
   ResourceViewSchema,
 } from '@opkernel/contracts';
@@ -41,6 +42,21 @@ export class ResourcesController {
   one(@Param('key') key: string, @CurrentOperator() op: AuthenticatedOperator) {
     staffOnly(op);
     return this.resources.one(key);
+  }
+
+  @AdminOnly()
+  @Patch('resources/:key')
+  @ApiOperation({
+    summary:
+      'Rename, resize or re-calendar a resource {label?, capacity?, calendar?} (admin) → 409 below the slots in use',
+  })
+  @ApiBody({ schema: zodToOpenApi(ResourcePatchBodySchema) })
+  @ApiOkResponse({ schema: zodToOpenApi(ResourceViewSchema, 'output') })
+  patch(
+    @Param('key') key: string,
+    @Body(new ZodPipe(ResourcePatchBodySchema)) body: z.infer<typeof ResourcePatchBodySchema>,
+  ) {
+    return this.resources.patch(key, body);
   }
 
   @AdminOnly()

@@ -34,6 +34,7 @@ export class ResourcesRepository {
     const rows = await this.db.query<
       {
         key: string;
+        label: string | null;
         type: string;
         capacity: number;
         calendar: string | null;
@@ -42,7 +43,7 @@ export class ResourcesRepository {
         next_free: Date | null;
       }[]
     >(
-      `SELECT r.key, r.type, r.capacity, r.calendar, r.state,
+      `SELECT r.key, r.label, r.type, r.capacity, r.calendar, r.state,
               (SELECT count(DISTINCT b.slot)::int FROM bookings b WHERE b.resource = r.key
                  AND b.status IN ('held', 'active') AND b.during @> $2::timestamptz) AS in_use,
               (SELECT min(upper(b.during)) FROM bookings b WHERE b.resource = r.key
@@ -52,6 +53,7 @@ export class ResourcesRepository {
     );
     return rows.map((r) => ({
       key: r.key,
+      label: r.label,
       type: r.type,
       capacity: r.capacity,
       calendar: r.calendar,
@@ -68,6 +70,46 @@ export class ResourcesRepository {
       [key, state],
     );
     return (rows as unknown as [{ type: string }[], number])[0]?.[0]?.type ?? null;
+  }
+
+  /**
+   * Changes a resource's label, capacity and/or calendar (absent = unchanged; calendar null = always open). A
+   * capacity is refused, in the same statement, while a live booking (held or active, not yet ended at `now`)
+   * holds a slot it would remove — the bookings' exclusion constraint counts slots 0…capacity−1.
+   * @returns `updated` with the resource's type, `slotsInUse` (the highest live slot + 1) when the capacity was
+   *   refused, or null when there is no such resource
+   */
+  async patch(
+    key: string,
+    change: { label?: string; capacity?: number; calendar?: string | null },
+    now: Date,
+  ): Promise<{ updated: true; type: string } | { updated: false; slotsInUse: number } | null> {
+    const [rows] = (await this.db.query(
+      `UPDATE resources r SET label = CASE WHEN $2::boolean THEN $3 ELSE r.label END,
+              capacity = COALESCE($4, r.capacity),
+              calendar = CASE WHEN $5::boolean THEN $6 ELSE r.calendar END
+        WHERE r.key = $1 AND ($4::int IS NULL OR NOT EXISTS (
+          SELECT 1 FROM bookings b WHERE b.resource = r.key AND b.slot >= $4 AND b.status IN ('held', 'active')
+             AND upper(b.during) > $7::timestamptz))
+        RETURNING r.type`,
+      [
+        key,
+        change.label !== undefined,
+        change.label ?? null,
+        change.capacity ?? null,
+        change.calendar !== undefined,
+        change.calendar ?? null,
+        now.toISOString(),
+      ],
+    )) as [{ type: string }[], number];
+    if (rows[0]) return { updated: true, type: rows[0].type };
+    const found = await this.db.query<{ slots: number | null }[]>(
+      `SELECT (SELECT max(b.slot) + 1 FROM bookings b WHERE b.resource = r.key AND b.status IN ('held', 'active')
+                AND upper(b.during) > $2::timestamptz) AS slots
+         FROM resources r WHERE r.key = $1`,
+      [key, now.toISOString()],
+    );
+    return found[0] ? { updated: false, slotsInUse: found[0].slots ?? 0 } : null;
   }
 
   /** Bookings of a resource overlapping `[from, to)`, by start. */

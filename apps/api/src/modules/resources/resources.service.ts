@@ -1,8 +1,9 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { BookingView, ResourceView } from '@opkernel/contracts';
-import type { Clock } from '@opkernel/kernel';
+import { ALWAYS_OPEN, type Clock } from '@opkernel/kernel';
 import { CLOCK } from '../../infra/clock/clock.module';
 import { PROBLEM_TYPES, ProblemException } from '../../infra/problem/problem.exception';
+import { CalendarsRepository } from '../calendars/calendars.repository';
 import { SchedulerDispatcher } from '../scheduler/dispatcher.service';
 import { ResourcesRepository } from './resources.repository';
 
@@ -17,6 +18,7 @@ export class ResourcesService {
   constructor(
     private readonly repo: ResourcesRepository,
     private readonly dispatcher: SchedulerDispatcher,
+    private readonly calendars: CalendarsRepository,
     @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 
@@ -37,6 +39,35 @@ export class ResourcesService {
     const type = await this.repo.setState(key, state);
     if (type === null) throw ProblemException.notFound(`resource ${key} does not exist`);
     if (state === 'available') await this.dispatcher.wake([type]);
+    return this.one(key);
+  }
+
+  /**
+   * Renames, resizes or re-calendars a resource (admin). More slots or another calendar wake the tasks waiting for
+   * its type. @throws ProblemException 404; 422 naming `calendar` for an unknown calendar; 409 RESOURCE_IN_USE
+   *   for a capacity below the slots live bookings hold now
+   */
+  async patch(key: string, change: { label?: string; capacity?: number; calendar?: string | null }) {
+    const calendar = change.calendar;
+    if (calendar && calendar !== ALWAYS_OPEN && !(await this.calendars.calendar(calendar)))
+      throw ProblemException.unprocessable(`no calendar "${calendar}"`, [
+        { field: 'calendar', message: 'no such calendar' },
+      ]);
+    const before = await this.one(key);
+    const done = await this.repo.patch(key, change, new Date(this.clock.now()));
+    if (done === null) throw ProblemException.notFound(`resource ${key} does not exist`);
+    if (!done.updated)
+      throw new ProblemException({
+        status: 409,
+        type: PROBLEM_TYPES.conflict,
+        title: 'Resource in use',
+        detail: `resource ${key} has live bookings of ${done.slotsInUse} slot(s): its capacity cannot go below that`,
+        errors: [{ field: 'capacity', message: `must be at least ${done.slotsInUse} while those bookings last` }],
+        extra: { code: 'RESOURCE_IN_USE', slotsInUse: done.slotsInUse },
+      });
+    // Commands read a resource's capacity and calendar key from its row: the waiters of its type may fit now.
+    if ((change.capacity ?? 0) > before.capacity || (calendar !== undefined && calendar !== before.calendar))
+      await this.dispatcher.wake([done.type]);
     return this.one(key);
   }
 

@@ -7,6 +7,7 @@ import {
   lanesFor,
   nextOpen,
   openUntil,
+  operatorOwner,
   type Clock,
   type SkillLevel,
 } from '@opkernel/kernel';
@@ -50,7 +51,7 @@ export class AvailabilityService {
       ? Object.entries(row.skills).map(([skill, level]) => ({ skill, level }))
       : (design?.skills ?? []);
     const calendarKey = row ? row.calendar : (design?.calendar ?? null);
-    const calendar = calendarOf(index.scheduler, calendarKey);
+    const calendar = calendarOf(index.scheduler, calendarKey, operatorOwner(operator));
     const now = this.clock.now();
     const onShift = isOpen(calendar, now);
     return {
@@ -115,12 +116,12 @@ export class AvailabilityService {
 
   /**
    * Sets an operator's calendar (admin; null = always on shift). @throws ProblemException 404 (unknown operator),
-   * 422 naming `calendar` for one the current design does not define
+   * 422 naming `calendar` for one that does not exist (the stored calendars, see `/calendars`)
    */
   async setCalendar(operator: string, calendar: string | null): Promise<Availability> {
     const roles = await this.known(operator);
     if (calendar !== null && calendar !== ALWAYS_OPEN && !(await this.current()).scheduler.calendars.has(calendar))
-      throw ProblemException.unprocessable(`no calendar "${calendar}" in the current design`, [
+      throw ProblemException.unprocessable(`no calendar "${calendar}"`, [
         { field: 'calendar', message: 'no such calendar' },
       ]);
     await this.states.set(operator, 'calendar', calendar);

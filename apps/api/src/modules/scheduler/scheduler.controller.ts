@@ -46,7 +46,7 @@ export class SchedulerController {
   /**
    * Get next: the best READY task of my lanes (priority + urgency + aging, fair across fairness keys) becomes
    * mine — started with `start` — and the answer says why; 204 when nothing fits.
-   * @throws 409 NOT_AVAILABLE (presence, off shift) or CAPACITY_FULL
+   * @throws 409 NOT_AVAILABLE (presence, off shift or on leave; details.nextShiftAt) or CAPACITY_FULL
    */
   @RequireScope('processes:write')
   @Post('tasks/next')
@@ -55,7 +55,9 @@ export class SchedulerController {
   @ApiBody({ schema: zodToOpenApi(NextTaskBodySchema) })
   @ApiOkResponse({ schema: zodToOpenApi(NextTaskAnswerSchema, 'output') })
   @ApiNoContentResponse({ description: 'no task of my lanes fits now' })
-  @ApiConflictResponse({ description: 'NOT_AVAILABLE (presence, off shift) or CAPACITY_FULL' })
+  @ApiConflictResponse({
+    description: 'NOT_AVAILABLE (presence, off shift or on leave; details.nextShiftAt) or CAPACITY_FULL',
+  })
   async next(
     @Body(new ZodPipe(NextTaskBodySchema)) body: z.infer<typeof NextTaskBodySchema>,
     @CurrentOperator() op: AuthenticatedOperator,

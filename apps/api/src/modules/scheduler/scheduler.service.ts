@@ -7,7 +7,7 @@ import type {
   NextTaskAnswer,
   ProcessView,
 } from '@opkernel/contracts';
-import { allowedActions, type Explanation, type Pcb } from '@opkernel/kernel';
+import type { Explanation, Pcb } from '@opkernel/kernel';
 import { PROBLEM_TYPES, ProblemException } from '../../infra/problem/problem.exception';
 import { staffOnly } from '../auth/staff-only';
 import { actorOf, type AuthenticatedOperator } from '../auth/types/authenticated-operator.type';
@@ -15,7 +15,7 @@ import { DesignRegistry } from '../designs/design-registry.service';
 import { IdempotencyService, type IdempotentRequest } from '../processes/idempotency/idempotency.service';
 import { ProcessCommands } from '../processes/process-commands.service';
 import { ProcessQueries } from '../processes/process-queries.service';
-import { toProcessView } from '../processes/process-view';
+import { CommandViews } from '../processes/command-views';
 import { ExplanationsRepository } from './explanations.repository';
 import { LanesRepository } from './lanes.repository';
 
@@ -36,6 +36,7 @@ export class SchedulerService {
     private readonly idempotency: IdempotencyService,
     private readonly explanations: ExplanationsRepository,
     private readonly lanesRepo: LanesRepository,
+    private readonly views: CommandViews,
   ) {}
 
   /**
@@ -75,12 +76,7 @@ export class SchedulerService {
     );
     const found = answer as { pcb: Pcb; explanation: Explanation; entityLabel: string | null } | null;
     if (!found) return null;
-    const index = await this.designs.get(found.pcb.designVersion);
-    const process = toProcessView(
-      found.pcb,
-      { service: index.services.get(found.pcb.service)?.label, entity: found.entityLabel },
-      allowedActions(found.pcb, actor, index),
-    );
+    const process = await this.views.of(found.pcb, actor, found.entityLabel);
     return { process, explanation: found.explanation };
   }
 
@@ -150,12 +146,7 @@ export class SchedulerService {
       label = done.result.entity ? (store.knownEntityLabel(done.result.entity) ?? null) : null;
       return done;
     });
-    const index = await this.designs.get(cs.result.designVersion);
-    return toProcessView(
-      cs.result,
-      { service: index.services.get(cs.result.service)?.label, entity: label },
-      allowedActions(cs.result, actor, index),
-    );
+    return this.views.of(cs.result, actor, label, cs);
   }
 
   /** Every lane with waiting work (admin): role, skills, distribution, depth, oldest wait, depth per key. */

@@ -11,6 +11,8 @@ export const SCHEDULER_OFFER_TOPIC = 'scheduler.offer';
 
 /** Outbox topic of a `wake` effect: payload `{ types }` (tasks waiting for these resource types try again). */
 export const SCHEDULER_WAKE_TOPIC = 'scheduler.wake';
+/** Outbox topic of an SLA milestone for the live channel: payload `{ notice }`, the kernel's `SlaNotice`. */
+export const SLA_MILESTONE_TOPIC = 'sla.milestone';
 
 /** Payload of a `process.changed` outbox row: the kernel's change record (see {@link Effect}). */
 export type ProcessChangedMessage = { change: ProcessChange };
@@ -111,12 +113,14 @@ sla_clocks_set AS (
   RETURNING 1),
 bookings_held AS (
   INSERT INTO bookings (resource, slot, pid, during, status)
-  SELECT v.resource, v.slot, v.pid, tstzrange(v.from_at, v.to_at), 'held'
-    FROM jsonb_to_recordset($15::jsonb) AS v(pid bigint, resource text, slot int, from_at timestamptz, to_at timestamptz)
+  SELECT v.resource, v.slot, v.pid, tstzrange(v.from_at, v.to_at), v.status
+    FROM jsonb_to_recordset($15::jsonb) AS v(pid bigint, resource text, slot int, from_at timestamptz, to_at timestamptz,
+                                             status text)
   RETURNING 1),
 bookings_ended AS (
   UPDATE bookings b SET status = v.status,
-         during = tstzrange(lower(b.during), GREATEST(lower(b.during), LEAST(upper(b.during), v.at)))
+         during = CASE WHEN v.status IN ('held', 'active') THEN b.during
+                       ELSE tstzrange(lower(b.during), GREATEST(lower(b.during), LEAST(upper(b.during), v.at))) END
     FROM jsonb_to_recordset($16::jsonb) AS v(pid bigint, status text, at timestamptz)
    WHERE b.pid = v.pid AND b.status IN ('held', 'active') AND b.pid = ANY($17::bigint[])
   RETURNING 1),
@@ -262,7 +266,9 @@ export async function writeChangeset(
           ? [{ topic: SCHEDULER_OFFER_TOPIC, payload: { operator: e.operator, designVersion: e.designVersion } }]
           : e.kind === 'wake'
             ? [{ topic: SCHEDULER_WAKE_TOPIC, payload: { types: e.types } }]
-            : [],
+            : e.kind === 'notify'
+              ? [{ topic: SLA_MILESTONE_TOPIC, payload: { notice: e.notice } }]
+              : [],
   );
   const sched = cs.scheduler;
   // The command's time (every change record carries it).
@@ -323,6 +329,7 @@ export async function writeChangeset(
           slot: h.slot,
           from_at: new Date(h.from).toISOString(),
           to_at: new Date(h.to).toISOString(),
+          status: h.status ?? 'held',
         })),
       ),
       JSON.stringify(

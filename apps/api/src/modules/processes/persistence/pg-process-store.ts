@@ -142,7 +142,7 @@ export class PgProcessStore implements ProcessStore, SchedulerStore {
    * pid)` order whose process row and frame can be locked now (`FOR UPDATE OF p, f SKIP LOCKED`), with its
    * entity — so the command's later read of the chosen task costs nothing. One statement.
    */
-  async laneHeads(lanes: readonly string[], exclude: readonly number[]): Promise<QueueCandidate[]> {
+  async laneHeads(lanes: readonly string[], exclude: readonly number[], now: number): Promise<QueueCandidate[]> {
     const rows = await this.tx.query<
       (LockedRow & {
         q_lane: string;
@@ -161,9 +161,10 @@ export class PgProcessStore implements ProcessStore, SchedulerStore {
            FROM ready_queue q JOIN processes p ON p.pid = q.pid JOIN process_frames f ON f.pid = p.pid
            LEFT JOIN entities e ON e.type = p.entity_type AND e.id = p.entity_id
           WHERE q.lane = l.lane AND p.state = 'READY' AND p.assignee IS NULL AND q.pid <> ALL($2::bigint[])
+            AND (p.scheduled_at IS NULL OR p.scheduled_at <= $3::timestamptz)
           ORDER BY q.class, q.rank, q.pid LIMIT 1
           FOR UPDATE OF p, f SKIP LOCKED) c`,
-      [lanes, exclude],
+      [lanes, exclude, new Date(now).toISOString()],
     );
     return rows.map((r) => {
       const pcb = this.note(r);
@@ -231,22 +232,30 @@ export class PgProcessStore implements ProcessStore, SchedulerStore {
         capacity: number;
         calendar: string | null;
         state: ResourceView['state'];
-        bookings: { slot: number; from: number; to: number }[];
+        bookings: { slot: number; from: number; to: number; pid: number | null }[];
       }[]
     >(
       `SELECT r.key, r.type, r.capacity, r.calendar, r.state,
-              COALESCE((SELECT json_agg(json_build_object('slot', b.slot,
+              COALESCE((SELECT json_agg(json_build_object('slot', b.slot, 'pid', b.pid,
                           'from', (extract(epoch FROM lower(b.during)) * 1000)::bigint,
-                          'to', (extract(epoch FROM upper(b.during)) * 1000)::bigint))
-                          FROM bookings b
-                         WHERE b.resource = r.key AND b.status IN ('held', 'active')
-                           AND b.during && tstzrange($2::timestamptz, $3::timestamptz)), '[]'::json) AS bookings
+                          'to', (extract(epoch FROM b.until) * 1000)::bigint))
+                          FROM (SELECT slot, pid, during, upper(during) AS until FROM bookings
+                                 WHERE resource = r.key AND status IN ('held', 'active')
+                                   AND during && tstzrange($2::timestamptz, $3::timestamptz)
+                                UNION ALL
+                                -- A session in use past its booked end keeps its slot for the next minute
+                                -- (re-judged at every decision): no one is booked into a room still in use.
+                                SELECT slot, pid, during, $2::timestamptz + interval '1 minute' FROM bookings
+                                 WHERE resource = r.key AND status = 'active' AND upper(during) <= $2::timestamptz) b),
+                       '[]'::json) AS bookings
          FROM resources r WHERE r.type = ANY($1::text[]) ORDER BY r.key`,
       [types, new Date(from).toISOString(), new Date(to).toISOString()],
     );
     return {
       resources: rows.map(({ key, type, capacity, calendar, state }) => ({ key, type, capacity, calendar, state })),
-      bookings: rows.flatMap((r) => r.bookings.map((b) => ({ resource: r.key, slot: b.slot, from: b.from, to: b.to }))),
+      bookings: rows.flatMap((r) =>
+        r.bookings.map((b) => ({ resource: r.key, slot: b.slot, from: b.from, to: b.to, pid: b.pid })),
+      ),
     };
   }
 

@@ -1,13 +1,50 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import type { ProcessDetail, SlaView } from '@opkernel/contracts';
+import type { ProcessDetail } from '@opkernel/contracts';
+import type { SlaClock } from '@opkernel/kernel';
 import type { TaskCursor } from '../dtos/keyset.dto';
 import { ProcessReadPolicy, type ReadScope } from '../process-read.policy';
 import type { ProcessRow } from './process-row';
 import { rowToSlaClock, SLA_CLOCK_COLUMNS, type SlaClockRow } from './scheduler-rows';
 
-/** A `processes` row with its entity's label (null when unknown). */
-export type LabelledRow = ProcessRow & { entity_label: string | null };
+/**
+ * A `processes` row with its entity's label, its assignee's and creator's operator labels (null when unknown) and
+ * its SLA clock's columns prefixed `sla__` (all null when it has none).
+ */
+export type LabelledRow = ProcessRow & {
+  entity_label: string | null;
+  assignee_label: string | null;
+  creator_label: string | null;
+} & { [K in keyof SlaClockRow as `sla__${K}`]: SlaClockRow[K] | null };
+
+/** The joins that label a process row `alias` (entity, assignee, creator) and bring its SLA clock (all by key). */
+const LABEL_JOINS = (alias: string) => `
+       LEFT JOIN entities e ON e.type = ${alias}.entity_type AND e.id = ${alias}.entity_id
+       LEFT JOIN operators oa ON oa.key = ${alias}.assignee
+       LEFT JOIN operators oc ON oc.key = ${alias}.creator
+       LEFT JOIN sla_clocks s ON s.pid = ${alias}.pid`;
+/** The columns {@link LABEL_JOINS} add to a {@link LabelledRow}. */
+const LABEL_COLUMNS = [
+  'e.label AS entity_label',
+  'oa.label AS assignee_label',
+  'oc.label AS creator_label',
+  ...SLA_CLOCK_COLUMNS.split(', ').map((c) => `s.${c} AS sla__${c}`),
+].join(', ');
+
+/** The SLA clock columns of a {@link LabelledRow}, or null when it has none. */
+export function slaClockOf(r: LabelledRow): SlaClock | null {
+  if (r.sla__sla === null) return null;
+  return rowToSlaClock({
+    sla: r.sla__sla,
+    status: r.sla__status!,
+    elapsed_ms: r.sla__elapsed_ms!,
+    resumed_at: r.sla__resumed_at,
+    next_milestone: r.sla__next_milestone,
+    next_due_at: r.sla__next_due_at,
+    passed_count: r.sla__passed_count!,
+    breached: r.sla__breached!,
+  });
+}
 
 /** The two open-task lists. */
 export type TaskList = 'mine' | 'pool';
@@ -94,10 +131,12 @@ export class ProcessReadRepository {
     const visible = options.scope ? ` AND ${this.policy.where(options.scope, all)}` : '';
     const paging =
       options.limit !== undefined ? ` LIMIT ${Number(options.limit)} OFFSET ${Number(options.offset ?? 0)}` : '';
+    // Labels are joined to the page only (a skipped OFFSET row costs no lookups).
+    const order = options.order ?? 'p.pid';
     return this.db.query<LabelledRow[]>(
-      `SELECT p.*, e.label AS entity_label FROM processes p
-       LEFT JOIN entities e ON e.type = p.entity_type AND e.id = p.entity_id
-       WHERE (${where})${visible} ORDER BY ${options.order ?? 'p.pid'}${paging}`,
+      `SELECT p.*, ${LABEL_COLUMNS}
+         FROM (SELECT p.* FROM processes p WHERE (${where})${visible} ORDER BY ${order}${paging}) p${LABEL_JOINS('p')}
+        ORDER BY ${order}`,
       all,
     );
   }
@@ -107,18 +146,13 @@ export class ProcessReadRepository {
     return (await this.rows('p.pid = $1', [pid], { scope }))[0] ?? null;
   }
 
-  /** The SLA clock of `pid` (call after the read policy let the caller read it), null when it has none. */
-  async slaOf(pid: number): Promise<SlaView | null> {
-    const rows = await this.db.query<SlaClockRow[]>(`SELECT ${SLA_CLOCK_COLUMNS} FROM sla_clocks WHERE pid = $1`, [
-      pid,
-    ]);
-    if (!rows[0]) return null;
-    const { elapsedMs, resumedAt: _resumedAt, nextDueAt, ...clock } = rowToSlaClock(rows[0]);
-    return {
-      ...clock,
-      elapsedBusinessMs: elapsedMs,
-      nextDueAt: nextDueAt === null ? null : new Date(nextDueAt).toISOString(),
-    };
+  /** The SLA clocks of `pids` that have one, by pid (for pushes of processes already judged readable). */
+  async slaClocks(pids: number[]): Promise<Map<number, SlaClock>> {
+    const rows = await this.db.query<(SlaClockRow & { pid: string })[]>(
+      `SELECT pid, ${SLA_CLOCK_COLUMNS} FROM sla_clocks WHERE pid = ANY($1::bigint[])`,
+      [pids],
+    );
+    return new Map(rows.map((r) => [Number(r.pid), rowToSlaClock(r)]));
   }
 
   /** The resource slots booked for `pid`, newest first (call after the read policy). */
@@ -210,9 +244,8 @@ export class ProcessReadRepository {
     const limit = Math.max(1, Math.floor(options.limit));
     const branch = (range: string) =>
       `(SELECT p.* FROM processes p WHERE (${where})${visible} AND ${range} ORDER BY ${taskOrder('p')} LIMIT ${limit + 1})`;
-    const sql = `SELECT q.*, e.label AS entity_label, ${EXACT_SCHEDULED_AT('q')} AS cursor_at
-       FROM (${ranges.map(branch).join(' UNION ALL ')}) q
-       LEFT JOIN entities e ON e.type = q.entity_type AND e.id = q.entity_id
+    const sql = `SELECT q.*, ${LABEL_COLUMNS}, ${EXACT_SCHEDULED_AT('q')} AS cursor_at
+       FROM (${ranges.map(branch).join(' UNION ALL ')}) q${LABEL_JOINS('q')}
        ORDER BY ${taskOrder('q')} LIMIT ${limit + 1}`;
     return { sql, params: all, limit };
   }

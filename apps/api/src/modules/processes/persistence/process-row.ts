@@ -33,6 +33,7 @@ export type ProcessRow = {
   queued_ms: string;
   weight: number;
   wait_until: Date | null;
+  skills_relaxed: boolean | null;
   version: number;
   created_at: Date;
   updated_at: Date;
@@ -75,6 +76,7 @@ export function rowToPcb(r: ProcessRow): Pcb {
     queuedMs: Number(r.queued_ms),
     weight: r.weight,
     waitUntil: ms(r.wait_until),
+    skillsRelaxed: r.skills_relaxed ?? false,
     version: r.version,
     createdAt: r.created_at.getTime(),
     updatedAt: r.updated_at.getTime(),
@@ -114,6 +116,7 @@ export const PROCESS_COLUMNS = [
   'queued_ms',
   'weight',
   'wait_until',
+  'skills_relaxed',
   'version',
   'created_at',
   'updated_at',
@@ -152,6 +155,7 @@ export const PROCESS_COLUMN_TYPES: readonly string[] = [
   'bigint', // queued_ms
   'int', // weight
   'timestamptz', // wait_until
+  'boolean', // skills_relaxed
   'int', // version
   'timestamptz', // created_at
   'timestamptz', // updated_at
@@ -196,6 +200,7 @@ export function pcbToParams(p: Pcb): unknown[] {
     p.queuedMs,
     p.weight,
     date(p.waitUntil),
+    p.skillsRelaxed,
     p.version,
     new Date(p.createdAt),
     new Date(p.updatedAt),
@@ -240,6 +245,7 @@ export function pcbToRecord(p: Pcb): Record<(typeof PROCESS_COLUMNS)[number], un
     queued_ms: p.queuedMs,
     weight: p.weight,
     wait_until: iso(p.waitUntil),
+    skills_relaxed: p.skillsRelaxed,
     version: p.version,
     created_at: iso(p.createdAt),
     updated_at: iso(p.updatedAt),
