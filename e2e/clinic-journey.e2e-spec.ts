@@ -90,7 +90,7 @@ describe('clinic journey through the UI', () => {
     // The process page of the journey's root.
     await fang.goto(`/process/?pid=${root.pid}`);
     await fang.locator(`[data-testid="process-page"][data-state="TERMINATED"]`).waitFor();
-    expect(await fang.getByTestId('process-state').innerText()).toMatch(/terminated|已终止|终止|完成|结束/i);
+    expect(await fang.getByTestId('process-state').innerText()).toMatch(/done|terminated|已终止|终止|完成|结束/i);
     await fang.getByTestId('child-link').first().waitFor({ state: 'visible' });
     await fang.getByTestId('audit-item').first().waitFor({ state: 'attached' });
     await screenshot(fang, 'journey-process-terminated');

@@ -76,7 +76,7 @@ describe('next task', () => {
     const got = await clinic.process(booking.pid);
     expect(got.assignee).toBe(STAFF.fang);
     expect(got.state).toBe('READY'); // assigned, not started
-    expect(await page.getByTestId('task-assignee').innerText()).toContain(STAFF.fang);
+    expect(await page.getByTestId('task-assignee').innerText()).toContain('小方'); // her name, not her key
     expect(await page.getByTestId('next-task-got').innerText()).toContain(`#${booking.pid}`);
 
     // Why this task? — the answer of Next task, in words.

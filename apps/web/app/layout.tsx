@@ -2,6 +2,8 @@ import type { Metadata, Viewport } from 'next';
 import type { ReactNode } from 'react';
 import { Providers } from '../components/providers';
 import './globals.css';
+import './scheduler.css';
+import './task-page.css';
 
 export const metadata: Metadata = {
   title: 'opkernel',

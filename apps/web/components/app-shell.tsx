@@ -4,6 +4,7 @@ import { useEffect, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import { routes } from '../lib/routes';
 import { useSession } from '../lib/session';
+import { ConnectionNotice } from './connection-notice';
 import { Header } from './header';
 
 /** Layout of every signed-in page: header + main; signed out → /login/. */
@@ -21,6 +22,7 @@ export function AppShell({ children }: { children: ReactNode }) {
         {t('app.skip')}
       </a>
       <Header />
+      <ConnectionNotice />
       <main id="main" className="main" tabIndex={-1}>
         {children}
       </main>

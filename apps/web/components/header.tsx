@@ -20,15 +20,34 @@ export function Header() {
     { href: routes.mine, testid: 'nav-mine', label: t('nav.mine'), match: (p) => p === '/' },
     { href: routes.pool, testid: 'nav-pool', label: t('nav.pool'), match: (p) => p === '/pool/' },
     {
+      href: routes.customers,
+      testid: 'nav-customers',
+      label: t('nav.customers'),
+      match: (p) => p === routes.customers,
+    },
+    {
       href: routes.newEntity(CUSTOMER_ENTITY_TYPE),
       testid: 'nav-new-entity',
       label: t('nav.newEntity'),
       match: () => false,
     },
   ];
+  if (me.operator.staff || me.operator.admin)
+    items.push({
+      href: routes.resources,
+      testid: 'nav-resources',
+      label: t('nav.resources'),
+      match: (p) => p === routes.resources,
+    });
   if (me.operator.admin)
     items.push(
       { href: routes.monitor, testid: 'nav-monitor', label: t('nav.monitor'), match: (p) => p === routes.monitor },
+      {
+        href: routes.calendars,
+        testid: 'nav-calendars',
+        label: t('nav.calendars'),
+        match: (p) => p === routes.calendars,
+      },
       { href: routes.staff, testid: 'nav-staff', label: t('nav.staff'), match: (p) => p === routes.staff },
       {
         href: routes.apiTokens,

@@ -3,7 +3,7 @@ import { useEffect, useSyncExternalStore } from 'react';
 import { io, type Socket } from 'socket.io-client';
 import { signedOut } from './api';
 import { freshAccessToken, refreshAccessToken } from './token-refresh';
-import type { LiveState, LiveTaskChange } from './types/live';
+import type { LiveSlaMilestone, LiveState, LiveTaskChange } from './types/live';
 import { useLatest } from './use-latest';
 
 /** socket.io namespace of the live channel (same origin). */
@@ -41,6 +41,7 @@ class LiveChannel {
   private readonly versions = new Map<number, number>();
   private readonly stateListeners = new Set<() => void>();
   private readonly changeListeners = new Set<Listener<LiveTaskChange>>();
+  private readonly milestoneListeners = new Set<Listener<LiveSlaMilestone>>();
   private readonly resyncListeners = new Set<() => void>();
   private visibilityBound = false;
 
@@ -83,6 +84,7 @@ class LiveChannel {
       if (!socket.active) void this.recover(socket);
     });
     socket.on('task.changed', (change: LiveTaskChange) => this.receive(change));
+    socket.on('sla.milestone', (m: LiveSlaMilestone) => this.milestoneListeners.forEach((l) => l(m)));
   }
 
   /** Closes the connection (sign-out). */
@@ -123,6 +125,12 @@ class LiveChannel {
   onChange(listener: Listener<LiveTaskChange>): () => void {
     this.changeListeners.add(listener);
     return () => this.changeListeners.delete(listener);
+  }
+
+  /** `sla.milestone` events (not deduped: each is one milestone falling due). */
+  onSlaMilestone(listener: Listener<LiveSlaMilestone>): () => void {
+    this.milestoneListeners.add(listener);
+    return () => this.milestoneListeners.delete(listener);
   }
 
   onResync(listener: () => void): () => void {
@@ -235,6 +243,12 @@ export function useLiveRoom(room: string | null, onReady?: () => void): void {
 export function useTaskChanges(listener: (change: LiveTaskChange) => void): void {
   const latest = useLatest(listener);
   useEffect(() => live.onChange((c) => latest.current(c)), [latest]);
+}
+
+/** Calls the latest `listener` for every `sla.milestone` (goal, deadline, passed deadline) while mounted. */
+export function useSlaMilestones(listener: (milestone: LiveSlaMilestone) => void): void {
+  const latest = useLatest(listener);
+  useEffect(() => live.onSlaMilestone((m) => latest.current(m)), [latest]);
 }
 
 /** Calls the latest `listener` whenever lists must reload from REST (after a reconnect). */

@@ -5,10 +5,13 @@ export const routes = {
   login: '/login/',
   mine: '/',
   pool: '/pool/',
+  customers: '/customers/',
   monitor: '/monitor/',
   accountPassword: '/account/password/',
   staff: '/admin/staff/',
   apiTokens: '/admin/api-tokens/',
+  resources: '/resources/',
+  calendars: '/admin/calendars/',
   task: (pid: number) => `/task/?pid=${pid}`,
   process: (pid: number) => `/process/?pid=${pid}`,
   entity: (e: Pick<EntityRef, 'type' | 'id'>) =>

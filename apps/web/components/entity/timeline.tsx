@@ -2,6 +2,7 @@
 import { useListAnimation } from '../../lib/list-animation';
 import { AppLink } from '../app-link';
 import { useTranslation } from 'react-i18next';
+import { actionWord, actorWord } from '../../lib/audit-words';
 import { formatDateTime } from '../../lib/format';
 import { routes } from '../../lib/routes';
 import type { TaskRow } from '../../lib/task-row';
@@ -32,9 +33,12 @@ export function Timeline({ rows }: { rows: TaskRow[] }) {
               <AppLink href={routes.process(e.pid)}>
                 {e.serviceLabel} #{e.pid}
               </AppLink>{' '}
-              <span className="action-name">{e.action}</span> <StateChange from={e.fromState} to={e.toState} />
+              <span className="action-name">{actionWord(t, e.action)}</span>{' '}
+              <StateChange from={e.fromState} to={e.toState} />
             </span>
-            <span className="muted">{t('timeline.by', { actor: e.actor ?? t('timeline.system') })}</span>
+            <span className="muted" data-testid="timeline-actor">
+              {t('timeline.by', { actor: actorWord(t, e) })}
+            </span>
           </li>
         ))}
       </ol>

@@ -37,7 +37,7 @@ export function LiveStream() {
             </AppLink>
             <StateChange from={c.fromState} to={c.state} />
             <span className="muted">
-              {c.entity?.label ?? ''} {c.assignee ? `· ${c.assignee}` : ''}
+              {c.entity?.label ?? ''} {c.assignee ? `· ${c.assigneeName ?? c.assignee}` : ''}
             </span>
           </li>
         ))}

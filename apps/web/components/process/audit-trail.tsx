@@ -1,5 +1,6 @@
 'use client';
 import { useTranslation } from 'react-i18next';
+import { actionWord, actorWord } from '../../lib/audit-words';
 import { formatDateTime, prettyJson } from '../../lib/format';
 import type { ProcessEvent } from '../../lib/types/process';
 import { StateChange } from '../state-change';
@@ -19,9 +20,11 @@ export function AuditTrail({ events }: { events: ProcessEvent[] | null }) {
         {(events ?? []).map((e) => (
           <li key={e.id} className="audit-item" data-testid="audit-item" data-action={e.action}>
             <time dateTime={e.at}>{formatDateTime(e.at)}</time>
-            <span className="action-name">{e.action}</span>
+            <span className="action-name">{actionWord(t, e.action)}</span>
             <StateChange from={e.fromState} to={e.toState} />
-            <span className="muted">{t('timeline.by', { actor: e.actor ?? t('timeline.system') })}</span>
+            <span className="muted" data-testid="audit-actor">
+              {t('timeline.by', { actor: actorWord(t, e) })}
+            </span>
             {(hasContent(e.details) || hasContent(e.cause)) && (
               <details className="json-details">
                 <summary>{t('process.details')}</summary>

@@ -5,26 +5,20 @@ import { useTranslation } from 'react-i18next';
 import { formatDateTime } from '../../lib/format';
 import { routes } from '../../lib/routes';
 import type { ProcessDetail } from '../../lib/types/process';
+import { StateBadge } from '../state-badge';
 
 type Props = { p: ProcessDetail; serviceLabel(key: string): string; roleLabel(key: string): string };
 
-/** State, kind, service, program, assignee, roles, entity, times. */
+/** State, kind, service, program, assignee, creator, roles, entity, times — names, never keys. */
 export function ProcessSummary({ p, serviceLabel, roleLabel }: Props) {
   const { t } = useTranslation();
   const rows: [string, ReactNode][] = [
-    [
-      t('process.state'),
-      <span key="s" className="state-with-code">
-        <code className={`badge state-${p.state.toLowerCase()}`} data-testid="process-state" data-state={p.state}>
-          {p.state}
-        </code>{' '}
-        <span className="muted">{t(`state.${p.state}`)}</span>
-      </span>,
-    ],
+    [t('process.state'), <StateBadge key="s" state={p.state} testid="process-state" />],
     [t('process.kind'), t(`kind.${p.kind}`, { defaultValue: p.kind })],
-    [t('process.service'), `${p.serviceLabel} (${p.service})`],
-    [t('process.program'), p.program ? `${serviceLabel(p.program)} (${p.program})` : '—'],
-    [t('process.assignee'), p.assignee ?? '—'],
+    [t('process.service'), p.serviceLabel],
+    [t('process.program'), p.program ? serviceLabel(p.program) : '—'],
+    [t('process.assignee'), p.assignee ? (p.assigneeName ?? p.assignee) : '—'],
+    [t('process.creator'), p.creator ? (p.creatorName ?? p.creator) : '—'],
     [t('process.candidates'), p.candidateRoles.length ? p.candidateRoles.map(roleLabel).join(', ') : '—'],
     [
       t('process.entity'),

@@ -7,20 +7,14 @@ type Props = {
   busy: TaskAction | null;
   /** id of the rjsf <form> the Complete button submits, or null (no form: Complete posts `{}`). */
   formId: string | null;
+  /** Every button disabled (e.g. the task was transferred away while open). */
+  disabled?: boolean;
   onAction(action: TaskAction): void;
 };
 
-const STYLE: Record<TaskAction, string> = {
-  claim: 'btn btn-primary',
-  start: 'btn btn-primary',
-  complete: 'btn btn-primary',
-  suspend: 'btn',
-  resume: 'btn btn-primary',
-  transfer: 'btn',
-  unclaim: 'btn',
-  cancel: 'btn btn-danger-outline',
-  retry: 'btn',
-};
+/** Actions that move the task forward: the first one offered is the task's one primary button. */
+const FORWARD: TaskAction[] = ['claim', 'start', 'complete', 'resume', 'retry'];
+const STYLE: Partial<Record<TaskAction, string>> = { cancel: 'btn btn-danger-outline' };
 const ORDER: TaskAction[] = [
   'claim',
   'start',
@@ -33,10 +27,12 @@ const ORDER: TaskAction[] = [
   'retry',
 ];
 
-/** The task's action buttons (only those that apply). */
-export function TaskActionBar({ actions, busy, formId, onAction }: Props) {
+/** The task's action buttons (only those that apply); one primary: the first forward action offered. */
+export function TaskActionBar({ actions, busy, formId, disabled = false, onAction }: Props) {
   const { t } = useTranslation();
   if (actions.size === 0) return null;
+  const primary = ORDER.find((a) => actions.has(a) && FORWARD.includes(a));
+  const style = (a: TaskAction) => (a === primary ? 'btn btn-primary' : (STYLE[a] ?? 'btn'));
   return (
     <div className="action-bar" role="group" aria-label={t('task.actions')}>
       {ORDER.filter((a) => actions.has(a)).map((a) =>
@@ -45,9 +41,10 @@ export function TaskActionBar({ actions, busy, formId, onAction }: Props) {
             key={a}
             type="submit"
             form={formId}
-            className={STYLE[a]}
+            data-primary={a === primary || undefined}
+            className={style(a)}
             data-testid="action-complete"
-            disabled={busy !== null}
+            disabled={busy !== null || disabled}
           >
             {t('action.complete')}
           </button>
@@ -55,9 +52,10 @@ export function TaskActionBar({ actions, busy, formId, onAction }: Props) {
           <button
             key={a}
             type="button"
-            className={STYLE[a]}
+            className={style(a)}
             data-testid={`action-${a}`}
-            disabled={busy !== null}
+            data-primary={a === primary || undefined}
+            disabled={busy !== null || disabled}
             onClick={() => onAction(a)}
           >
             {t(`action.${a}`, { defaultValue: a })}

@@ -37,7 +37,7 @@ export function TaskSummary({ p, roleLabel }: { p: ProcessView; roleLabel(key: s
       </div>
       <div>
         <dt>{t('task.assignee')}</dt>
-        <dd data-testid="task-assignee">{p.assignee ?? t('task.unassigned')}</dd>
+        <dd data-testid="task-assignee">{p.assignee ? (p.assigneeName ?? p.assignee) : t('task.unassigned')}</dd>
       </div>
       <div>
         <dt>{t('task.candidates')}</dt>

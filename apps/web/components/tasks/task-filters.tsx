@@ -68,7 +68,9 @@ export function TaskFilters({ filter, onFilter, sort, onSort, services }: Props)
         <label htmlFor={`${id}-sort`}>{t('filters.sort')}</label>
         <select id={`${id}-sort`} data-testid="sort" value={sort} onChange={(e) => onSort(e.target.value as SortMode)}>
           <option value="time">{t('filters.byTime')}</option>
+          <option value="due">{t('sched.sort.due')}</option>
           <option value="priority">{t('filters.byPriority')}</option>
+          <option value="urgency">{t('sched.sort.urgency')}</option>
         </select>
       </div>
     </form>

@@ -7,6 +7,8 @@ import { routes } from '../../lib/routes';
 import type { TaskRow } from '../../lib/task-row';
 import type { WorkOrderColumn } from '../../lib/types/design';
 import { columnValue } from '../../lib/work-order';
+import { SlaClock } from '../sched/sla-clock';
+import { WaitReason } from '../sched/wait-reason';
 import { StateBadge } from '../state-badge';
 
 type Props = {
@@ -21,7 +23,10 @@ type Props = {
   processLink?: boolean;
 };
 
-/** One task in a list: service (link to the task page), customer (link to its page), state, time, priority. */
+/**
+ * One task in a list: service (link to the task page), customer (link to its page), state, its SLA countdown,
+ * why it waits for a resource, time, priority and urgency.
+ */
 export function TaskRowItem({ row, columns = [], action, hideEntity, processLink }: Props) {
   const { t } = useTranslation();
   return (
@@ -31,6 +36,8 @@ export function TaskRowItem({ row, columns = [], action, hideEntity, processLink
       data-pid={row.pid}
       data-service={row.service}
       data-state={row.state}
+      data-priority={row.priority}
+      data-urgency={row.urgency}
     >
       <div className="task-row-main">
         <AppLink
@@ -42,6 +49,8 @@ export function TaskRowItem({ row, columns = [], action, hideEntity, processLink
           <span className="pid">#{row.pid}</span>
         </AppLink>
         <StateBadge state={row.state} />
+        {row.sla && <SlaClock sla={row.sla} />}
+        {row.state === 'WAITING' && <WaitReason waitReason={row.waitReason} waitUntil={row.waitUntil} />}
       </div>
       <dl className="task-row-meta">
         {!hideEntity && (
@@ -64,8 +73,14 @@ export function TaskRowItem({ row, columns = [], action, hideEntity, processLink
         </div>
         <div>
           <dt>{t('row.priority')}</dt>
-          <dd>{row.priority}</dd>
+          <dd data-testid="row-priority">{row.priority}</dd>
         </div>
+        {(row.urgency > 0 || row.sla) && (
+          <div>
+            <dt>{t('sched.urgency')}</dt>
+            <dd data-testid="row-urgency">{row.urgency}</dd>
+          </div>
+        )}
         {columns.map((c) => (
           <div key={c.name}>
             <dt>{c.label}</dt>

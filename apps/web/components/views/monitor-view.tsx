@@ -7,11 +7,16 @@ import type { TaskRow } from '../../lib/task-row';
 import { useLiveList } from '../../lib/use-live-list';
 import { useMe } from '../../lib/viewer';
 import { LoadError } from '../load-error';
+import { LanesCard } from '../monitor/lanes-card';
 import { LiveStream } from '../monitor/live-stream';
 import { ProcessTable } from '../monitor/process-table';
+import { ResourcesCard } from '../monitor/resources-card';
 import { ServiceCounts } from '../monitor/service-counts';
+import { SlaBreaches } from '../monitor/sla-breaches';
 import { StateCounts } from '../monitor/state-counts';
+import { Notice, notice, type NoticeMessage } from '../notice';
 import { PageTitle } from '../page-title';
+import { UrgencyDialog } from '../sched/urgency-dialog';
 
 const matches = (r: TaskRow, q: string) =>
   !q ||
@@ -19,10 +24,14 @@ const matches = (r: TaskRow, q: string) =>
   r.service.toLowerCase().includes(q) ||
   (r.entity?.label ?? '').toLowerCase().includes(q) ||
   (r.assignee ?? '').toLowerCase().includes(q) ||
+  (r.assigneeName ?? '').toLowerCase().includes(q) ||
   r.state.toLowerCase() === q ||
   String(r.pid) === q.replace(/^#/, '');
 
-/** `/monitor/` (admins): counts by state and service, searchable process table, live stream. */
+/**
+ * `/monitor/` (admins): counts by state, the scheduler's queues, SLA breaches, rooms and machines, the
+ * searchable process table (urgency changed from there), counts by service, live stream.
+ */
 export function MonitorView() {
   const { t } = useTranslation();
   const me = useMe();
@@ -46,11 +55,19 @@ function Monitor() {
   const query = useDeferredValue(search.trim().toLowerCase());
   const list = useLiveList({ load: loadAllProcesses, accepts: everything, key: 'monitor' });
   const filtered = useMemo(() => list.rows.filter((r) => matches(r, query)), [list.rows, query]);
+  const [urgencyOf, setUrgencyOf] = useState<TaskRow | null>(null);
+  const [message, setMessage] = useState<NoticeMessage | null>(null);
   return (
     <article className="monitor-page" data-testid="monitor-page">
       <PageTitle title={t('monitor.title')} />
       <LoadError error={list.error} onRetry={list.reload} />
+      <Notice message={message} onClose={() => setMessage(null)} />
       <StateCounts rows={list.rows} />
+      <div className="monitor-sched">
+        <LanesCard />
+        <SlaBreaches rows={list.rows} />
+      </div>
+      <ResourcesCard />
       <div className="field monitor-search">
         <label htmlFor={`${id}-q`}>{t('monitor.search')}</label>
         <input
@@ -64,11 +81,23 @@ function Monitor() {
       </div>
       <div className="monitor-layout">
         <div className="monitor-main">
-          <ProcessTable rows={filtered} total={list.rows.length} />
+          <ProcessTable rows={filtered} total={list.rows.length} onUrgency={setUrgencyOf} />
           <ServiceCounts rows={filtered} />
         </div>
         <LiveStream />
       </div>
+      {urgencyOf && (
+        <UrgencyDialog
+          row={urgencyOf}
+          onClose={() => setUrgencyOf(null)}
+          onDone={(p) => {
+            setUrgencyOf(null);
+            setMessage(
+              notice('success', t('sched.urgencyEdit.done', { label: p.serviceLabel, pid: p.pid, urgency: p.urgency })),
+            );
+          }}
+        />
+      )}
     </article>
   );
 }

@@ -7,11 +7,17 @@ import { api, ApiProblem, errorMessage, seg } from '../../lib/api';
 import { serviceOf, useDesign } from '../../lib/design';
 import { toExtraErrors } from '../../lib/form-errors';
 import { formSchemaOf } from '../../lib/form-schema';
+import { formatDateTime } from '../../lib/format';
 import { routes } from '../../lib/routes';
 import type { CompleteBody, ReasonBody, TaskAction, TransferBody } from '../../lib/types/process';
 import type { Operator } from '../../lib/types/auth';
 import type { ActionAnswer } from '../../lib/types/process';
+import { useDraftAutosave } from '../../lib/use-draft-autosave';
 import { useProcess } from '../../lib/use-process';
+import { useRefOptions } from '../../lib/use-ref-options';
+import { useTaskContext } from '../../lib/use-task-context';
+import { useTransferredAway } from '../../lib/use-transferred-away';
+import { useMe } from '../../lib/viewer';
 import { useProcessEvents } from '../../lib/use-process-events';
 import { dropHandOff, peekHandOff } from '../../lib/next-task';
 import { LoadError } from '../load-error';
@@ -20,7 +26,9 @@ import { PageTitle } from '../page-title';
 import { ExpressionWarning } from '../process/expression-warning';
 import { AssignmentExplanation } from '../task/assignment-explanation';
 import { CascadeList } from '../task/cascade-list';
+import { EarlierSteps } from '../task/earlier-steps';
 import { ReasonDialog } from '../task/reason-dialog';
+import { RequestedSteps } from '../task/requested-steps';
 import { TaskActionBar } from '../task/task-action-bar';
 import { TaskForm } from '../task/task-form';
 import { TaskSummary } from '../task/task-summary';
@@ -57,7 +65,17 @@ function TaskPage({ pid }: { pid: number }) {
   const { t } = useTranslation();
   const design = useDesign();
   const { data: p, error, reload } = useProcess(pid);
+  const me = useMe().operator;
   const operators = useTransferTargets(pid);
+  const ctx = useTaskContext(pid, p?.entity ?? null);
+  const refOptions = useRefOptions(design);
+  const mine = p !== null && p.assignee === me.key;
+  const autosave = useDraftAutosave(
+    pid,
+    mine && (p?.state === 'RUNNING' || p?.state === 'SUSPENDED'),
+    ctx.context?.draft?.formData ?? null,
+  );
+  const transferredTo = useTransferredAway(pid, p, me.key);
   const events = useProcessEvents(pid, p?.version);
   const formId = useId();
   const explanationId = `${formId}-why`;
@@ -108,8 +126,12 @@ function TaskPage({ pid }: { pid: number }) {
     setBusy(action);
     setFormError(null);
     if (action === 'complete') setExtraErrors(undefined);
+    transferredTo.acting(action);
     try {
+      // No draft save may land after the action: one that ends the task drops it, any other sends it first.
+      await (action === 'complete' || action === 'cancel' ? autosave.settle() : autosave.save());
       const answer = await api.post<ActionAnswer>(`/v1/processes/${seg(pid)}/${action}`, body);
+      if (action === 'transfer' || action === 'unclaim') transferredTo.released();
       setDialog(null);
       setMessage(
         notice(
@@ -132,6 +154,7 @@ function TaskPage({ pid }: { pid: number }) {
         setFormError(errorMessage(e));
       }
     } finally {
+      transferredTo.acting(null);
       setBusy(null);
     }
   };
@@ -145,6 +168,7 @@ function TaskPage({ pid }: { pid: number }) {
   if (!p) return <LoadError error={error} onRetry={() => void reload()} />;
 
   const label = p.serviceLabel;
+  const locked = transferredTo.to !== null;
   return (
     <article className="task-page" data-testid="task-page" data-state={p.state} data-pid={p.pid}>
       <PageTitle title={t('task.title', { label, pid: p.pid })} testid="task-title">
@@ -155,13 +179,39 @@ function TaskPage({ pid }: { pid: number }) {
         )}
       </PageTitle>
       <Notice message={message} onClose={() => setMessage(null)} />
+      {locked && (
+        <div className="notice notice-error" role="alert" data-testid="transferred-away">
+          <div className="notice-body">
+            <p>
+              {transferredTo.to === ''
+                ? t('taskPage.returnedToPool')
+                : t('taskPage.transferredAway', { name: transferredTo.to })}
+            </p>
+            <p className="muted">{t('taskPage.transferredKept')}</p>
+          </div>
+        </div>
+      )}
+      {p.state === 'SUSPENDED' && ctx.context && (
+        <RequestedSteps
+          steps={ctx.context.requested}
+          canResume={actions.has('resume') && !locked}
+          busy={busy !== null}
+          onResume={() => void run('resume')}
+        />
+      )}
       <LoadError error={error} onRetry={() => void reload()} />
       <ExpressionWarning events={events} />
       <div className="task-layout">
         <div className="task-side">
           <section className="card" aria-label={t('process.details')}>
             <TaskSummary p={p} roleLabel={roleLabel} />
-            <TaskActionBar actions={actions} busy={busy} formId={schema ? formId : null} onAction={onAction} />
+            <TaskActionBar
+              actions={actions}
+              busy={busy}
+              formId={schema ? formId : null}
+              disabled={locked}
+              onAction={onAction}
+            />
             {formError && (
               <p className="form-error" data-testid="form-error" role="alert">
                 {formError}
@@ -179,25 +229,40 @@ function TaskPage({ pid }: { pid: number }) {
               onOpenChange={setExplanationOpen}
             />
           )}
+          {p.entity && ctx.context && (
+            <EarlierSteps steps={ctx.context.earlier} design={design} refOptions={refOptions} />
+          )}
         </div>
         <section className="card" aria-labelledby={`${formId}-title`}>
           <h2 id={`${formId}-title`} className="card-title">
             {t('task.form')}
           </h2>
-          {schema ? (
+          {schema && ctx.loaded ? (
             <>
-              {!actions.has('complete') && p.state !== 'TERMINATED' && <p className="muted">{t('task.formLocked')}</p>}
+              {!actions.has('complete') && !locked && p.state !== 'TERMINATED' && (
+                <p className="muted">{t('task.formLocked')}</p>
+              )}
+              {ctx.context?.draft && (
+                <p className="muted" data-testid="draft-restored">
+                  {t('taskPage.draftRestored', { time: formatDateTime(ctx.context.draft.savedAt) })}
+                </p>
+              )}
               <TaskForm
                 id={formId}
                 schema={schema}
                 initialData={p.formData ?? undefined}
-                disabled={!actions.has('complete') || busy !== null}
+                draft={ctx.context?.draft?.formData ?? null}
+                prefill={p.state === 'TERMINATED' ? {} : (ctx.context?.prefill ?? {})}
+                refOptions={refOptions}
+                disabled={!actions.has('complete') || busy !== null || locked}
+                completeAtEnd={actions.has('complete') && !locked}
                 extraErrors={extraErrors}
+                onChange={autosave.change}
                 onSubmit={(form) => void run('complete', { form })}
               />
             </>
           ) : (
-            <p className="muted">{design ? t('task.noForm') : t('app.loading')}</p>
+            <p className="muted">{design && !schema ? t('task.noForm') : t('app.loading')}</p>
           )}
         </section>
       </div>

@@ -18,6 +18,7 @@ export type {
   ProcessState,
   ProcessView,
   ReasonBody,
+  SlaView,
   StartProcessBody,
   TaskAction,
   TransferBody,

@@ -1,0 +1,6 @@
+'use client';
+import { ResourcesView } from '../../../components/views/resources-view';
+
+export default function ResourcesPage() {
+  return <ResourcesView />;
+}
