@@ -164,7 +164,8 @@ describe('task page API: drafts, context, staff', () => {
     expect(next.prefill['dian_hua']).toMatchObject({ value: '13900000000', pid: confirm.pid });
     expect(next.prefill['nian_ling']).toMatchObject({ value: 30 }); // only the booking had it
 
-    // With only the nurse's role, 小方 still reads these steps (she did them) but not their forms: redacted, no offers.
+    // With only the nurse's role, 小方 still reads these steps (she did them) and — holding an open task for the
+    // customer (维护客户档案) — their forms: a case worker sees the case.
     const roles = (
       await db.query<{ roles: string[] }[]>('SELECT roles FROM operators WHERE key = $1', [c.fang.key])
     )[0]!.roles;
@@ -176,24 +177,56 @@ describe('task page API: drafts, context, staff', () => {
     try {
       const nurse = await c.fang.client.get<Context>(`/v1/processes/${record.pid}/context`);
       expect(nurse.earlier.find((e) => e.pid === booking.pid)).toMatchObject({
+        redacted: false,
+        formData: { xing_ming: '张三丰' },
+      });
+      // Handed to 小蒋, she holds no open task for the customer: forms of services her role does not allow are
+      // redacted again, and nothing is offered.
+      await c.admin.post(`/v1/processes/${record.pid}/transfer`, { operator: c.jiang.key });
+      const after = await c.fang.client.get<Context>(`/v1/processes/${record.pid}/context`);
+      expect(after.earlier.find((e) => e.pid === booking.pid)).toMatchObject({
         redacted: true,
         formData: { xing_ming: expect.stringContaining('redacted') },
       });
-      expect(nurse.prefill).toEqual({});
+      expect(after.prefill).toEqual({});
     } finally {
+      await c.admin.post(`/v1/processes/${record.pid}/transfer`, { operator: c.fang.key });
       await setRoles(roles);
     }
 
-    // The doctor reads none of these steps (their services are not the doctor's): none is listed.
+    // The doctor's roles allow none of these services, but working a step for this customer, he sees the
+    // customer's earlier steps and their results beside his form.
     await work(c.fang.client, record.pid, { xing_ming: '张三丰' });
     await work(c.fang.client, (await openTask('jian_kang_diao_cha')).pid, { xing_ming: '张三丰' });
     const consult = await openTask('mian_zhen_ping_gu');
+    const before = await c.chen.client.get<Context>(`/v1/processes/${consult.pid}/context`);
+    expect(before.earlier).toEqual([]); // not his task yet: a pool task of his role grants nothing
     await c.chen.client.post(`/v1/processes/${consult.pid}/claim`);
     const doctor = await c.chen.client.get<Context>(`/v1/processes/${consult.pid}/context`);
-    expect(doctor.earlier).toEqual([]);
-    expect(doctor.prefill).toEqual({});
-    // A task the caller may not read has no context either.
-    expect((await problem(c.chen.client.get(`/v1/processes/${booking.pid}/context`))).status).toBe(404);
+    expect(doctor.earlier.find((e) => e.pid === booking.pid)).toMatchObject({
+      redacted: false,
+      formData: { xing_ming: '张三丰' },
+    });
+    expect(doctor.earlier.map((e) => e.service)).toEqual(
+      expect.arrayContaining(['jian_kang_diao_cha', 'wei_hu_ke_hu_dang_an', 'xin_yu_yue']),
+    );
+    expect((await c.chen.client.get<{ formData: unknown }>(`/v1/processes/${booking.pid}`)).formData).toMatchObject({
+      xing_ming: '张三丰',
+    });
+    // A step for another customer stays hidden: no context, 404 as if it did not exist.
+    const other = await c.fang.client.post<ProcessDto>('/v1/processes', {
+      service: 'ke_hu_fu_wu',
+      entity: { type: 'Operator', label: '别的客户' },
+    });
+    const otherBooking = await expectEventually(async () => {
+      const page = await c.admin.get<{ items: ProcessDto[] }>(
+        `/v1/processes?service=xin_yu_yue&entityType=${other.entity!.type}&entityId=${encodeURIComponent(other.entity!.id)}`,
+      );
+      if (!page.items[0]) throw new Error('no booking yet');
+      return page.items[0];
+    });
+    expect((await problem(c.chen.client.get(`/v1/processes/${otherBooking.pid}/context`))).status).toBe(404);
+    expect((await problem(c.chen.client.get(`/v1/processes/${otherBooking.pid}`))).status).toBe(404);
   });
 
   it('tells the owner of a suspended "request service" step how the requested step stands, until Resume', async () => {
@@ -206,8 +239,8 @@ describe('task page API: drafts, context, staff', () => {
     expect((await c.chen.client.get<Context>(url)).requested).toEqual([
       expect.objectContaining({ pid: skin.pid, service: 'pi_fu_jian_cha', state: skin.state, terminatedReason: null }),
     ]);
-    // Status only: the doctor still cannot read the skin examination itself.
-    expect((await problem(c.chen.client.get(`/v1/processes/${skin.pid}`))).status).toBe(404);
+    // Holding the (suspended) consultation for this customer, the doctor also reads the skin examination itself.
+    expect((await c.chen.client.get<ProcessDto>(`/v1/processes/${skin.pid}`)).pid).toBe(skin.pid);
 
     await work(c.fang.client, skin.pid, { xing_ming: '张三丰' });
     expect((await c.chen.client.get<Context>(url)).requested).toEqual([
@@ -226,9 +259,8 @@ describe('task page API: drafts, context, staff', () => {
     const diagnosis = await openTask('zhen_duan_ji_chu_li');
     await c.chen.client.post(`/v1/processes/${diagnosis.pid}/claim`);
     const beside = await c.chen.client.get<Context>(`/v1/processes/${diagnosis.pid}/context`);
-    expect(beside.earlier).toEqual([
-      expect.objectContaining({ pid: consult.pid, redacted: false, formData: { zhu_su: '面部红斑' } }),
-    ]);
+    expect(beside.earlier[0]).toMatchObject({ pid: consult.pid, redacted: false, formData: { zhu_su: '面部红斑' } });
+    expect(beside.earlier.every((e) => !e.redacted)).toBe(true);
     expect(beside.requested).toEqual([]);
   });
 

@@ -814,6 +814,7 @@ export class Kernel {
         assignee: after.assignee,
         candidateRoles: after.candidateRoles,
         creator: after.creator,
+        entity: after.entity,
         actions: [...new Set(done)],
         to: noticeRecipients(firing.actions, pcb.assignee),
         at: run.now,

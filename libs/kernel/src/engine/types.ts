@@ -104,10 +104,11 @@ export type SlaNotice = {
   urgencyAfter: number;
   /** Who held the task when the milestone fell due (null: in a pool). */
   holder: string | null;
-  /** The task after the actions: its assignee, candidate roles and creator (the read check's facts). */
+  /** The task after the actions: its assignee, candidate roles, creator and customer (the read check's facts). */
   assignee: string | null;
   candidateRoles: string[];
   creator: string | null;
+  entity: EntityRef | null;
   /** The kinds of the actions carried out (`raise_urgency`, `reassign`, `notify`, `relax_skills`). */
   actions: string[];
   to: { operators: string[]; roles: string[] };

@@ -62,6 +62,7 @@ export type SlaMilestoneMessage = {
     candidateRoles: string[];
     creator: string | null;
     designVersion: number;
+    entity: { type: string; id: string } | null;
   };
 };
 

@@ -85,6 +85,7 @@ export class LiveOutboxHandler implements OnModuleInit {
         candidateRoles: n.candidateRoles,
         creator: n.creator,
         designVersion: n.designVersion,
+        entity: n.entity,
       },
     });
   }

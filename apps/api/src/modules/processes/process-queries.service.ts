@@ -23,7 +23,7 @@ import {
   type TaskList,
 } from './persistence/process-read.repository';
 import { rowToPcb } from './persistence/process-row';
-import { ProcessReadPolicy, type FormVisibility, type ReadScope } from './process-read.policy';
+import { caseKey, ProcessReadPolicy, type FormVisibility, type ReadScope } from './process-read.policy';
 import { toProcessView, waitingPoints, type ProcessView } from './process-view';
 import { slaDefOf, toSlaView } from './sla-view';
 
@@ -70,11 +70,13 @@ export class ProcessQueries {
   /**
    * Rows → views with the service label (of each row's design version) and the entity label; with a reader, form
    * data of services the reader's roles do not allow is redacted ({@link ProcessReadPolicy}) and the actions
-   * offered to them are given. Design versions and form visibility are looked up once per version.
+   * offered to them are given. Design versions and form visibility are looked up once per version; the journeys
+   * the reader holds an open task for (whose steps' forms they see) once per call, only when a form would be hidden.
    */
   async views(rows: LabelledRow[], reader?: Reader): Promise<ProcessView[]> {
     const versions = new Map<number, { index: DesignIndex; visible: FormVisibility | null }>();
     const out: ProcessView[] = [];
+    const hidden: { at: number; entity: ProcessView['entity']; visible: FormVisibility }[] = [];
     for (const r of rows) {
       const pcb = rowToPcb(r);
       let v = versions.get(pcb.designVersion);
@@ -96,14 +98,29 @@ export class ProcessQueries {
         reader ? allowedActions(pcb, reader.actor, v.index) : [],
         clock && toSlaView(clock, slaDefOf(v.index, pcb.service)),
       );
-      out.push(v.visible ? redact(view, v.visible) : view);
+      if (v.visible && view.formData !== null && !v.visible.sees(view.service))
+        hidden.push({ at: out.length, entity: view.entity, visible: v.visible });
+      out.push(view);
+    }
+    if (reader && hidden.length > 0) {
+      const held = await this.policy.casesHeld(
+        reader.scope,
+        hidden.map((h) => h.entity),
+      );
+      for (const h of hidden) if (!h.entity || !held.has(caseKey(h.entity))) out[h.at] = redact(out[h.at]!, h.visible);
     }
     return out;
   }
 
-  /** `view` with its form data redacted unless `scope` may see forms of its service. */
+  /**
+   * `view` with its form data redacted unless `scope` may see forms of its service, or it serves a customer for whom
+   * they hold an open task.
+   */
   async redacted(view: ProcessView, scope: ReadScope): Promise<ProcessView> {
-    return redact(view, await this.policy.formVisibility(scope, view.designVersion));
+    const visible = await this.policy.formVisibility(scope, view.designVersion);
+    if (view.formData === null || visible.sees(view.service)) return view;
+    if (view.entity && (await this.policy.casesHeld(scope, [view.entity])).has(caseKey(view.entity))) return view;
+    return redact(view, visible);
   }
 
   /**

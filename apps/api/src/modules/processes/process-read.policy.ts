@@ -22,7 +22,12 @@ export type ProcessFacts = {
   assignee: string | null;
   creator: string | null;
   candidateRoles: readonly string[];
+  /** The business entity (customer) it serves; absent or null: none (or not known to the caller). */
+  entity?: { type: string; id: string } | null;
 };
+
+/** The key of an entity in {@link ProcessReadPolicy.casesHeld}'s answer: `type\0id`. */
+export const caseKey = (e: { type: string; id: string }): string => `${e.type}\u0000${e.id}`;
 
 /** Whose form data (in one design version) the reader may see: every service's (`all`), or those `sees` accepts. */
 export type FormVisibility = { all: boolean; sees(service: string): boolean };
@@ -40,10 +45,13 @@ const SEES_NONE: FormVisibility = { all: false, sees: () => false };
  *   channel they only have their own `operator:<key>` room;
  * - staff read a process when ONE of these holds: its service is allowed by one of their roles in the
  *   process's own design version (kernel `allowedServices`, the grant `mayWorkOn` checks for commands), they
- *   are its assignee, they created it, one of their roles is a candidate role, or it is a program instance;
+ *   are its assignee, they created it, one of their roles is a candidate role, it is a program instance, or it
+ *   serves a business entity (a customer) for which they hold an open task — the case's other steps, as a Pega
+ *   or Camunda case worker sees the case (the doctor sees the nurse's intake beside their own form);
  * - of a process they may read, staff see form data (the process's `formData`, and the forms inside frames,
- *   snapshots and return values) only of services their roles allow in that design version; other forms are
- *   redacted — keys kept, values replaced by `REDACTED` (see `form-redaction.ts`).
+ *   snapshots and return values) only of services their roles allow in that design version, or — for a step's
+ *   own `formData` — of the steps serving a customer for whom they hold an open task; other forms are redacted — keys
+ *   kept, values replaced by `REDACTED` (see `form-redaction.ts`).
  * - of an open step they may read, staff also see the status (service, state, assignee's name — never the form)
  *   of the steps it requested (started by a rule on it, e.g. on its suspension), so its owner knows when to
  *   resume (`GET /processes/{pid}/context`, `TaskContextService`).
@@ -102,7 +110,10 @@ export class ProcessReadPolicy {
       OR ${alias}.assignee = ${me}
       OR ${alias}.creator = ${me}
       OR ${alias}.candidate_roles && ${$(scope.roles)}::text[]
-      OR (${alias}.design_version, ${alias}.service) IN (SELECT * FROM unnest(${$(scope.versions)}::int[], ${$(scope.services)}::text[])))`;
+      OR (${alias}.design_version, ${alias}.service) IN (SELECT * FROM unnest(${$(scope.versions)}::int[], ${$(scope.services)}::text[]))
+      OR (${alias}.entity_id IS NOT NULL AND EXISTS (SELECT 1 FROM processes held
+            WHERE held.entity_type = ${alias}.entity_type AND held.entity_id = ${alias}.entity_id
+              AND held.assignee = ${me} AND held.kind = 'task' AND held.state <> 'TERMINATED')))`;
   }
 
   /**
@@ -114,7 +125,30 @@ export class ProcessReadPolicy {
     if (scope.kind === 'all') return true;
     if (p.kind === 'program' || p.assignee === scope.operator || p.creator === scope.operator) return true;
     if (p.candidateRoles.some((r) => scope.roles.includes(r))) return true;
-    return (await this.formVisibility(scope, p.designVersion)).sees(p.service);
+    if ((await this.formVisibility(scope, p.designVersion)).sees(p.service)) return true;
+    return p.entity != null && (await this.casesHeld(scope, [p.entity])).size > 0;
+  }
+
+  /**
+   * Of the business entities `entities`, those for which `scope`'s operator holds an open task (one indexed
+   * query; none for administrators, who need no grant): the steps serving them are readable, forms included.
+   * @returns their {@link caseKey}s
+   */
+  async casesHeld(
+    scope: ReadScope,
+    entities: readonly ({ type: string; id: string } | null | undefined)[],
+  ): Promise<Set<string>> {
+    const wanted = new Map<string, { type: string; id: string }>();
+    for (const e of entities) if (e) wanted.set(caseKey(e), e);
+    if (scope.kind === 'all' || wanted.size === 0) return new Set();
+    const refs = [...wanted.values()];
+    const rows = await this.db.query<{ entity_type: string; entity_id: string }[]>(
+      `SELECT DISTINCT entity_type, entity_id FROM processes
+        WHERE (entity_type, entity_id) IN (SELECT * FROM unnest($1::text[], $2::text[]))
+          AND assignee = $3 AND kind = 'task' AND state <> 'TERMINATED'`,
+      [refs.map((r) => r.type), refs.map((r) => r.id), scope.operator],
+    );
+    return new Set(rows.map((r) => caseKey({ type: r.entity_type, id: r.entity_id })));
   }
 
   /** Which services' form data `scope` may see in design version `designVersion` (every one for `all`). */

@@ -5,7 +5,7 @@ import type { AuthenticatedOperator } from '../auth/types/authenticated-operator
 import { DesignRegistry } from '../designs/design-registry.service';
 import { FormRedactor } from '../processes/form-redaction';
 import { ProcessReadRepository } from '../processes/persistence/process-read.repository';
-import { ProcessReadPolicy } from '../processes/process-read.policy';
+import { caseKey, ProcessReadPolicy } from '../processes/process-read.policy';
 import { prefillOffers } from './prefill';
 import { TaskContextRepository } from './task-context.repository';
 import { toDraft } from './task-drafts.service';
@@ -47,9 +47,13 @@ export class TaskContextService {
 
     const earlier: EarlierStep[] = [];
     if (task.entity_type && task.entity_id) {
-      for (const r of await this.context.earlierSteps(task.entity_type, task.entity_id, pid, scope)) {
+      const rows = await this.context.earlierSteps(task.entity_type, task.entity_id, pid, scope);
+      // A reader holding an open task for this customer sees the forms of the customer's steps (the case's data).
+      const customer = { type: task.entity_type, id: task.entity_id };
+      const holds = (await this.policy.casesHeld(scope, [customer])).has(caseKey(customer));
+      for (const r of rows) {
         const visible = await this.policy.formVisibility(scope, r.design_version);
-        const shown = visible.sees(r.service);
+        const shown = holds || visible.sees(r.service);
         earlier.push({
           pid: Number(r.pid),
           service: r.service,
