@@ -389,7 +389,7 @@ describe('scheduler workspace', () => {
       const row = taskRow(page, 'list-pool', scan.pid);
       await row.waitFor({ state: 'visible' });
       const wait = row.getByTestId('wait-reason');
-      expect(await wait.innerText()).toMatch(/^Waiting for a resource: sw_room busy/);
+      expect(await wait.innerText()).toMatch(/^Waiting for a resource: Treatment room: booked/);
       expect(await wait.getAttribute('data-retry')).toBe(waiting.waitUntil ?? '');
       if (waiting.waitUntil) expect(await wait.innerText()).toMatch(/ · tried again .+$/);
       await screenshot(page, 'scheduler-resource-wait');

@@ -158,7 +158,11 @@ export const en = {
       met: 'Done in time',
       stopped: 'Clock stopped',
     },
-    wait: { resource: 'Waiting for a resource: {{reason}}', retry: 'tried again {{time}}' },
+    wait: {
+      resource: 'Waiting for a resource: {{reason}}',
+      retry: 'tried again {{time}}',
+      why: { busy: 'booked', closed: 'closed', blocked: 'blocked' },
+    },
     lanes: {
       title: 'Queues',
       lane: 'Queue',

@@ -162,7 +162,11 @@ export const zh: Translation<Messages> = {
       met: '按时完成',
       stopped: '计时已停止',
     },
-    wait: { resource: '等待资源：{{reason}}', retry: '{{time}} 重试' },
+    wait: {
+      resource: '等待资源：{{reason}}',
+      retry: '{{time}} 重试',
+      why: { busy: '已被预订', closed: '未开放', blocked: '已停用' },
+    },
     lanes: {
       title: '队列',
       lane: '队列',

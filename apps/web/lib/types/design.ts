@@ -20,5 +20,7 @@ export type CurrentDesign = {
   services: DesignService[];
   roles: { key: string; label: string }[];
   entityTypes: { key: string; label: string }[];
+  /** Kinds of rooms and machines (absent in designs without them). */
+  resourceTypes?: { key: string; label?: string }[];
   workOrders: WorkOrder[];
 };

@@ -55,7 +55,7 @@ export class DesignsController {
 
   @Get('designs/current')
   @RequireScope('processes:read')
-  @ApiOperation({ summary: 'The current design: services, events, instructions, rules, roles' })
+  @ApiOperation({ summary: 'The current design: services, events, instructions, rules, roles, resource types' })
   /** The current design. @throws ProblemException 404 when none was imported. */
   current() {
     return this.designs.current();

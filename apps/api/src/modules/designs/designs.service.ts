@@ -364,6 +364,7 @@ export class DesignsService {
       rules: d.rules,
       roles: d.roles,
       entityTypes: d.entityTypes,
+      resourceTypes: d.resourceTypes,
       workOrders: d.workOrders,
     };
   }
