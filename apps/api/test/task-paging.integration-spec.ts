@@ -237,16 +237,21 @@ describe('keyset paging of task lists and /processes (real PostgreSQL, 20k finis
   it('walking /processes (keyset) returns every readable process exactly once, newest first; the read policy filters', async () => {
     const everything = await pids('SELECT pid FROM processes ORDER BY pid DESC');
     expect(await walkProcesses('', admin, 500)).toEqual(everything);
-    // Staff: the read policy written out by hand (one design version, reception allows intake and billing).
+    // Staff: the read policy written out by hand (one design version, reception allows intake and billing; the
+    // steps of a customer for whom they hold an open task).
+    const cases = (who: string) =>
+      `(entity_type, entity_id) IN (SELECT entity_type, entity_id FROM processes
+          WHERE assignee = '${who}' AND kind = 'task' AND state <> 'TERMINATED' AND entity_id IS NOT NULL)`;
     const readable = await pids(
       `SELECT pid FROM processes WHERE kind = 'program' OR assignee = 'rec' OR creator = 'rec'
-         OR candidate_roles && '{reception}' OR service IN ('intake', 'billing') ORDER BY pid DESC`,
+         OR candidate_roles && '{reception}' OR service IN ('intake', 'billing') OR ${cases('rec')} ORDER BY pid DESC`,
     );
     expect(readable.length).toBeLessThan(everything.length);
     expect(await walkProcesses('', rec, 500)).toEqual(readable);
     const filtered = await pids(
       `SELECT pid FROM processes WHERE entity_type = 'Customer' AND entity_id = 'c7' AND state = ANY('{READY,RUNNING}')
-         AND (kind = 'program' OR assignee = 'doc' OR creator = 'doc' OR candidate_roles && '{doctor}' OR service = 'exam')
+         AND (kind = 'program' OR assignee = 'doc' OR creator = 'doc' OR candidate_roles && '{doctor}' OR service = 'exam'
+              OR ${cases('doc')})
        ORDER BY pid DESC`,
     );
     expect(filtered.length).toBeGreaterThan(0);

@@ -54,7 +54,11 @@ export type TaskListReader = { key: string; roles: string[]; admin: boolean };
 
 /** Options of a keyset page of a task list. */
 export type TaskPageOptions = {
-  /** Keep only the rows this read scope may see ({@link ProcessReadPolicy}); omitted = no filter (internal use). */
+  /**
+   * The reader's read scope ({@link ProcessReadPolicy}). It adds no condition: each list's filter is itself one of
+   * the policy's clauses — my tasks (I am the assignee), my pool (one of my roles is a candidate), an admin's pool
+   * (admins read all) — so every row is readable, and the plan stays on the lists' partial indexes.
+   */
   scope?: ReadScope;
   /** Rows per page, ≥ 1 (the caller bounds it, see `PAGE_LIMIT`). */
   limit: number;
@@ -224,7 +228,7 @@ export class ProcessReadRepository {
   ): { sql: string; params: unknown[]; limit: number } {
     const { where, params } = taskListFilter(list, reader);
     const all = [...params];
-    const visible = options.scope ? ` AND ${this.policy.where(options.scope, all)}` : '';
+    // No read-policy condition: each list's own filter is one of the policy's clauses (see TaskPageOptions.scope).
     const $ = (value: unknown) => {
       all.push(value);
       return `$${all.length}`;
@@ -243,7 +247,7 @@ export class ProcessReadRepository {
     }
     const limit = Math.max(1, Math.floor(options.limit));
     const branch = (range: string) =>
-      `(SELECT p.* FROM processes p WHERE (${where})${visible} AND ${range} ORDER BY ${taskOrder('p')} LIMIT ${limit + 1})`;
+      `(SELECT p.* FROM processes p WHERE (${where}) AND ${range} ORDER BY ${taskOrder('p')} LIMIT ${limit + 1})`;
     const sql = `SELECT q.*, ${LABEL_COLUMNS}, ${EXACT_SCHEDULED_AT('q')} AS cursor_at
        FROM (${ranges.map(branch).join(' UNION ALL ')}) q${LABEL_JOINS('q')}
        ORDER BY ${taskOrder('q')} LIMIT ${limit + 1}`;
