@@ -270,11 +270,11 @@ describe('calendars over REST drive the scheduler (OPKERNEL_CLOCK=manual, real P
     });
     const laser = await startTask(admin, 'laser');
     expect(await getNext(bob)).toBeNull();
-    // The wait reason lists every type the task needs (the key its wake-ups match on): busy, since nothing is closed.
+    // The wait reason names the type that does not fit (the key its wake-ups match on): the machine, busy.
     expect(await proc(laser)).toMatchObject({
       state: 'WAITING',
       assignee: null,
-      waitReason: 'resource:room,machine busy',
+      waitReason: 'resource:machine busy',
       waitUntil: '2027-01-04T11:30:00.000Z',
     });
     const held = await db.query(`SELECT resource FROM bookings WHERE pid = $1`, [laser]);

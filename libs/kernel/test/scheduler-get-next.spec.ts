@@ -399,7 +399,8 @@ describe('co-allocation: the operator and the room together, or neither', () => 
     const cs = await t.next(amy);
     expect(cs!.scheduler.bookings.hold).toEqual([]);
     expect(t.store.pcbs.get(combo.pid)).toMatchObject({ state: 'WAITING', assignee: null, waitUntil: null });
-    expect(t.store.pcbs.get(combo.pid)!.waitReason).toMatch(/^resource:room,machine busy/);
+    // Only the busy machine is named (the room is free): the wait is woken when a machine frees.
+    expect(t.store.pcbs.get(combo.pid)!.waitReason).toMatch(/^resource:machine busy/);
   });
 
   it('a resource retry timer brings the task back READY into its lane', async () => {

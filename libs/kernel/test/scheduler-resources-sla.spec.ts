@@ -64,6 +64,7 @@ describe('co-allocation: all slots or none, and when to retry', () => {
       fit: false,
       reason: 'busy',
       retryAt: now + H,
+      types: ['room'],
     });
   });
 
@@ -81,7 +82,8 @@ describe('co-allocation: all slots or none, and when to retry', () => {
       now,
       H,
     );
-    expect(fit).toEqual({ fit: false, reason: 'busy', retryAt: now + 2 * H });
+    // Only the machine stands in the way: the wait names it alone.
+    expect(fit).toEqual({ fit: false, reason: 'busy', retryAt: now + 2 * H, types: ['laser'] });
   });
 
   it('a closed calendar retries when it opens; a blocked resource has no retry time', () => {
@@ -91,12 +93,14 @@ describe('co-allocation: all slots or none, and when to retry', () => {
       fit: false,
       reason: 'closed',
       retryAt: at('2026-12-08T09:00'),
+      types: ['room'],
     });
     const blocked = { resources: [room('a', { state: 'blocked' })], bookings: [] };
     expect(fitResources([{ type: 'room', quantity: 1 }], blocked, now, H)).toEqual({
       fit: false,
       reason: 'blocked',
       retryAt: null,
+      types: ['room'],
     });
     expect(
       fitResources([{ type: 'room', quantity: 2 }], { resources: [room('a')], bookings: [] }, now, H),

@@ -58,7 +58,7 @@ export async function bookForTake(
   const snapshot = await snapshotOf(store, index, types, now);
   if (snapshot.bookings.some((b) => b.pid === pcb.pid)) return { plan: [], holds: [] };
   const fit = fitResources(schedule.resources, snapshot, now, schedule.expectedMs);
-  if (!fit.fit) return { refused: { types, reason: fit.reason, retryAt: fit.retryAt } };
+  if (!fit.fit) return { refused: { types: fit.types ?? types, reason: fit.reason, retryAt: fit.retryAt } };
   return {
     plan: fit.plan,
     holds: fit.plan.map((p) => ({ pid: pcb.pid, resource: p.resource, slot: p.slot, from: p.from, to: p.to })),

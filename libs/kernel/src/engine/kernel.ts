@@ -376,12 +376,12 @@ export class Kernel {
   ): Promise<Changeset | null> {
     const effects: Effect[] = [];
     for (const d of next.deferred) {
-      const types = d.candidate.resourceTypes.join(',');
+      const waitingFor = d.types ?? d.candidate.resourceTypes;
       await run.apply(
         d.candidate.pid,
-        { type: 'defer', reason: `${RESOURCE_WAIT}${types} ${d.reason}`, until: d.retryAt },
+        { type: 'defer', reason: `${RESOURCE_WAIT}${waitingFor.join(',')} ${d.reason}`, until: d.retryAt },
         { action: 'defer', by: operator },
-        { reason: d.reason, types: d.candidate.resourceTypes, retryAt: d.retryAt },
+        { reason: d.reason, types: waitingFor, retryAt: d.retryAt },
         { evaluate: false },
       );
       if (d.retryAt !== null)

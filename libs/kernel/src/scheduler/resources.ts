@@ -72,9 +72,12 @@ export function planSlots(
   return plan;
 }
 
+const distinct = (types: string[]): string[] => [...new Set(types)].sort();
+
 /**
  * All-or-nothing fit of a task's resource needs at `now` (reference §2.4).
- * @returns `{fit: true, plan}`, or `{fit: false, reason, retryAt}`: `blocked` when some type has too few slots
+ * @returns `{fit: true, plan}`, or `{fit: false, reason, retryAt, types}` (`types`: those that do not fit, sorted):
+ *   `blocked` when some type has too few slots
  *   even with every booking gone and every calendar open (a blocked, retired or missing resource; retryAt null,
  *   a state change wakes it), `closed` when a calendar is what is missing now, else `busy`; `retryAt` is the
  *   earliest instant within {@link RETRY_HORIZON_MS} at which the whole plan would fit (a booking's end or a
@@ -89,16 +92,19 @@ export function fitResources(
   const plan = planSlots(needs, snapshot, now, durationMs);
   if (plan) return { fit: true, plan };
   const usable = snapshot.resources.filter((r) => r.state === 'available');
-  for (const need of needs) {
-    const slots = usable.filter((r) => r.type === need.type).reduce((n, r) => n + r.capacity, 0);
-    if (slots < need.quantity) return { fit: false, reason: 'blocked', retryAt: null };
-  }
+  const blocked = needs
+    .filter((need) => usable.filter((r) => r.type === need.type).reduce((n, r) => n + r.capacity, 0) < need.quantity)
+    .map((need) => need.type);
+  if (blocked.length > 0) return { fit: false, reason: 'blocked', retryAt: null, types: distinct(blocked) };
   const free = planSlots(needs, { resources: usable, bookings: [] }, now, durationMs);
   const reason = free ? 'busy' : 'closed';
+  // The types that do not fit on their own now; when each fits alone but not together, all of them.
+  const alone = needs.filter((need) => !planSlots([need], snapshot, now, durationMs)).map((need) => need.type);
   return {
     fit: false,
     reason,
     retryAt: retryAt(needs, { resources: usable, bookings: snapshot.bookings }, now, durationMs),
+    types: distinct(alone.length > 0 ? alone : needs.map((need) => need.type)),
   };
 }
 

@@ -28,8 +28,13 @@ export type QueueCandidate = {
 export type LostOn = 'rank' | 'weight' | 'resources';
 
 /** The outcome of fitting a candidate's resources: a plan to book, or why not and when to retry. */
+/**
+ * Whether a task's rooms and machines fit now: the plan, or why not — with the resource `types` that do not fit
+ * (absent: the caller names every type the task needs).
+ */
 export type ResourceFit<Plan> =
-  { fit: true; plan: Plan } | { fit: false; reason: 'busy' | 'closed' | 'blocked'; retryAt: number | null };
+  | { fit: true; plan: Plan }
+  | { fit: false; reason: 'busy' | 'closed' | 'blocked'; retryAt: number | null; types?: string[] };
 
 /** What {@link chooseTask} decided. */
 export type TaskChoice<Plan> = {
@@ -39,7 +44,13 @@ export type TaskChoice<Plan> = {
   /** Candidates it beat, or that failed, each with why (at most {@link MAX_ALTERNATIVES}). */
   alternatives: Array<{ candidate: QueueCandidate; lostOn: LostOn }>;
   /** Candidates whose resources do not fit now: the caller defers them (READY → WAITING until `retryAt`). */
-  deferred: Array<{ candidate: QueueCandidate; reason: 'busy' | 'closed' | 'blocked'; retryAt: number | null }>;
+  deferred: Array<{
+    candidate: QueueCandidate;
+    reason: 'busy' | 'closed' | 'blocked';
+    retryAt: number | null;
+    /** The resource types that do not fit (absent: all the task needs). */
+    types?: string[];
+  }>;
 };
 
 /** Most alternatives an explanation keeps. */
@@ -76,7 +87,7 @@ export function chooseTask<Plan>(
     if (candidate.resourceTypes.length > 0) {
       const fit = fitResources(candidate);
       if (!fit.fit) {
-        choice.deferred.push({ candidate, reason: fit.reason, retryAt: fit.retryAt });
+        choice.deferred.push({ candidate, reason: fit.reason, retryAt: fit.retryAt, types: fit.types });
         lose(candidate, 'resources');
         continue;
       }
