@@ -21,7 +21,7 @@ export const toDraft = (r: TaskDraftRow): TaskDraft => ({
  * Like Camunda Tasklist's draft variables and Pega's autosave, a draft is scratch data, not a step of the
  * process: saving one changes no state, evaluates no rule and writes no audit row (the audit trail records what
  * was decided — the completed form — not every keystroke autosaved on the way; an audited save every second
- * would also drown the trail). It is removed when the task terminates ({@link DraftCleanup}). Reads go through
+ * would also drown the trail). It is removed when the task terminates (by the changeset writer, in the command's transaction). Reads go through
  * the read policy first: a task the caller may not read is a 404, as everywhere.
  */
 @Injectable()

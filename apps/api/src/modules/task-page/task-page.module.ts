@@ -2,7 +2,6 @@ import { Module } from '@nestjs/common';
 import { OutboxModule } from '../../infra/outbox/outbox.module';
 import { DesignsModule } from '../designs/designs.module';
 import { ProcessesModule } from '../processes/processes.module';
-import { DraftCleanup } from './draft-cleanup';
 import { TaskContextRepository } from './task-context.repository';
 import { TaskContextService } from './task-context.service';
 import { TaskDraftsRepository } from './task-drafts.repository';
@@ -13,6 +12,6 @@ import { StaffController, TaskPageController } from './task-page.controller';
 @Module({
   imports: [DesignsModule, OutboxModule, ProcessesModule],
   controllers: [TaskPageController, StaffController],
-  providers: [TaskDraftsRepository, TaskDraftsService, TaskContextRepository, TaskContextService, DraftCleanup],
+  providers: [TaskDraftsRepository, TaskDraftsService, TaskContextRepository, TaskContextService],
 })
 export class TaskPageModule {}

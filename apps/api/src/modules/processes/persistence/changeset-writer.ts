@@ -124,6 +124,10 @@ bookings_ended AS (
     FROM jsonb_to_recordset($16::jsonb) AS v(pid bigint, status text, at timestamptz)
    WHERE b.pid = v.pid AND b.status IN ('held', 'active') AND b.pid = ANY($17::bigint[])
   RETURNING 1),
+drafts_dropped AS (
+  -- A task's draft (typed, not yet submitted form data) dies with the task, in the same transaction.
+  DELETE FROM task_drafts d WHERE d.pid = ANY($18::bigint[])
+  RETURNING 1),
 published AS (
   INSERT INTO outbox (topic, payload, attempts, claimed_until)
   SELECT v.item->>'topic', v.item->'payload', CASE WHEN $9::int IS NULL THEN 0 ELSE 1 END,
@@ -195,7 +199,8 @@ async function chainAudit(
  * (optimistic locking), the audit rows (each chained to its process's previous row by SHA-256), the changed
  * context frames with a new snapshot version only where the frame's SHA-256 changed, the scheduler's changes —
  * ready-queue rows removed and upserted, operator load moved, assignments explained, SLA clocks upserted, resource slots booked
- * (an overlap with a live booking fails the statement: exclusion constraint, 23P01) and ended — and the effects: timers set
+ * (an overlap with a live booking fails the statement: exclusion constraint, 23P01) and ended, the drafts of tasks that
+ * terminated deleted — and the effects: timers set
  * (upserted by key) and cancelled, and each `publish` as an outbox row of its topic (carried out after commit by
  * the outbox relay's subscribers). `auditHeads` are the chain heads of the processes the command read under lock
  * (`PgProcessStore.auditHeads`); each written process row carries its new head (`audit_head`).
@@ -346,6 +351,7 @@ export async function writeChangeset(
           ...sched.bookings.end.map((e) => e.pid),
         ]),
       ],
+      [...cs.created, ...cs.updated.map((u) => u.pcb)].filter((p) => p.state === 'TERMINATED').map((p) => p.pid),
     ],
   );
   if (result!.updated !== cs.updated.length) {
