@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Actor, Changeset, KernelDesign, Timer } from '../src';
-import { serviceDef } from '../src/testing';
+import { clinicDesign, serviceDef } from '../src/testing';
 import { harness } from './harness';
 
 const H = 3_600_000;
@@ -142,6 +142,9 @@ describe('SLA actions, skills timeouts and appointments (kernel)', () => {
     expect(t.lanesOfPid(review.result.pid)).toEqual(['nurse|']);
     // Its fairness tag counts from its time, not from when it was booked: no aging for the hours before.
     expect(due.result.queueTag).toBeGreaterThanOrEqual(later);
+    // So does its SLA clock (booked two hours ahead, none ran before): the goal falls due an hour after its time.
+    expect(review.effects.some((e) => e.kind === 'timer.set' && e.timer.purpose === 'sla')).toBe(false);
+    expect(t.timerOf(due, 'sla')).toMatchObject({ dueAt: later + H });
     // A claim by hand before its time takes it at once and cancels the timer.
     const early = await t.exec(
       t.kernel.startProcess({
@@ -172,5 +175,34 @@ describe('SLA actions, skills timeouts and appointments (kernel)', () => {
       }) as Promise<Changeset>,
     );
     expect(pushed.result).toMatchObject({ pid: visit.result.pid, assignee: 'vic' });
+  });
+});
+
+describe('SLA urgency of a program instance (kernel)', () => {
+  it("a milestone of the clinic journey (a program instance) raises its open steps' urgency with it", async () => {
+    const design = clinicDesign() as KernelDesign;
+    design.services = design.services.map((s) => (s.key === 'ke_hu_fu_wu' ? { ...s, sla: 'journey_sla' } : s));
+    design.slas = [{ key: 'journey_sla', goal: 'PT1H', deadline: null, urgency: { goal: 40 } }] as KernelDesign['slas'];
+    const h = harness(design);
+    const entity = { type: 'Operator', id: 'zhang_san' };
+    const started = await h.exec(
+      h.kernel.startProcess({ service: 'ke_hu_fu_wu', designVersion: 1, entity, actor: h.ops.fang! }),
+    );
+    const root = started.result;
+    expect(root.kind).toBe('program');
+    const booking = h.live('xin_yu_yue');
+    expect(booking.parentPid).toBe(root.pid);
+    const set = started.effects.find(
+      (e) => e.kind === 'timer.set' && e.timer.purpose === 'sla' && e.timer.pid === root.pid,
+    );
+    if (set?.kind !== 'timer.set') throw new Error('no SLA timer on the journey');
+    h.clock.set(set.timer.dueAt);
+    await h.exec(h.kernel.fireTimer(set.timer, timerActor));
+    expect(h.store.pcbs.get(root.pid)!.urgency).toBe(40);
+    expect(h.store.pcbs.get(booking.pid)!.urgency).toBe(40);
+    expect(h.store.audit.find((a) => a.action === 'sla.urgency_inherited')).toMatchObject({
+      pid: booking.pid,
+      details: { from: root.pid, urgencyBefore: 0, urgencyAfter: 40 },
+    });
   });
 });

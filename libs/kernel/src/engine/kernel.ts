@@ -20,7 +20,7 @@ import { checkSkills, requirementsOf } from '../scheduler/lanes';
 import { fitsCapacity } from '../scheduler/load';
 import { planQueue } from './queueing';
 import { planSla } from './sla-clocks';
-import { fireRelaxTimer, noticeRecipients, relaxSkills, relaxTimers, slaReassign } from './sla-actions';
+import { fireRelaxTimer, inheritUrgency, noticeRecipients, relaxSkills, relaxTimers, slaReassign } from './sla-actions';
 import { choosePush, distributionOf, pushEffects } from './push';
 import { scheduledTimers, waits } from './queueing';
 import { MAX_URGENCY, slaFire, type SlaClock } from '../scheduler/sla';
@@ -781,6 +781,8 @@ export class Kernel {
       await run.update(pcb.pid, { urgency: firing.urgencyAfter }, action, cause, details);
     else run.record(pcb, action, pcb.state, pcb.state, cause, details);
     const done: string[] = [];
+    // A program instance's open steps rise with it (Pega's case urgency feeds its assignments').
+    if (pcb.kind === 'program') await inheritUrgency(run, pcb.pid, firing.urgencyAfter - pcb.urgency, cause);
     for (const a of firing.actions) {
       if (a.kind === 'relax_skills' && (await relaxSkills(run, pcb.pid, cause))) done.push(a.kind);
       if (a.kind === 'reassign') {

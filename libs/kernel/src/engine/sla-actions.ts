@@ -3,7 +3,7 @@ import { KernelError } from '../errors/kernel-error';
 import type { Pcb } from '../pcb/pcb';
 import { serviceSchedule } from '../scheduler/design';
 import { effectiveArrival } from '../scheduler/rank';
-import type { SlaAction } from '../scheduler/sla';
+import { MAX_URGENCY, type SlaAction } from '../scheduler/sla';
 import { waits } from './queueing';
 import type { Cause, RunContext } from './run-context';
 import type { Effect, SlaNotice } from './types';
@@ -148,4 +148,40 @@ export function noticeRecipients(actions: readonly SlaAction[], holder: string |
     for (const r of a.roles) roles.add(r);
   }
   return { operators: [...operators].sort(), roles: [...roles].sort() };
+}
+
+/** Most open tasks of one program instance an SLA milestone raises with it. */
+export const INHERIT_LIMIT = 200;
+
+/**
+ * A program instance's urgency rose by `delta` at an SLA milestone: its open task descendants (nested program
+ * instances included, breadth first, at most {@link INHERIT_LIMIT}) rise with it, capped at 100 — Pega's case urgency
+ * feeding its assignments' (reference §2.5). Each is audited `sla.urgency_inherited {from, urgencyBefore, urgencyAfter}`
+ * and re-ranked in its lanes.
+ * @returns how many tasks rose
+ */
+export async function inheritUrgency(
+  run: RunContext,
+  instancePid: number,
+  delta: number,
+  cause: Cause,
+): Promise<number> {
+  if (delta <= 0) return 0;
+  let raised = 0;
+  const queue = [instancePid];
+  for (let i = 0; i < queue.length && raised < INHERIT_LIMIT; i++) {
+    for (const child of await run.uow.children(queue[i]!)) {
+      if (child.state === 'TERMINATED') continue;
+      queue.push(child.pid);
+      if (child.kind !== 'task' || child.urgency >= MAX_URGENCY) continue;
+      const urgency = Math.min(MAX_URGENCY, child.urgency + delta);
+      await run.update(child.pid, { urgency }, 'sla.urgency_inherited', cause, {
+        from: instancePid,
+        urgencyBefore: child.urgency,
+        urgencyAfter: urgency,
+      });
+      if (++raised >= INHERIT_LIMIT) break;
+    }
+  }
+  return raised;
 }

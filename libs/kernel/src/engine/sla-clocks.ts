@@ -1,6 +1,7 @@
 import type { SchedulerStore } from '../ports/ports';
 import { serviceSchedule } from '../scheduler/design';
 import { slaOnTransition, type SlaClock } from '../scheduler/sla';
+import { heldBack } from './queueing';
 import type { RunContext } from './run-context';
 import type { Effect, SchedulerChanges } from './types';
 
@@ -9,7 +10,8 @@ export const slaTimerKey = (pid: number): string => `sla:${pid}`;
 
 /**
  * SLA clocks as every command keeps them (reference/scheduler.md §2.5): for each PCB the command wrote whose
- * service has an SLA, the clock starts (first READY; RUNNING for a program instance), pauses, resumes or stops
+ * service has an SLA, the clock starts (first READY — for an appointment, when its time comes; RUNNING for a
+ * program instance), pauses, resumes or stops
  * by the transition ({@link slaOnTransition}); its timer follows `nextDueAt`. One store read per such process
  * that already had a clock (none for the many services without an SLA).
  * @param known clocks the command already holds (a firing milestone's new clock), by pid
@@ -36,6 +38,8 @@ export async function planSla(
     const def = key ? index.scheduler.slas.get(key) : undefined;
     if (!def) continue;
     const stored = known.get(after.pid) ?? (before === null ? null : await store.slaClock(after.pid));
+    // An appointment's clock starts when its time comes (its `scheduled` timer), not when it was booked.
+    if (stored === null && heldBack(after, run.now)) continue;
     const next = slaOnTransition(def, stored, after, run.now, after.kind === 'program' ? 'RUNNING' : 'READY');
     const changed = known.has(after.pid) || next !== stored;
     if (!next || !changed) continue;
