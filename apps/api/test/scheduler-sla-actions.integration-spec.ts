@@ -21,6 +21,7 @@ const DESIGN = {
   services: [
     { key: 'review', label: 'Review', kind: 'manual', routeTo: 'nurse', manualStart: true, sla: 'escalate' },
     { key: 'handover', label: 'Handover', kind: 'manual', routeTo: 'nurse', manualStart: true, sla: 'hand' },
+    { key: 'visit', label: 'Visit', kind: 'manual', routeTo: 'nurse', manualStart: true },
     {
       key: 'laser',
       label: 'Laser',
@@ -46,7 +47,7 @@ const DESIGN = {
     { key: 'hand', goal: 'PT1H', actions: { goal: [{ kind: 'reassign', to: { operator: 'bob' }, force: true }] } },
   ],
   roles: [
-    { key: 'nurse', label: 'Nurse', services: ['review', 'handover', 'laser'] },
+    { key: 'nurse', label: 'Nurse', services: ['review', 'handover', 'laser', 'visit'] },
     { key: 'lead', label: 'Lead', services: ['review'] },
     { key: 'clerk', label: 'Clerk', services: [] },
   ],
@@ -210,7 +211,7 @@ describe('SLA actions and skills timeouts over REST and /live (OPKERNEL_CLOCK=ma
     const book = async () =>
       (
         await admin.post<{ pid: number }>('/v1/processes', {
-          service: 'review',
+          service: 'visit',
           entity: { type: 'Customer', label: 'appointment' },
           scheduledAt: at,
         })
