@@ -379,6 +379,11 @@ describe('co-allocation: the operator and the room together, or neither', () => 
     expect(t.store.bookings[0]).toMatchObject({ status: 'released', to: done.result.updatedAt });
     const woken = await t.exec(t.kernel.wakeWaiters(['room'], admin) as Promise<never>);
     expect(woken.result).toMatchObject({ pid: second.pid, state: 'READY' });
+    // Woken before its retry time: the retry timer is cancelled.
+    expect((woken as { effects: unknown[] }).effects).toContainEqual({
+      kind: 'timer.cancel',
+      key: `resource_retry:${second.pid}`,
+    });
     const again = await t.next(bob);
     expect(again!.result).toMatchObject({ pid: second.pid, assignee: 'bob' });
     expect(again!.scheduler.bookings.hold[0]).toMatchObject({ resource: 'room-a', slot: 0 });

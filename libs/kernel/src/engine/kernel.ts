@@ -428,11 +428,14 @@ export class Kernel {
     if (!store) return null;
     const run = this.run(actor);
     const waiting = await store.resourceWaiters(types, WAKE_LIMIT);
+    const effects: Effect[] = [];
     for (const w of waiting) {
       await run.uow.load(w.pid);
       await run.apply(w.pid, { type: 'release' }, { action: 'wake', types }, { types }, { evaluate: false });
+      // Woken before its retry time: that timer has nothing left to do.
+      if (w.waitUntil !== null) effects.push({ kind: 'timer.cancel', key: resourceRetryKey(w.pid) });
     }
-    return waiting[0] ? this.finish(run, waiting[0].pid) : null;
+    return waiting[0] ? this.finish(run, waiting[0].pid, undefined, { effects }) : null;
   }
 
   /**
