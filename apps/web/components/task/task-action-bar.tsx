@@ -9,6 +9,11 @@ type Props = {
   formId: string | null;
   /** Every button disabled (e.g. the task was transferred away while open). */
   disabled?: boolean;
+  /**
+   * False while the form `formId` names is not rendered yet (its context is loading): Complete is disabled then,
+   * since a submit button whose form does not exist does nothing when clicked.
+   */
+  formReady?: boolean;
   onAction(action: TaskAction): void;
 };
 
@@ -28,7 +33,7 @@ const ORDER: TaskAction[] = [
 ];
 
 /** The task's action buttons (only those that apply); one primary: the first forward action offered. */
-export function TaskActionBar({ actions, busy, formId, disabled = false, onAction }: Props) {
+export function TaskActionBar({ actions, busy, formId, disabled = false, formReady = true, onAction }: Props) {
   const { t } = useTranslation();
   if (actions.size === 0) return null;
   const primary = ORDER.find((a) => actions.has(a) && FORWARD.includes(a));
@@ -44,7 +49,7 @@ export function TaskActionBar({ actions, busy, formId, disabled = false, onActio
             data-primary={a === primary || undefined}
             className={style(a)}
             data-testid="action-complete"
-            disabled={busy !== null || disabled}
+            disabled={busy !== null || disabled || !formReady}
           >
             {t('action.complete')}
           </button>

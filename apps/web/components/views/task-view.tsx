@@ -209,6 +209,7 @@ function TaskPage({ pid }: { pid: number }) {
               actions={actions}
               busy={busy}
               formId={schema ? formId : null}
+              formReady={ctx.loaded}
               disabled={locked}
               onAction={onAction}
             />
