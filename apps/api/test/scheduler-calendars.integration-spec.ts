@@ -1,9 +1,9 @@
-import { Client } from 'pg';
+import type { Client } from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp } from '../src/bootstrap/create-app';
 import type { ApiClient } from '../src/journey/api-client';
 import { expectEventually } from './utils/expect-eventually';
-import { cancelOpenTasks, failure, getNext, setupNurses, startTask } from './utils/scheduler';
+import { cancelOpenTasks, failure, getNext, openNurses, closeNurses, startTask } from './utils/scheduler';
 import { startTestApp, type TestApp } from './utils/test-app';
 
 // The manual clock moves only through POST /v1/test/clock (and only forward): each test sets its own later time,
@@ -86,13 +86,10 @@ describe('calendars over REST drive the scheduler (OPKERNEL_CLOCK=manual, real P
 
   beforeAll(async () => {
     t = await startTestApp();
-    ({ admin, amy, bob } = await setupNurses(t, DESIGN));
-    db = new Client({ connectionString: t.db.url });
-    await db.connect();
+    ({ admin, amy, bob, db } = await openNurses(t, DESIGN));
   });
   afterAll(async () => {
-    await db?.end();
-    await t?.close();
+    await closeNurses(t, db);
     delete process.env.OPKERNEL_CLOCK;
   });
 

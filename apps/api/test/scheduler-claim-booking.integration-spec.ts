@@ -1,36 +1,14 @@
-import { Client } from 'pg';
+import type { Client } from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ApiClient } from '../src/journey/api-client';
 import { expectEventually } from './utils/expect-eventually';
-import { failure, getNext, setupNurses, startTask } from './utils/scheduler';
+import { failure, getNext, openNurses, closeNurses, startTask, laserRoomDesign } from './utils/scheduler';
 import { startTestApp, type TestApp } from './utils/test-app';
 
 // The manual clock moves only through POST /v1/test/clock: the test sets it to Monday 2027-01-04 09:00 UTC first.
 process.env.OPKERNEL_CLOCK = 'manual';
 
-/** A laser session needs the one treatment room for 30 minutes. */
-const DESIGN = {
-  schemaVersion: 1,
-  name: 'scheduler-claim-booking',
-  resourceTypes: [{ key: 'room', label: 'Room', usage: 'tdm' }],
-  resources: [{ key: 'room-a', label: 'Room A', type: 'room', capacity: 1 }],
-  services: [
-    {
-      key: 'laser',
-      label: 'Laser',
-      kind: 'manual',
-      routeTo: 'nurse',
-      manualStart: true,
-      expectedDuration: 'PT30M',
-      resourceRequirements: [{ resourceType: 'room', quantity: 1 }],
-    },
-  ],
-  roles: [{ key: 'nurse', label: 'Nurse', services: ['laser'] }],
-  operators: [
-    { key: 'amy', label: 'Amy', username: 'amy', roles: ['nurse'], staff: true },
-    { key: 'bob', label: 'Bob', username: 'bob', roles: ['nurse'], staff: true },
-  ],
-};
+const DESIGN = laserRoomDesign('scheduler-claim-booking');
 
 type Booking = { resource: string; slot: number; status: string; lower: Date; upper: Date };
 
@@ -51,14 +29,11 @@ describe('claims and transfers book rooms with the person (OPKERNEL_CLOCK=manual
 
   beforeAll(async () => {
     t = await startTestApp();
-    ({ admin, amy, bob } = await setupNurses(t, DESIGN));
-    db = new Client({ connectionString: t.db.url });
-    await db.connect();
+    ({ admin, amy, bob, db } = await openNurses(t, DESIGN));
     await admin.post('/v1/test/clock', { set: '2027-01-04T09:00:00Z' });
   });
   afterAll(async () => {
-    await db?.end();
-    await t?.close();
+    await closeNurses(t, db);
     delete process.env.OPKERNEL_CLOCK;
   });
 

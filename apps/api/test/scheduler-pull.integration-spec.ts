@@ -1,8 +1,8 @@
-import { Client } from 'pg';
+import type { Client } from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp, type CreatedApp } from '../src/bootstrap/create-app';
 import type { ApiClient } from '../src/journey/api-client';
-import { cancelOpenTasks, getNext, setupNurses, startTask } from './utils/scheduler';
+import { cancelOpenTasks, getNext, openNurses, closeNurses, startTask } from './utils/scheduler';
 import { startTestApp, type TestApp } from './utils/test-app';
 
 /** Nurses work intake (priority 0) and urgent (priority 50) tasks from their lane; amy has capacity 2. */
@@ -38,13 +38,10 @@ describe('get-next over REST (real PostgreSQL)', () => {
 
   beforeAll(async () => {
     t = await startTestApp();
-    ({ admin, amy, bob } = await setupNurses(t, DESIGN));
-    db = new Client({ connectionString: t.db.url });
-    await db.connect();
+    ({ admin, amy, bob, db } = await openNurses(t, DESIGN));
   });
   afterAll(async () => {
-    await db?.end();
-    await t?.close();
+    await closeNurses(t, db);
   });
 
   it('hands out priority first, then the oldest; explains each; 204 when the lane is empty', async () => {

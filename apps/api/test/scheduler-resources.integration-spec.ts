@@ -1,33 +1,11 @@
-import { Client } from 'pg';
+import type { Client } from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ApiClient } from '../src/journey/api-client';
 import { expectEventually } from './utils/expect-eventually';
-import { cancelOpenTasks, getNext, setupNurses, startTask } from './utils/scheduler';
+import { cancelOpenTasks, getNext, openNurses, closeNurses, startTask, laserRoomDesign } from './utils/scheduler';
 import { startTestApp, type TestApp } from './utils/test-app';
 
-/** A laser session needs the one treatment room for 30 minutes. */
-const DESIGN = {
-  schemaVersion: 1,
-  name: 'scheduler-resources',
-  resourceTypes: [{ key: 'room', label: 'Room', usage: 'tdm' }],
-  resources: [{ key: 'room-a', label: 'Room A', type: 'room', capacity: 1 }],
-  services: [
-    {
-      key: 'laser',
-      label: 'Laser',
-      kind: 'manual',
-      routeTo: 'nurse',
-      manualStart: true,
-      expectedDuration: 'PT30M',
-      resourceRequirements: [{ resourceType: 'room', quantity: 1 }],
-    },
-  ],
-  roles: [{ key: 'nurse', label: 'Nurse', services: ['laser'] }],
-  operators: [
-    { key: 'amy', label: 'Amy', username: 'amy', roles: ['nurse'], staff: true },
-    { key: 'bob', label: 'Bob', username: 'bob', roles: ['nurse'], staff: true },
-  ],
-};
+const DESIGN = laserRoomDesign('scheduler-resources');
 
 type Next = { process: { pid: number }; explanation: { resources: { resource: string; slot: number }[] } };
 
@@ -39,13 +17,10 @@ describe('co-allocation over REST (real PostgreSQL)', () => {
   let db: Client;
   beforeAll(async () => {
     t = await startTestApp();
-    ({ admin, amy, bob } = await setupNurses(t, DESIGN));
-    db = new Client({ connectionString: t.db.url });
-    await db.connect();
+    ({ admin, amy, bob, db } = await openNurses(t, DESIGN));
   });
   afterAll(async () => {
-    await db?.end();
-    await t?.close();
+    await closeNurses(t, db);
   });
   const state = async (pid: number) =>
     admin.get<{ state: string; assignee: string | null; waitReason: string | null }>(`/v1/processes/${pid}`);

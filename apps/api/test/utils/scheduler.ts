@@ -1,6 +1,23 @@
-import type { Client } from 'pg';
+import { Client } from 'pg';
 import { ApiClient, ApiProblem } from '../../src/journey/api-client';
 import { TEST_ADMIN_PASSWORD, type TestApp } from './test-app';
+
+/**
+ * A started test app with `design` imported, amy and bob signed in, and a direct database client: the set-up of
+ * the scheduler's REST suites. Close it with {@link closeNurses}.
+ */
+export async function openNurses(t: TestApp, design: unknown) {
+  const clients = await setupNurses(t, design);
+  const db = new Client({ connectionString: t.db.url });
+  await db.connect();
+  return { ...clients, db };
+}
+
+/** Ends what {@link openNurses} opened (either may be missing when the set-up failed). */
+export async function closeNurses(t: TestApp | undefined, db: Client | undefined): Promise<void> {
+  await db?.end();
+  await t?.close();
+}
 
 /** Imports a native design whose operators include amy and bob, sets their passwords and logs everyone in. */
 export async function setupNurses(t: TestApp, design: unknown) {
@@ -52,3 +69,27 @@ export async function cancelOpenTasks(db: Client, admin: ApiClient): Promise<voi
   );
   for (const r of rows.rows) await admin.post(`/v1/processes/${r.pid}/cancel`, { reason: 'test reset' });
 }
+
+/** A native design: a laser session needs the one treatment room (`room-a`) for 30 minutes; nurses amy and bob. */
+export const laserRoomDesign = (name: string) => ({
+  schemaVersion: 1,
+  name,
+  resourceTypes: [{ key: 'room', label: 'Room', usage: 'tdm' }],
+  resources: [{ key: 'room-a', label: 'Room A', type: 'room', capacity: 1 }],
+  services: [
+    {
+      key: 'laser',
+      label: 'Laser',
+      kind: 'manual',
+      routeTo: 'nurse',
+      manualStart: true,
+      expectedDuration: 'PT30M',
+      resourceRequirements: [{ resourceType: 'room', quantity: 1 }],
+    },
+  ],
+  roles: [{ key: 'nurse', label: 'Nurse', services: ['laser'] }],
+  operators: [
+    { key: 'amy', label: 'Amy', username: 'amy', roles: ['nurse'], staff: true },
+    { key: 'bob', label: 'Bob', username: 'bob', roles: ['nurse'], staff: true },
+  ],
+});
