@@ -35,6 +35,8 @@ import { CalendarsModule } from './modules/calendars/calendars.module';
 import { ClockModule } from './infra/clock/clock.module';
 import { TimersModule } from './modules/timers/timers.module';
 import { TaskPageModule } from './modules/task-page/task-page.module';
+import { MetricsModule } from './modules/metrics/metrics.module';
+import { DecksModule } from './modules/decks/decks.module';
 
 /** DI token of the embedded PostgreSQL handle (null with an external `DATABASE_URL`). */
 export const EMBEDDED_POSTGRES = Symbol('EMBEDDED_POSTGRES');
@@ -75,6 +77,7 @@ export class AppModule implements NestModule {
         ProblemModule,
         RevocationModule,
         OutboxModule,
+        MetricsModule,
         AuthModule,
         ApiTokensModule,
         AuditModule,
@@ -91,6 +94,7 @@ export class AppModule implements NestModule {
         CalendarsModule,
         ClockModule,
         TimersModule.forRoot(),
+        DecksModule,
       ],
       providers: [{ provide: EMBEDDED_POSTGRES, useValue: embedded }, EmbeddedPostgresLifecycle],
     };

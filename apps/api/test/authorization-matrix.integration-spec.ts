@@ -31,6 +31,7 @@ const row = (
  */
 const MATRIX: Record<string, Row> = {
   'GET /api/health': row(200, 200, 200, 200, 200, 200, 200),
+  'GET /metrics': row(401, 403, 403, 403, 403, 403, 200),
   'POST /api/v1/auth/login': row(422, 422, 422, 422, 422, 422, 422, { body: {} }),
   'POST /api/v1/auth/refresh': row(401, 401, 401, 401, 401, 401, 401, { body: { refreshToken: 'not-a-token' } }),
   'GET /api/v1/me': row(401, 200, 200, 200, 200, 200, 200),

@@ -127,3 +127,5 @@ export type {
   TaskContext,
   TaskDraft,
 } from './task-page';
+export { ProcessStagesSchema, StageHopViewSchema, StageRunViewSchema } from './stages';
+export type { ProcessStages, StageHopView, StageRunView } from './stages';

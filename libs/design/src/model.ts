@@ -1,10 +1,13 @@
 import { DateTime, Duration } from 'luxon';
 import { z } from 'zod';
 import { DEFAULT_SCHEDULER_SETTINGS, SYS_CALLS, type SchedulerDesignInput } from '@opkernel/kernel';
+import { Automation, Deck } from './automation';
+import { Key } from './key';
 
 /**
  * The design-time model of opkernel: services, events, instructions, service rules, roles, operators,
- * resources, entity types, work-order layouts and the scheduler's sections (skills, calendars, SLAs, settings).
+ * resources, entity types, work-order layouts, the scheduler's sections (skills, calendars, SLAs, settings) and
+ * the decks that run automated services (`automation.ts`).
  * One {@link DesignDocument} is the unit that is imported, validated, versioned and handed to the kernel. Every
  * element has a stable `key`; imports upsert by key.
  *
@@ -13,13 +16,9 @@ import { DEFAULT_SCHEDULER_SETTINGS, SYS_CALLS, type SchedulerDesignInput } from
  * date-times) where the kernel's scheduler uses milliseconds.
  */
 
-/** A stable key: letters, digits, `_`, `-`, `.`; 1–120 characters. erpsys `name`s fit. */
-export const Key = z
-  .string()
-  .min(1)
-  .max(120)
-  .regex(/^[A-Za-z0-9_.\-]+$/, 'must contain only letters, digits, "_", "-" or "."');
-export type Key = z.infer<typeof Key>;
+export { Key } from './key';
+// Decks, routes and DAGs (a service's `automation`, the design's `decks`).
+export * from './automation';
 
 /**
  * A zod refinement failure with a stable issue code: `validateDesign` reports `params.code` (e.g.
@@ -163,6 +162,8 @@ export const Service = z
     expectedDuration: IsoDuration.default('PT30M'),
     /** Key of the {@link Sla} that runs on each task of this service, or null for none. */
     sla: Key.nullable().default(null),
+    /** What runs a `system` service by itself: a route through decks or a DAG ({@link Automation}), or null. */
+    automation: Automation.nullable().default(null),
     external: ExternalRef.optional(),
   })
   .strict();
@@ -579,6 +580,8 @@ export const DesignDocument = z
     skills: z.array(Skill).default([]),
     calendars: z.array(Calendar).default([]),
     slas: z.array(Sla).default([]),
+    /** Queue-worker groups that run automated services ({@link Deck}; the seed's prefixes 1–99). */
+    decks: z.array(Deck).default([]),
     /** Scheduler settings; omitted = the kernel's defaults. */
     scheduler: SchedulerSettings.prefault({}),
   })

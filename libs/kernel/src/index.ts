@@ -31,3 +31,7 @@ export * from './scheduler/calendar';
 export * from './scheduler/sla';
 export * from './scheduler/explain';
 export * from './scheduler/design';
+export * from './routes/automation';
+export * from './routes/job-ids';
+export { compileRoute, NO_RETRY } from './routes/compile';
+export { resultVarOf } from './engine/stages';

@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
-import { ConsoleLogger, INestApplication, Logger } from '@nestjs/common';
+import { ConsoleLogger, INestApplication, Logger, RequestMethod } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { AppModule } from '../app.module';
@@ -10,6 +10,7 @@ import { ephemeralJwtSecret, readOrCreateJwtSecret } from '../infra/config/jwt-s
 import { defaultDataDir, findRepoRoot } from '../infra/config/repo-root.util';
 import { startEmbeddedPostgres, type EmbeddedPostgresHandle } from '../infra/database/embedded-postgres';
 import { RedisIoAdapter } from '../modules/live/redis-io.adapter';
+import { METRICS_PATH } from '../modules/metrics/metrics.controller';
 import { answerClientErrorsWithProblems } from './client-error';
 import { seedIfEmpty } from './seed';
 import { setupSwagger } from './swagger';
@@ -32,6 +33,8 @@ export const WEB_APP_DIR = path.join(findRepoRoot(__dirname), 'apps', 'web', 'ou
 export type CreateAppOptions = {
   /** PostgreSQL URL; default `DATABASE_URL`, else embedded PostgreSQL in `<repo>/.data/pg`. */
   databaseUrl?: string;
+  /** Redis URL (queues and the live channel's adapter); default `REDIS_URL`; null = none (queues on PostgreSQL). */
+  redisUrl?: string | null;
   /** HTTP port; default `PORT` (3000). 0 = any free port. */
   port?: number;
   /** Run `seedIfEmpty` before listening. @default true */
@@ -84,7 +87,7 @@ export async function createApp(options: CreateAppOptions = {}): Promise<Created
   const config = new AppConfig({
     databaseUrl,
     embeddedDatabase: embedded !== null,
-    redisUrl: env.redisUrl,
+    redisUrl: options.redisUrl !== undefined ? options.redisUrl : env.redisUrl,
     port: options.port ?? env.port,
     host: env.host,
     jwtSecret,
@@ -111,7 +114,8 @@ export async function createApp(options: CreateAppOptions = {}): Promise<Created
       await adapter.connect();
       app.useWebSocketAdapter(adapter);
     }
-    app.setGlobalPrefix('api');
+    // Everything under /api except Prometheus's `GET /metrics`, at the root where scrapers look.
+    app.setGlobalPrefix('api', { exclude: [{ path: METRICS_PATH, method: RequestMethod.GET }] });
     // The operator web app (a Next.js static export) on the same origin as /api and /live.
     // Precompressed (brotli/gzip) files, hashed assets cached immutably: see webAppStatic.
     if (existsSync(WEB_APP_DIR)) app.use(webAppStatic(WEB_APP_DIR));

@@ -24,7 +24,7 @@ function documentConfig() {
         'People authenticate with POST /api/v1/auth/login and send Authorization: Bearer <accessToken> (15 minutes; ' +
         'POST /api/v1/auth/refresh with the refresh token gets the next one). Integrations send an API token instead ' +
         '(Authorization: Bearer opk_…, created by an administrator at POST /api/v1/api-tokens) whose scopes ' +
-        '(processes:read, processes:write, designs:write) decide which routes it may use.',
+        '(processes:read, processes:write, designs:write, metrics:read) decide which routes it may use.',
     )
     .setVersion('1')
     .addBearerAuth({

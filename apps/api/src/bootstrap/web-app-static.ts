@@ -13,8 +13,8 @@ const HASHED = `${path.sep}_next${path.sep}static${path.sep}`;
  * the brotli (`.br`) or gzip (`.gz`) file written beside each asset at build time (`scripts/build-web.mjs`) when
  * the client accepts it (`Content-Encoding`, `Vary: Accept-Encoding`), nothing compressed per request; hashed
  * assets cached for a year ({@link IMMUTABLE_CACHE}), HTML revalidated on every load ({@link REVALIDATE_CACHE}).
- * `/pool/` serves `pool/index.html`; `/404` serves `404.html`. Anything else — and every `/api` path — falls
- * through to the API routes.
+ * `/pool/` serves `pool/index.html`; `/404` serves `404.html`. Anything else — and every `/api` path and
+ * `/metrics` — falls through to the API routes.
  */
 export function webAppStatic(dir: string) {
   const serve = expressStaticGzip(dir, {
@@ -30,10 +30,11 @@ export function webAppStatic(dir: string) {
       },
     },
   });
-  // API paths (and paths that do not decode, which only the API answers — as problem+json) never reach it.
+  // API paths, `/metrics` (and paths that do not decode, which only the API answers — as problem+json) never reach it.
   type Middleware = typeof serve;
   return ((req, res, next) => {
-    if (req.path === '/api' || req.path.startsWith('/api/') || !decodes(req.path)) return next();
+    if (req.path === '/api' || req.path.startsWith('/api/') || req.path === '/metrics' || !decodes(req.path))
+      return next();
     serve(req, res, next);
   }) as Middleware;
 }

@@ -27,7 +27,7 @@ export type TestApp = {
  * Starts the real API (`createApp`) on a fresh database (see `createTestDatabase`) and a free port, with
  * `ADMIN_PASSWORD` = {@link TEST_ADMIN_PASSWORD}. No design is seeded unless `seed` is true.
  */
-export async function startTestApp(options: { seed?: boolean } = {}): Promise<TestApp> {
+export async function startTestApp(options: { seed?: boolean; redisUrl?: string | null } = {}): Promise<TestApp> {
   const db = await createTestDatabase();
   process.env.ADMIN_PASSWORD = TEST_ADMIN_PASSWORD;
   process.env.JWT_SECRET ??= 'integration-tests-jwt-secret-0123456789';
@@ -37,7 +37,7 @@ export async function startTestApp(options: { seed?: boolean } = {}): Promise<Te
   let started: Awaited<ReturnType<typeof createApp>>;
   try {
     // Tests import the designs they need; `seed: true` reproduces `npm start`'s first start.
-    started = await createApp({ databaseUrl: db.url, port: 0, seed: options.seed ?? false });
+    started = await createApp({ databaseUrl: db.url, port: 0, seed: options.seed ?? false, redisUrl: options.redisUrl });
   } catch (error) {
     await db.drop();
     throw error;

@@ -91,6 +91,7 @@ function servicesFromFixture(index: FixtureIndex): Service[] {
         capacityWeight: 1,
         expectedDuration: 'PT30M',
         sla: null,
+        automation: null,
         external: externalOf(row, 'kernel', designRow),
       },
     ];

@@ -51,6 +51,7 @@ function upsertPrograms(base: Service[], programs: readonly FixtureRow[]): Servi
       capacityWeight: 1,
       expectedDuration: 'PT30M',
       sla: null,
+      automation: null,
       ...(erpsysId ? { external: { erpsysId } } : {}),
     });
   }

@@ -30,12 +30,13 @@ function upsert<T extends { key: string }>(current: readonly T[] | undefined, in
 
 /**
  * Merge an incoming design into the current one. Every array (services, events, instructions, rules,
- * roles, operators, resourceTypes, resources, entityTypes, workOrders, skills, calendars, slas) is upserted by
+ * roles, operators, resourceTypes, resources, entityTypes, workOrders, skills, calendars, slas, decks) is upserted by
  * `key`: an element of `incoming` replaces the current element with the same key as a whole (incoming wins),
  * elements with new keys are appended after the current ones in incoming order, and keys only in `current` are
  * kept. The `name` and the `scheduler` settings are incoming's (a parsed document always has settings: omitted
  * ones are the defaults). With `replaceRules`, the rules are incoming's only. A `current` stored before the
- * scheduler's sections existed (arrays absent) merges as if they were empty.
+ * scheduler's sections or the decks existed (arrays absent) merges as if they were empty. A service's
+ * `automation` is part of the service and is replaced with it.
  *
  * The result is a fresh deep copy and deterministic: merging the same incoming twice gives a document
  * with the same {@link designHash} as merging it once. It is not validated: a merge can leave dangling
@@ -67,6 +68,7 @@ export function mergeDesigns(
     skills: [],
     calendars: [],
     slas: [],
+    decks: [],
     scheduler: SchedulerSettings.parse({}),
   };
   return {
@@ -85,6 +87,7 @@ export function mergeDesigns(
     skills: upsert(base.skills, incoming.skills),
     calendars: upsert(base.calendars, incoming.calendars),
     slas: upsert(base.slas, incoming.slas),
+    decks: upsert(base.decks, incoming.decks),
     scheduler: structuredClone(incoming.scheduler ?? SchedulerSettings.parse({})),
   };
 }

@@ -1,5 +1,6 @@
 import { checkFeelExpression } from '../feel/check-expression';
 import { BUILTIN_CALENDAR_KEY, DesignDocument } from '../model';
+import { automationIssues } from './automation-issues';
 import { type DesignIssue, formatIssuePath } from './design-issue';
 
 /** Result of {@link validateDesign}. */
@@ -27,6 +28,7 @@ const COLLECTIONS = [
   'skills',
   'calendars',
   'slas',
+  'decks',
 ] as const;
 type Collection = (typeof COLLECTIONS)[number];
 
@@ -44,6 +46,7 @@ const NOUN: Record<Collection, string> = {
   skills: 'skill',
   calendars: 'calendar',
   slas: 'SLA',
+  decks: 'deck',
 };
 
 /** The milestones of an SLA, each with its list of actions. */
@@ -223,6 +226,7 @@ function semanticIssues(doc: Obj): DesignIssue[] {
       });
     }
   }
+  issues.push(...automationIssues(doc, keys.services));
   return issues;
 }
 
@@ -243,7 +247,9 @@ function semanticIssues(doc: Obj): DesignIssue[] {
  *   `missing_deadline`, `drop_after_needs_additional`, `duplicate_state`;
  * - rules whose instruction's sysCall is start_service / call_sub_service / start_iteration_service /
  *   start_parallel_service must have an operand;
- * - every event expression must pass {@link checkFeelExpression} (issue at `events[i].expression`).
+ * - every event expression must pass {@link checkFeelExpression} (issue at `events[i].expression`);
+ * - decks and service automations (routes, DAGs): see {@link automationIssues} (`unknown_deck`,
+ *   `deck_zero_not_last`, `unknown_handler`, `dag_cycle`, `automation_not_system`, …).
  * Referential checks run even when the schema check fails (on whatever elements are readable).
  *
  * @param input anything, e.g. the result of `YAML.parse`.

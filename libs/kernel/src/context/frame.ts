@@ -1,3 +1,5 @@
+import type { StageRun } from '../routes/automation';
+
 /** One fired rule, as logged in a frame (reference §3.2 `events_triggered_log`). */
 export type FiredRule = {
   rule: string;
@@ -14,7 +16,17 @@ export type FiredRule = {
  * A failed rule expression or instruction, kept on the frame and persisted. For a failed instruction `rule`
  * and `subject` (the pid the rule fired for) let a retry re-run exactly that instruction.
  */
-export type ErrorInfo = { rule?: string; subject?: number; code: string; message: string; at: number };
+export type ErrorInfo = {
+  rule?: string;
+  subject?: number;
+  code: string;
+  message: string;
+  at: number;
+  /** A failed automation run: the deck, the 0-based step and the attempts made. */
+  deck?: string;
+  step?: number;
+  attempts?: number;
+};
 
 /**
  * A process's context frame (reference §4.3): its local variables, the context inherited from its
@@ -30,4 +42,6 @@ export type ContextFrame = {
   returnValue: unknown;
   errorInfo: ErrorInfo | null;
   firedRules: FiredRule[];
+  /** The current automation run of a system process (absent otherwise). */
+  stage?: StageRun;
 };

@@ -1,3 +1,4 @@
+import type { KernelAutomation, KernelDeck } from '../routes/automation';
 import {
   schedulerIndex,
   type SchedulerDesignInput,
@@ -18,6 +19,8 @@ export type KernelService = {
   defaultPriority: number;
   manualStart: boolean;
   form?: Record<string, unknown> | null;
+  /** A system service's automation (route or DAG on decks); absent or null: it waits in the system pool. */
+  automation?: KernelAutomation | null;
 } & Omit<SchedulerServiceInput, 'key' | 'routeTo'>;
 export type KernelEvent = { key: string; label: string; expression: string };
 export type KernelInstruction = { key: string; label: string; sysCall: string; parameters: string[] };
@@ -42,6 +45,8 @@ export type KernelDesign = {
   instructions: KernelInstruction[];
   rules: KernelRule[];
   roles: KernelRole[];
+  /** Decks (queue-worker groups) automation routes run on; absent = none. */
+  decks?: KernelDeck[];
 } & Omit<SchedulerDesignInput, 'services' | 'roles'>;
 
 /** A design prepared for fast lookups; build once per design version with {@link indexDesign}. */
@@ -59,6 +64,8 @@ export type DesignIndex = {
   rolesByService: Map<string, string[]>;
   /** The scheduler's view of the design: settings, skills, weights, calendars, SLAs, lanes. */
   scheduler: SchedulerIndex;
+  /** Decks by key. */
+  decks: Map<string, KernelDeck>;
 };
 
 const scopeKey = (program: string, subject: string) => `${program}|${subject}`;
@@ -93,6 +100,7 @@ export function indexDesign(version: number, design: KernelDesign): DesignIndex 
     composites,
     rolesByService,
     scheduler: schedulerIndex(design),
+    decks: new Map((design.decks ?? []).map((d) => [d.key, d])),
   };
 }
 

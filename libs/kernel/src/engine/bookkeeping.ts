@@ -1,3 +1,4 @@
+import { settleStage } from './stages';
 import type { ErrorInfo } from '../context/frame';
 import type { Pcb } from '../pcb/pcb';
 import { FAILABLE, type Cause, type RunContext } from './run-context';
@@ -9,6 +10,7 @@ import { FAILABLE, type Cause, type RunContext } from './run-context';
 export async function wakeIfDone(run: RunContext, pid: number, cause: Cause): Promise<void> {
   const target = await run.uow.tryLoad(pid);
   if (!target || target.state !== 'WAITING') return;
+  if (await settleStage(run, pid, cause)) return;
   const open = [...(await run.uow.callees(pid)), ...(await run.uow.joinGroup(pid))].filter(
     (p) => p.state !== 'TERMINATED',
   );

@@ -25,6 +25,8 @@ import { choosePush, distributionOf, pushEffects } from './push';
 import { scheduledTimers, waits } from './queueing';
 import { MAX_URGENCY, slaFire, type SlaClock } from '../scheduler/sla';
 import { Run } from './run';
+import { completeStage, failStage, retryStage, stageDispatches } from './stages';
+import type { StageReport } from '../routes/automation';
 import type { Actor, Changeset, Effect, SchedulerChanges, Timer } from './types';
 
 /** Input of {@link Kernel.startProcess}. */
@@ -141,8 +143,9 @@ export class Kernel {
       end: ends.end.filter((e) => !(e.status === 'active' && booked.has(e.pid))),
     };
     const relax = [...(await relaxTimers(run)), ...scheduledTimers(run)];
+    const stages = await stageDispatches(run);
     const cs = run.uow.toChangeset(pid, run.now, scheduler);
-    cs.effects.push(...sla.effects, ...push, ...ends.effects, ...relax, ...(extra.effects ?? []));
+    cs.effects.push(...sla.effects, ...push, ...ends.effects, ...relax, ...stages, ...(extra.effects ?? []));
     return cs;
   }
 
@@ -713,6 +716,20 @@ export class Kernel {
    * `scheduled` puts an appointment into its lanes. Anything stale (ended, moved, taken) changes nothing.
    * @throws ProcessNotFoundError when the process is gone
    */
+  /**
+   * A report from the execution deck (deck 0) about a system process's run: its result (`completed`: written into
+   * the frame, rules fire, the process terminates) or its failure past retries (`failed`: an incident). A report
+   * for another run, an older generation or an ended run is audited as a duplicate or stale and changes nothing
+   * else, so a redelivered report is harmless. Actor: the execution deck (`worker`).
+   * @throws KernelError PROCESS_NOT_FOUND
+   */
+  async reportStage(report: StageReport, actor: Actor): Promise<Changeset> {
+    const run = this.run(actor);
+    if (report.kind === 'completed') await completeStage(run, report);
+    else await failStage(run, report);
+    return this.finish(run, report.pid);
+  }
+
   async fireTimer(timer: Timer, actor: Actor): Promise<Changeset> {
     const run = this.run(actor);
     const pcb = await run.uow.load(timer.pid);
@@ -832,6 +849,10 @@ export class Kernel {
   async retry(pid: number, actor: Actor): Promise<Changeset> {
     if (!actor.admin) throw new ForbiddenError('only an admin may retry a process', { pid });
     const run = this.run(actor);
+    const target = await run.uow.load(pid);
+    if (target.state !== 'ERROR') throw new IllegalTransitionError(pid, target.state, 'retry');
+    // A failed automation run re-runs from its failed step only.
+    if (await retryStage(run, pid, { action: 'retry' })) return this.finish(run, pid);
     const frame = await run.uow.frame(pid);
     const failed = frame.errorInfo;
     // Back to the state before the failure without re-running that state's rules (no duplicate next steps) …

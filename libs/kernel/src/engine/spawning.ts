@@ -9,11 +9,12 @@ import type { Pcb, ProcessKind } from '../pcb/pcb';
 import { newPcb } from '../pcb/new-pcb';
 import { serviceSchedule } from '../scheduler/design';
 import type { Cause, RunContext, SpawnInput } from './run-context';
+import { admitStage } from './stages';
 
 /**
  * Creates a process (NEW, rules enqueued) and admits it: a task gets its assignee or pool and becomes READY;
- * a program instance becomes READY then RUNNING (the kernel runs it); a system process becomes READY for the
- * deck workers. The frame inherits the parent's visible variables; the pid comes from the run's `IdGenerator`.
+ * a program instance becomes READY then RUNNING (the kernel runs it); a system process becomes READY, and with
+ * automation goes on to its decks (`admitStage`: RUNNING, then WAITING on its run). The frame inherits the parent's visible variables; the pid comes from the run's `IdGenerator`.
  * @throws KernelError UNKNOWN_SERVICE when the service is not in the design version
  */
 export async function spawn(run: RunContext, input: SpawnInput, cause: Cause): Promise<Pcb> {
@@ -73,6 +74,9 @@ export async function spawn(run: RunContext, input: SpawnInput, cause: Cause): P
   }
   await run.apply(pid, { type: 'admit' }, cause);
   if (kind === 'program') return run.apply(pid, { type: 'start' }, cause);
+  // Automation runs at once unless it is booked for later.
+  if (service.automation && !(pcb.scheduledAt !== null && pcb.scheduledAt > run.now))
+    await admitStage(run, pid, index, cause);
   return run.uow.load(pid);
 }
 

@@ -1,5 +1,6 @@
+import type { StageJob } from '../routes/automation';
 import type { ContextFrame } from '../context/frame';
-import type { EntityRef, Pcb, ProcessKind, ProcessState } from '../pcb/pcb';
+import type { EntityRef, Pcb, ProcessKind, ProcessState, TerminatedReason } from '../pcb/pcb';
 import type { Explanation } from '../scheduler/explain';
 import type { LoadDelta } from '../scheduler/load';
 import type { SlaClock, SlaMilestone } from '../scheduler/sla';
@@ -58,6 +59,8 @@ export type ProcessChange = {
   waitReason?: string | null;
   /** Epoch ms a resource wait is retried, or null. */
   waitUntil?: number | null;
+  /** Why a TERMINATED process ended, else null. (Optional: outbox rows written before it existed lack it.) */
+  terminatedReason?: TerminatedReason | null;
   /** Epoch ms. */
   at: number;
 };
@@ -73,7 +76,8 @@ export type ProcessChange = {
  *   (`Kernel.offer`); `wake`: resources of these types were freed — tasks waiting for them try again
  *   (`Kernel.wakeWaiters`). They run after commit as commands of the `scheduler` actor.
  *
- * Later kinds (enqueue on a deck, dispatch, booking) join this union.
+ * - `stage.dispatch`: a system process's run (re)starts at a step: the job goes to that step's deck queue (its
+ *   id is deterministic, so a redelivered dispatch adds nothing).
  */
 export type Effect =
   | { kind: 'publish'; topic: 'process.changed'; change: ProcessChange }
@@ -82,7 +86,8 @@ export type Effect =
   | { kind: 'dispatch'; pid: number }
   | { kind: 'offer'; operator: string; designVersion: number }
   | { kind: 'wake'; types: string[] }
-  | { kind: 'notify'; notice: SlaNotice };
+  | { kind: 'notify'; notice: SlaNotice }
+  | { kind: 'stage.dispatch'; job: StageJob };
 
 /**
  * A milestone as the live channel sends it (`sla.milestone`): to the monitor always, and to the operators and role

@@ -248,6 +248,7 @@ export class UnitOfWork {
         urgency: final.urgency,
         waitReason: final.waitReason,
         waitUntil: final.waitUntil,
+        terminatedReason: final.terminatedReason,
         at,
       });
     }

@@ -13,7 +13,8 @@ export type KernelErrorCode =
   | 'VERSION_CONFLICT'
   | 'NOT_AVAILABLE'
   | 'CAPACITY_FULL'
-  | 'RESOURCE_BUSY';
+  | 'RESOURCE_BUSY'
+  | 'INVALID_ROUTE';
 
 /** Base class of every error the kernel throws on purpose. `kernel` marks it across bundle copies. */
 export class KernelError extends Error {

@@ -50,6 +50,8 @@ function statusOf(code: KernelErrorCode): { status: number; title: string; type:
     case 'UNKNOWN_OPERATOR':
     case 'INVALID_INPUT':
       return { status: 422, title: 'Invalid input', type: PROBLEM_TYPES.validation };
+    case 'INVALID_ROUTE':
+      return { status: 422, title: 'Invalid automation route', type: PROBLEM_TYPES.validation };
     case 'CASCADE_LIMIT':
       return { status: 422, title: 'Rule cascade limit exceeded (the design loops)', type: PROBLEM_TYPES.kernel };
     default:

@@ -42,7 +42,7 @@ const idPipe = new ParseUUIDPipe({
 /**
  * Integrator API tokens (administrators, not tokens themselves). Send a token as `Authorization: Bearer opk_…`;
  * scopes: `processes:read` (GET processes, tasks, entities, designs), `processes:write` (start and act on
- * processes), `designs:write` (import designs).
+ * processes), `designs:write` (import designs), `metrics:read` (`GET /metrics`, Prometheus).
  */
 @ApiTags('api-tokens')
 @ApiBearerAuth()

@@ -15,6 +15,7 @@ export const DESIGN_COLLECTIONS = [
   'skills',
   'calendars',
   'slas',
+  'decks',
 ] as const;
 export type DesignCollection = (typeof DESIGN_COLLECTIONS)[number];
 

@@ -73,6 +73,7 @@ const counts = (d: DesignDocument): Record<string, number> => ({
   skills: d.skills.length,
   calendars: d.calendars.length,
   slas: d.slas.length,
+  decks: d.decks.length,
 });
 
 function problemFromDesignError(e: unknown): never {

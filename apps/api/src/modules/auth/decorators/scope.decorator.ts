@@ -4,7 +4,12 @@ import type { ApiTokenScope } from '@opkernel/contracts';
 export const SCOPE_KEY = 'opkernel:scope';
 
 /** Every scope an integrator API token can hold. */
-export const API_TOKEN_SCOPES: readonly ApiTokenScope[] = ['processes:read', 'processes:write', 'designs:write'];
+export const API_TOKEN_SCOPES: readonly ApiTokenScope[] = [
+  'processes:read',
+  'processes:write',
+  'designs:write',
+  'metrics:read',
+];
 
 /** What a route asks of an API token: one scope, or `any` (any valid token, e.g. `GET /me`). */
 export type RouteScope = ApiTokenScope | 'any';

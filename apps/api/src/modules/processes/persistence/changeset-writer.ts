@@ -14,6 +14,9 @@ export const SCHEDULER_WAKE_TOPIC = 'scheduler.wake';
 /** Outbox topic of an SLA milestone for the live channel: payload `{ notice }`, the kernel's `SlaNotice`. */
 export const SLA_MILESTONE_TOPIC = 'sla.milestone';
 
+/** Outbox topic of a `stage.dispatch` effect: payload `{ job }`, the kernel's `StageJob` (added to its deck's queue). */
+export const STAGE_DISPATCH_TOPIC = 'deck.dispatch';
+
 /** Payload of a `process.changed` outbox row: the kernel's change record (see {@link Effect}). */
 export type ProcessChangedMessage = { change: ProcessChange };
 
@@ -273,7 +276,9 @@ export async function writeChangeset(
             ? [{ topic: SCHEDULER_WAKE_TOPIC, payload: { types: e.types } }]
             : e.kind === 'notify'
               ? [{ topic: SLA_MILESTONE_TOPIC, payload: { notice: e.notice } }]
-              : [],
+              : e.kind === 'stage.dispatch'
+                ? [{ topic: STAGE_DISPATCH_TOPIC, payload: { job: e.job } }]
+                : [],
   );
   const sched = cs.scheduler;
   // The command's time (every change record carries it).

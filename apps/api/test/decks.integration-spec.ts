@@ -1,0 +1,257 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { StageRunView } from '@opkernel/contracts';
+import type { ApiClient } from '../src/journey/api-client';
+import { DeckHandlers, DeckError } from '../src/modules/decks/deck-handlers';
+import { expectEventually } from './utils/expect-eventually';
+import { setupNurses } from './utils/scheduler';
+import { startTestApp, type TestApp } from './utils/test-app';
+
+type View = { pid: number; service: string; state: string; waitReason: string | null; parentPid: number | null };
+
+/**
+ * A visit whose first step is automated: `crc` runs the route [3, 1, 0] (storage echoes, ops hashes) and its result
+ * starts a review; `flaky` fails once and succeeds on its retry; `broken` fails every attempt (an incident, and the
+ * ERROR rule starts a check).
+ */
+const decksDesign = (name: string) => ({
+  schemaVersion: 1,
+  name,
+  decks: [
+    { key: 'storage', id: 3, label: 'Storage', handlers: ['ops.echo', 'test.count'] },
+    {
+      key: 'ops',
+      id: 1,
+      label: 'Operations',
+      handlers: ['ops.hash', 'ops.fail'],
+      retry: { attempts: 2, backoff: { type: 'fixed', delayMs: 50 } },
+    },
+  ],
+  services: [
+    { key: 'visit', label: 'Visit', kind: 'manual', manualStart: true, routeTo: 'nurse' },
+    { key: 'visit2', label: 'Visit 2', kind: 'manual', manualStart: true, routeTo: 'nurse' },
+    { key: 'visit3', label: 'Visit 3', kind: 'manual', manualStart: true, routeTo: 'nurse' },
+    {
+      key: 'crc',
+      label: 'CRC',
+      kind: 'system',
+      automation: { route: [3, 1, 0], input: { customer: '=entity.label', n: 7 }, resultVar: 'crc_result' },
+    },
+    {
+      key: 'flaky',
+      label: 'Flaky',
+      kind: 'system',
+      automation: {
+        route: [
+          { deck: 'storage', handler: 'test.count' },
+          { deck: 'ops', handler: 'ops.fail', input: { times: 1 } },
+        ],
+      },
+    },
+    {
+      key: 'broken',
+      label: 'Broken',
+      kind: 'system',
+      automation: { route: [3, { deck: 'ops', handler: 'ops.fail', input: { times: 99, code: 'LAB_DOWN' } }] },
+    },
+    { key: 'review', label: 'Review', kind: 'manual', routeTo: 'nurse' },
+    { key: 'check', label: 'Check', kind: 'manual', routeTo: 'nurse' },
+  ],
+  events: [
+    { key: 'on_new', label: 'new', expression: 'process_state = "NEW"' },
+    { key: 'hashed', label: 'hashed', expression: 'process_state = "TERMINATED" and stage_result.digest != null' },
+    { key: 'done', label: 'done', expression: 'process_state = "TERMINATED"' },
+    { key: 'failed', label: 'failed', expression: 'process_state = "ERROR"' },
+  ],
+  instructions: [{ key: 'start', label: 'start', sysCall: 'start_service', parameters: [] }],
+  rules: [
+    {
+      key: 'r1',
+      label: 'r1',
+      program: 'visit',
+      order: 1,
+      subject: 'visit',
+      event: 'on_new',
+      instruction: 'start',
+      operand: 'crc',
+    },
+    {
+      key: 'r2',
+      label: 'r2',
+      program: 'visit',
+      order: 2,
+      subject: 'crc',
+      event: 'hashed',
+      instruction: 'start',
+      operand: 'review',
+    },
+    {
+      key: 'r3',
+      label: 'r3',
+      program: 'visit2',
+      order: 1,
+      subject: 'visit2',
+      event: 'on_new',
+      instruction: 'start',
+      operand: 'flaky',
+    },
+    {
+      key: 'r4',
+      label: 'r4',
+      program: 'visit2',
+      order: 2,
+      subject: 'flaky',
+      event: 'done',
+      instruction: 'start',
+      operand: 'review',
+    },
+    {
+      key: 'r5',
+      label: 'r5',
+      program: 'visit3',
+      order: 1,
+      subject: 'visit3',
+      event: 'on_new',
+      instruction: 'start',
+      operand: 'broken',
+    },
+    {
+      key: 'r6',
+      label: 'r6',
+      program: 'visit3',
+      order: 2,
+      subject: 'broken',
+      event: 'failed',
+      instruction: 'start',
+      operand: 'check',
+    },
+    {
+      key: 'r7',
+      label: 'r7',
+      program: 'visit3',
+      order: 3,
+      subject: 'broken',
+      event: 'done',
+      instruction: 'start',
+      operand: 'review',
+    },
+  ],
+  roles: [{ key: 'nurse', label: 'Nurse', services: ['visit', 'visit2', 'visit3', 'review', 'check'] }],
+  operators: [
+    { key: 'amy', label: 'Amy', username: 'amy', roles: ['nurse'], staff: true },
+    { key: 'bob', label: 'Bob', username: 'bob', roles: ['nurse'], staff: true },
+  ],
+});
+
+const backends: { name: string; redisUrl: string | null }[] = [
+  { name: 'PostgreSQL', redisUrl: null },
+  ...(process.env.REDIS_URL ? [{ name: 'Redis', redisUrl: process.env.REDIS_URL }] : []),
+];
+
+describe.each(backends)('decks and routes on BullMQ ($name backend)', ({ name, redisUrl }) => {
+  let t: TestApp;
+  let admin: ApiClient;
+  let storageCalls = 0;
+
+  beforeAll(async () => {
+    t = await startTestApp({ redisUrl });
+    t.app.get(DeckHandlers).register('test.count', async (ctx) => {
+      storageCalls++;
+      if (ctx.attempt < 1) throw new DeckError('NEVER', 'never');
+      return { counted: storageCalls };
+    });
+    ({ admin } = await setupNurses(t, decksDesign(`decks-${name}`)));
+  }, 120_000);
+
+  afterAll(async () => {
+    await t?.close();
+  });
+
+  /** The processes of a journey (the root and its steps), by service. */
+  async function steps(root: number): Promise<Map<string, View>> {
+    const page = await admin.get<{ items: View[] }>(`/v1/processes?limit=200`);
+    return new Map(page.items.filter((p) => p.parentPid === root).map((p) => [p.service, p]));
+  }
+
+  const start = async (service: string) =>
+    (await admin.post<{ pid: number }>('/v1/processes', { service, entity: { type: 'Customer', label: '李四' } })).pid;
+
+  it('a route runs its decks in order and its result fires the rules', async () => {
+    const root = await start('visit');
+    const review = await expectEventually(async () => {
+      const s = await steps(root);
+      expect(s.get('crc')?.state).toBe('TERMINATED');
+      expect(s.get('review')?.state).toBe('READY');
+      return s;
+    }, 20_000);
+    const crc = review.get('crc')!;
+    const events = await admin.get<{ action: string; actorKind: string | null }[]>(`/v1/processes/${crc.pid}/events`);
+    expect(events.map((e) => e.action)).toEqual(
+      expect.arrayContaining(['start', 'wait', 'stage.completed', 'wake', 'complete']),
+    );
+    expect(events.find((e) => e.action === 'stage.completed')?.actorKind).toBe('worker');
+    // The run: both steps done in order, one attempt each, the storage step echoing the evaluated input.
+    const { run } = await admin.get<{ run: StageRunView }>(`/v1/processes/${crc.pid}/stages`);
+    expect(run.status).toBe('succeeded');
+    expect(run.steps).toEqual([
+      { step: 0, deck: 'storage', handler: 'ops.echo', status: 'done' },
+      { step: 1, deck: 'ops', handler: 'ops.hash', status: 'done' },
+    ]);
+    expect(run.input).toEqual({ customer: '李四', n: 7 });
+    expect(run.outputs?.[0]).toEqual(run.input);
+    expect(run.output).toMatchObject({ algo: 'sha256', digest: expect.stringMatching(/^[0-9a-f]{64}$/) });
+    expect(run.hops.map((h) => [h.step, h.deck, h.attempt, h.outcome])).toEqual([
+      [0, 'storage', 1, 'completed'],
+      [1, 'ops', 1, 'completed'],
+    ]);
+    expect(run.hops[0]!.worker).toMatch(/:\d+$/);
+    // The result is in the program instance's frame too (publish: program).
+    const snaps = await admin.get<{ content: { localVars: Record<string, unknown> } }[]>(
+      `/v1/processes/${root}/snapshots`,
+    );
+    expect(snaps.at(-1)!.content.localVars['crc_result']).toEqual(run.output);
+  });
+
+  it('a failed attempt is retried with backoff and the run goes on', async () => {
+    const root = await start('visit2');
+    await expectEventually(async () => {
+      const s = await steps(root);
+      expect(s.get('flaky')?.state).toBe('TERMINATED');
+      expect(s.get('review')?.state).toBe('READY');
+    }, 20_000);
+    expect(storageCalls).toBe(1); // the storage step ran once: only the failed step was retried
+  });
+
+  it('a step failing past its retries is an incident; an admin retry re-runs only that step', async () => {
+    const root = await start('visit3');
+    const broken = await expectEventually(async () => {
+      const s = await steps(root);
+      expect(s.get('broken')?.state).toBe('ERROR');
+      expect(s.get('check')?.state).toBe('READY');
+      return s.get('broken')!;
+    }, 20_000);
+    // The incident names the code, the deck and the step (the wait reason of ERROR).
+    const detail = await admin.get<View>(`/v1/processes/${broken.pid}`);
+    expect(detail.waitReason).toContain('LAB_DOWN at step 1 (ops) after 2 attempt(s)');
+    // The handler now succeeds: re-register it, then retry from the failed step (generation 1).
+    t.app.get(DeckHandlers).register('ops.fail', async () => ({ fixed: true }));
+    await admin.post(`/v1/processes/${broken.pid}/retry`, {});
+    await expectEventually(async () => {
+      const s = await steps(root);
+      expect(s.get('broken')?.state).toBe('TERMINATED');
+      expect(s.get('review')?.state).toBe('READY');
+    }, 20_000);
+    const after = await admin.get<{ action: string; details: Record<string, unknown> | null }[]>(
+      `/v1/processes/${broken.pid}/events`,
+    );
+    expect(after.find((e) => e.action === 'stage.retry')?.details).toMatchObject({ gen: 1, step: 1 });
+    const { run } = await admin.get<{ run: StageRunView }>(`/v1/processes/${broken.pid}/stages`);
+    expect(run).toMatchObject({ gen: 1, status: 'succeeded', failure: null });
+    // Generation 0: step 0 once, step 1 failed twice (its two attempts); generation 1: step 1 only.
+    expect(run.hops.map((h) => [h.step, h.attempt, h.outcome])).toEqual([
+      [0, 1, 'completed'],
+      [1, 1, 'failed'],
+      [1, 2, 'failed'],
+      [1, 1, 'completed'],
+    ]);
+  });
+});
