@@ -3,6 +3,7 @@ import type { Job } from 'bullmq';
 import type { KernelDeck, StageJob, StageReport } from '@opkernel/kernel';
 import { DeckHandlers } from './deck-handlers';
 import { deckQueueName, EXECUTION_QUEUE, hopOptions, reportOptions, runHop, type HopSink } from './hop-runner';
+import { DEFAULT_TUNING, type WorkerTuning } from './decks.options';
 import { QueueFactory } from './queue-factory';
 
 /**
@@ -38,14 +39,19 @@ export class DeckWorkers implements OnModuleDestroy {
   }
 
   /** Starts a worker for each deck that has none here yet. */
-  ensure(decks: Iterable<KernelDeck>): void {
+  ensure(decks: Iterable<Pick<KernelDeck, 'key' | 'id' | 'concurrency'>>, tuning: WorkerTuning = DEFAULT_TUNING): void {
     if (this.closed) return;
     for (const deck of decks) {
       if (this.running.has(deck.key)) continue;
       const worker = this.queues.worker(
         deckQueueName(deck.key),
         (job) => runHop(job as Job<StageJob>, this.handlers, this.sink),
-        { concurrency: deck.concurrency, maxStalledCount: 2 },
+        {
+          concurrency: deck.concurrency,
+          maxStalledCount: 2,
+          lockDuration: tuning.lockDurationMs,
+          stalledInterval: tuning.stalledIntervalMs,
+        },
       );
       this.running.set(deck.key, worker);
       this.log.log(`deck ${deck.key} (${deck.id}): worker started, concurrency ${deck.concurrency}`);

@@ -65,7 +65,7 @@ export class Guide implements OnModuleInit, OnModuleDestroy {
     const current = await this.designs.current();
     if (!current || current.index.decks.size === 0) return;
     this.startExecution();
-    if (this.options.inlineWorkers) this.workers.ensure(current.index.decks.values());
+    if (this.options.inlineWorkers) this.workers.ensure(current.index.decks.values(), this.options.tuning);
   }
 
   private startExecution(): void {

@@ -1,5 +1,4 @@
-import { Injectable, Logger, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
-import { DataSource } from 'typeorm';
+import { Logger, type OnModuleDestroy } from '@nestjs/common';
 import {
   createPostgresBackend,
   Queue as RedisQueue,
@@ -11,7 +10,6 @@ import {
   type WorkerOptions,
 } from 'bullmq';
 import { Redis } from 'ioredis';
-import { AppConfig } from '../../infra/config/app-config';
 
 /** PostgreSQL schema of BullMQ's tables on the PostgreSQL backend (created and migrated by BullMQ at first use). */
 export const BULLMQ_PG_SCHEMA = 'bullmq';
@@ -22,68 +20,67 @@ const PG_POOL_MAX = 3;
 type AnyQueue = Queue<unknown, unknown, string>;
 type AnyWorker = Worker<unknown, unknown, string>;
 
+/** Where queues live: Redis when `redisUrl` is set, else the PostgreSQL database; `prefix` namespaces their keys. */
+export type QueueFactoryOptions = { redisUrl: string | null; databaseUrl: string; prefix: string };
+
+/** Runs one SQL query and resolves its rows (a TypeORM `DataSource.query`, a `pg` client's rows, …). */
+export type QueryRows = <T>(sql: string) => Promise<T[]>;
+
+/**
+ * The queues' key prefix of a database: its cluster's system identifier and its oid, so that two installations, or
+ * a database created again, sharing one Redis never see each other's jobs — deterministic job ids repeat across
+ * databases, and a finished job's id is remembered for an hour. The identifier needs pg_monitor (or superuser);
+ * without it the server's address stands in.
+ */
+export async function queuePrefix(query: QueryRows): Promise<string> {
+  const [db] = await query<{ oid: string }>(
+    `SELECT oid::text AS oid FROM pg_database WHERE datname = current_database()`,
+  );
+  const cluster = await query<{ id: string }>(`SELECT system_identifier::text AS id FROM pg_control_system()`)
+    .then((r) => r[0]!.id)
+    .catch(
+      async () =>
+        (
+          await query<{ a: string }>(
+            `SELECT coalesce(inet_server_addr()::text, 'local') || ':' || current_setting('port') AS a`,
+          )
+        )[0]!.a,
+    );
+  return `{opk-${cluster}-${db!.oid}}`;
+}
+
 /**
  * Makes BullMQ queues and workers on the configured backend (reference/decks.md §2.2): Redis when `REDIS_URL` is
  * set, otherwise BullMQ's PostgreSQL backend in the API's own database (schema {@link BULLMQ_PG_SCHEMA}), so the
- * embedded default needs nothing installed. One queue object per name; everything made here is closed with the
- * module.
+ * embedded default needs nothing installed. One queue object per name; everything made here is closed with
+ * {@link close} (the module's destroy hook in the API). Used by the API (Nest provider) and by `npm run worker`.
  */
-@Injectable()
-export class QueueFactory implements OnModuleInit, OnModuleDestroy {
+export class QueueFactory implements OnModuleDestroy {
   private readonly log = new Logger(QueueFactory.name);
   private readonly queues = new Map<string, AnyQueue>();
   private readonly workers: AnyWorker[] = [];
   private redis: Redis | null = null;
   private readonly pg = withBackend(createPostgresBackend);
-  private keyPrefix: string | null = null;
 
-  constructor(
-    private readonly config: AppConfig,
-    private readonly db: DataSource,
-  ) {}
+  constructor(private readonly options: QueueFactoryOptions) {}
 
-  /**
-   * The queues' key prefix: one per database (its cluster's system identifier and its oid), so that two
-   * installations, or a database created again, sharing one Redis never see each other's jobs — deterministic job
-   * ids repeat across databases, and a finished job's id is remembered for an hour.
-   */
-  async onModuleInit(): Promise<void> {
-    const [db] = await this.db.query<{ oid: string }[]>(
-      `SELECT oid::text AS oid FROM pg_database WHERE datname = current_database()`,
-    );
-    // The cluster's identifier needs pg_monitor (or superuser); without it the server's address stands in.
-    const cluster = await this.db
-      .query<{ id: string }[]>(`SELECT system_identifier::text AS id FROM pg_control_system()`)
-      .then((r) => r[0]!.id)
-      .catch(
-        async () =>
-          (
-            await this.db.query<{ a: string }[]>(
-              `SELECT coalesce(inet_server_addr()::text, 'local') || ':' || current_setting('port') AS a`,
-            )
-          )[0]!.a,
-      );
-    this.keyPrefix = `{opk-${cluster}-${db!.oid}}`;
-  }
-
-  /** The queues' key prefix (see {@link onModuleInit}). */
+  /** The queues' key prefix ({@link queuePrefix}). */
   get prefix(): string {
-    if (!this.keyPrefix) throw new Error('QueueFactory used before it was initialised');
-    return this.keyPrefix;
+    return this.options.prefix;
   }
 
   /** `redis` or `postgres`. */
   get backend(): 'redis' | 'postgres' {
-    return this.config.queueDriver;
+    return this.options.redisUrl ? 'redis' : 'postgres';
   }
 
   private redisConnection(): Redis {
-    this.redis ??= new Redis(this.config.redisUrl!, { maxRetriesPerRequest: null });
+    this.redis ??= new Redis(this.options.redisUrl!, { maxRetriesPerRequest: null });
     return this.redis;
   }
 
   private pgConnection() {
-    return { connectionString: this.config.databaseUrl, schema: BULLMQ_PG_SCHEMA, migrate: true, max: PG_POOL_MAX };
+    return { connectionString: this.options.databaseUrl, schema: BULLMQ_PG_SCHEMA, migrate: true, max: PG_POOL_MAX };
   }
 
   /** The queue of `name` (made on first use). */
@@ -130,7 +127,12 @@ export class QueueFactory implements OnModuleInit, OnModuleDestroy {
     await worker.close();
   }
 
-  async onModuleDestroy(): Promise<void> {
+  onModuleDestroy(): Promise<void> {
+    return this.close();
+  }
+
+  /** Closes every worker (waiting for their running jobs), every queue and the Redis connection. */
+  async close(): Promise<void> {
     await Promise.allSettled(this.workers.map((w) => w.close()));
     await Promise.allSettled([...this.queues.values()].map((q) => q.close()));
     this.workers.length = 0;
