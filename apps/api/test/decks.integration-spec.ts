@@ -22,7 +22,7 @@ const decksDesign = (name: string) => ({
       key: 'ops',
       id: 1,
       label: 'Operations',
-      handlers: ['ops.hash', 'ops.fail'],
+      handlers: ['ops.hash', 'ops.fail', 'ops.sleep', 'ops.merge'],
       retry: { attempts: 2, backoff: { type: 'fixed', delayMs: 50 } },
     },
   ],
@@ -53,6 +53,32 @@ const decksDesign = (name: string) => ({
       kind: 'system',
       automation: { route: [3, { deck: 'ops', handler: 'ops.fail', input: { times: 99, code: 'LAB_DOWN' } }] },
     },
+    {
+      key: 'fan',
+      label: 'Fan-out/fan-in',
+      kind: 'system',
+      automation: {
+        input: { file: 'f' },
+        dag: {
+          output: '=nodes.E',
+          nodes: [
+            { key: 'A', deck: 'storage', handler: 'ops.echo' },
+            { key: 'B', deck: 'ops', handler: 'ops.sleep', input: { ms: 700 }, after: ['A'] },
+            { key: 'C', deck: 'ops', handler: 'ops.sleep', input: { ms: 700 }, after: ['A'] },
+            {
+              key: 'D',
+              route: [
+                { deck: 'storage', handler: 'ops.echo' },
+                { deck: 'ops', handler: 'ops.sleep', input: { ms: 700 } },
+              ],
+              after: ['A'],
+            },
+            { key: 'E', deck: 'ops', handler: 'ops.merge', after: ['B', 'C', 'D'] },
+          ],
+        },
+      },
+    },
+    { key: 'visit4', label: 'Visit 4', kind: 'manual', manualStart: true, routeTo: 'nurse' },
     { key: 'review', label: 'Review', kind: 'manual', routeTo: 'nurse' },
     { key: 'check', label: 'Check', kind: 'manual', routeTo: 'nurse' },
   ],
@@ -125,6 +151,26 @@ const decksDesign = (name: string) => ({
       operand: 'check',
     },
     {
+      key: 'r8',
+      label: 'r8',
+      program: 'visit4',
+      order: 1,
+      subject: 'visit4',
+      event: 'on_new',
+      instruction: 'start',
+      operand: 'fan',
+    },
+    {
+      key: 'r9',
+      label: 'r9',
+      program: 'visit4',
+      order: 2,
+      subject: 'fan',
+      event: 'done',
+      instruction: 'start',
+      operand: 'review',
+    },
+    {
       key: 'r7',
       label: 'r7',
       program: 'visit3',
@@ -135,7 +181,7 @@ const decksDesign = (name: string) => ({
       operand: 'review',
     },
   ],
-  roles: [{ key: 'nurse', label: 'Nurse', services: ['visit', 'visit2', 'visit3', 'review', 'check'] }],
+  roles: [{ key: 'nurse', label: 'Nurse', services: ['visit', 'visit2', 'visit3', 'visit4', 'review', 'check'] }],
   operators: [
     { key: 'amy', label: 'Amy', username: 'amy', roles: ['nurse'], staff: true },
     { key: 'bob', label: 'Bob', username: 'bob', roles: ['nurse'], staff: true },
@@ -253,5 +299,33 @@ describe.each(backends)('decks and routes on BullMQ ($name backend)', ({ name, r
       [1, 2, 'failed'],
       [1, 1, 'completed'],
     ]);
+  });
+
+  it('a DAG runs its independent nodes in parallel and its join exactly once', async () => {
+    const root = await start('visit4');
+    const fan = await expectEventually(async () => {
+      const s = await steps(root);
+      expect(s.get('fan')?.state).toBe('TERMINATED');
+      expect(s.get('review')?.state).toBe('READY');
+      return s.get('fan')!;
+    }, 20_000);
+    const { run } = await admin.get<{ run: StageRunView }>(`/v1/processes/${fan.pid}/stages`);
+    expect(run.steps.map((x) => [x.node, x.status])).toEqual([
+      ['A', 'done'],
+      ['B', 'done'],
+      ['C', 'done'],
+      ['D', 'done'],
+      ['E', 'done'],
+    ]);
+    const sleeps = run.hops.filter((h) => h.handler === 'ops.sleep');
+    expect(sleeps).toHaveLength(3);
+    // B, C and D's sleeps overlap: each started before any of them ended.
+    expect(Math.max(...sleeps.map((h) => Date.parse(h.startedAt)))).toBeLessThan(
+      Math.min(...sleeps.map((h) => Date.parse(h.endedAt))),
+    );
+    expect(run.hops.filter((h) => h.handler === 'ops.merge')).toHaveLength(1);
+    expect(run.output).toEqual({ file: 'f' });
+    const events = await admin.get<{ action: string }[]>(`/v1/processes/${fan.pid}/events`);
+    expect(events.filter((e) => e.action === 'stage.node.completed')).toHaveLength(5);
   });
 });

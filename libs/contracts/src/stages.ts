@@ -38,6 +38,9 @@ export const StageRunViewSchema = z.object({
       deck: z.string(),
       handler: z.string(),
       status: z.enum(['pending', 'running', 'done', 'failed']),
+      /** DAG runs: the node this step is (its first deck step) and the nodes it runs after. */
+      node: z.string().optional(),
+      after: z.array(z.string()).optional(),
     }),
   ),
   input: z.unknown(),

@@ -33,5 +33,5 @@ export * from './scheduler/explain';
 export * from './scheduler/design';
 export * from './routes/automation';
 export * from './routes/job-ids';
-export { compileRoute, NO_RETRY } from './routes/compile';
+export { compileDag, compileRoute, NO_RETRY, type DagPlan, type DagPlanNode } from './routes/compile';
 export { resultVarOf } from './engine/stages';

@@ -1,27 +1,38 @@
 import { visibleVars } from '../context/frames';
+import type { ContextFrame } from '../context/frame';
 import type { DesignIndex, KernelService } from '../design/kernel-design';
 import { isKernelError } from '../errors/kernel-error';
 import type { Pcb } from '../pcb/pcb';
 import { evaluationContext } from '../rules/evaluation-context';
-import type { StageFailure, StageJob, StageReport, StageRun } from '../routes/automation';
-import { compileRoute } from '../routes/compile';
-import { isStageWait, runIdOf, stageWaitReason } from '../routes/job-ids';
+import type { StageFailure, StageJob, StageReport, StageRun, StageStep } from '../routes/automation';
+import { compileDag, compileRoute, type DagPlan } from '../routes/compile';
+import { runIdOf, stageWaitReason } from '../routes/job-ids';
 import type { Cause, RunContext } from './run-context';
+import { defaultDagOutput, initialNodes, nodeCurrent, nodeDone, nodeFailed, nodeJob, retryNodes } from './stage-dag';
 import type { Effect } from './types';
 
 /** Where a run's result is written: the automation's `resultVar`, else `<service>_result`. */
 export const resultVarOf = (service: KernelService): string => service.automation?.resultVar ?? `${service.key}_result`;
 
-/** Evaluates a run's input: top-level strings starting with `=` are FEEL over the process's context. */
-async function evaluateInput(run: RunContext, pcb: Pcb, service: KernelService): Promise<Record<string, unknown>> {
-  const spec = service.automation?.input ?? {};
+class StageInputError extends Error {}
+
+/** The compiled automation of a service: a route's steps or a DAG's plan. @throws KernelError INVALID_ROUTE */
+type Plan = { route: StageStep[]; dag: null } | { route: null; dag: DagPlan };
+function planOf(index: DesignIndex, service: KernelService): Plan {
+  const automation = service.automation!;
+  return automation.dag
+    ? { route: null, dag: compileDag(index.decks, automation) }
+    : { route: compileRoute(index.decks, automation), dag: null };
+}
+
+/** Evaluates `=`-strings (top level only) of a map as FEEL over `ctx`. @throws StageInputError */
+async function evaluateMap(
+  run: RunContext,
+  spec: Record<string, unknown>,
+  ctx: Record<string, unknown>,
+): Promise<Record<string, unknown>> {
   const out: Record<string, unknown> = {};
-  const entries = Object.entries(spec);
-  if (entries.length === 0) return out;
-  const frame = await run.uow.frame(pcb.pid);
-  const entity = pcb.entity ? await run.uow.store.entity(pcb.entity) : null;
-  const ctx = evaluationContext(pcb, pcb.state, visibleVars(frame), entity, service.label);
-  for (const [key, value] of entries) {
+  for (const [key, value] of Object.entries(spec)) {
     if (typeof value !== 'string' || !value.startsWith('=')) {
       out[key] = value;
       continue;
@@ -33,14 +44,38 @@ async function evaluateInput(run: RunContext, pcb: Pcb, service: KernelService):
   return out;
 }
 
-class StageInputError extends Error {}
+/** The run's input: the automation's `input`, `=` strings evaluated over the process's context. */
+async function evaluateInput(run: RunContext, pcb: Pcb, service: KernelService): Promise<Record<string, unknown>> {
+  const spec = service.automation?.input ?? {};
+  if (Object.keys(spec).length === 0) return {};
+  const frame = await run.uow.frame(pcb.pid);
+  const entity = pcb.entity ? await run.uow.store.entity(pcb.entity) : null;
+  return evaluateMap(run, spec, evaluationContext(pcb, pcb.state, visibleVars(frame), entity, service.label));
+}
+
+/** The job of a route's step `step`. */
+function routeJob(pcb: Pcb, stage: StageRun, steps: StageStep[], step: number): StageJob {
+  return {
+    v: 1,
+    runId: stage.runId,
+    pid: pcb.pid,
+    gen: stage.gen,
+    step,
+    steps,
+    input: stage.input,
+    prev: step === 0 ? stage.input : (stage.outputs[step - 1] ?? null),
+    outputs: stage.outputs.slice(0, step),
+    hops: [],
+    priority: pcb.priority + pcb.urgency,
+  };
+}
 
 /**
  * Admits a system process with automation to its decks (reference/decks.md §2.3): READY → RUNNING (its rules fire),
- * a new run in its frame (`p<pid>r<n>`, generation 0, the input evaluated now) and RUNNING → WAITING on the first
- * step's deck; the dispatch of hop 0 is derived from that wait when the command ends ({@link stageDispatches}).
- * A route that does not compile or an input that fails to evaluate makes the process an incident (ERROR,
- * `INVALID_ROUTE` / `STAGE_INPUT`) for an admin to retry.
+ * a new run in its frame (`p<pid>r<n>`, generation 0, the input evaluated now), RUNNING → WAITING on the run, and
+ * the first hop (a route) or every root node (a DAG) dispatched when the command commits. A route that does not
+ * compile or an input that fails to evaluate makes the process an incident (ERROR, `INVALID_ROUTE` /
+ * `STAGE_INPUT`) for an admin to retry.
  */
 export async function admitStage(run: RunContext, pid: number, index: DesignIndex, cause: Cause): Promise<void> {
   let pcb = await run.uow.load(pid);
@@ -48,10 +83,10 @@ export async function admitStage(run: RunContext, pid: number, index: DesignInde
   if (!service?.automation) return;
   if (pcb.state === 'READY') pcb = await run.apply(pid, { type: 'start' }, cause);
   if (pcb.state !== 'RUNNING') return;
-  let steps;
+  let plan: Plan;
   let input: Record<string, unknown>;
   try {
-    steps = compileRoute(index.decks, service.automation);
+    plan = planOf(index, service);
     input = await evaluateInput(run, pcb, service);
   } catch (e) {
     if (!(e instanceof StageInputError) && !isKernelError(e)) throw e;
@@ -67,111 +102,149 @@ export async function admitStage(run: RunContext, pid: number, index: DesignInde
     gen: 0,
     status: 'running',
     step: 0,
-    steps: steps.length,
+    steps: plan.route ? plan.route.length : plan.dag.nodes.length,
     input,
     outputs: [],
     output: null,
     hops: [],
     failure: null,
+    ...(plan.dag ? { dag: initialNodes(plan.dag) } : {}),
     startedAt: run.now,
     endedAt: null,
   };
   run.uow.setFrame({ ...frame, stage });
-  await run.apply(pid, { type: 'wait', reason: stageWaitReason(steps[0]!.deck, stage.runId, 0) }, cause, {
+  const first = plan.route ? plan.route[0]!.deck : 'dag';
+  const waiting = await run.apply(pid, { type: 'wait', reason: stageWaitReason(first, stage.runId, 0) }, cause, {
     runId: stage.runId,
-    steps: steps.map((s) => `${s.deck}/${s.handler}`),
+    ...(plan.route
+      ? { steps: plan.route.map((s) => `${s.deck}/${s.handler}`) }
+      : { nodes: plan.dag.nodes.map((x) => x.key) }),
   });
+  if (plan.route) run.uow.dispatch(routeJob(waiting, stage, plan.route, 0));
+  else for (const node of plan.dag.nodes) if (node.after.length === 0) run.uow.dispatch(nodeJob(waiting, stage, node));
 }
 
 /**
- * The hops this command dispatches: one for every process that entered a wait on decks here (admission, or a retry
- * from the failed step with a new generation). A process resumed into the same wait dispatches nothing (its run
- * never stopped). Derived from the written PCBs, so an instruction that was rolled back dispatches nothing.
+ * The hops this command dispatches (admission, DAG nodes whose dependencies are done, a retry), as effects: those
+ * asked for through the unit of work (so an instruction that was rolled back dispatches nothing) whose process
+ * still waits on that run at the end of the command.
  */
 export async function stageDispatches(run: RunContext): Promise<Effect[]> {
   const effects: Effect[] = [];
-  for (const { before, after } of run.uow.pairs()) {
-    if (after.state !== 'WAITING' || !isStageWait(after.waitReason) || before?.waitReason === after.waitReason)
-      continue;
-    const stage = (await run.uow.frame(after.pid)).stage;
-    if (!stage || stage.status !== 'running') continue;
-    const index = await run.design(after.designVersion);
-    const service = index.services.get(after.service);
-    if (!service?.automation) continue;
-    const steps = compileRoute(index.decks, service.automation);
-    const job: StageJob = {
-      v: 1,
-      runId: stage.runId,
-      pid: after.pid,
-      gen: stage.gen,
-      step: stage.step,
-      steps,
-      input: stage.input,
-      prev: stage.step === 0 ? stage.input : (stage.outputs[stage.step - 1] ?? null),
-      outputs: stage.outputs.slice(0, stage.step),
-      hops: [],
-      priority: after.priority + after.urgency,
-    };
+  for (const job of run.uow.dispatches()) {
+    const pcb = await run.uow.load(job.pid);
+    const stage = (await run.uow.frame(job.pid)).stage;
+    if (pcb.state !== 'WAITING' || stage?.runId !== job.runId) continue;
     effects.push({ kind: 'stage.dispatch', job });
   }
   return effects;
 }
 
 /**
- * A report for a run that is not the one waiting (another run, an older generation, or a run already ended — a
- * redelivered report): audited (`stage.result.duplicate` / `stage.result.stale`) and otherwise ignored.
+ * A report for a run or node that is not the one running (another run, an older generation, or one already ended
+ * — a redelivered report): audited (`stage.result.duplicate` / `stage.result.stale`) and otherwise ignored.
  * @returns true when the report is current
  */
 async function current(run: RunContext, pcb: Pcb, report: StageReport, cause: Cause): Promise<boolean> {
   const stage = (await run.uow.frame(pcb.pid)).stage;
-  const live = pcb.state === 'WAITING' || pcb.state === 'SUSPENDED';
-  if (stage && stage.runId === report.runId && stage.gen === report.gen && stage.status === 'running' && live)
-    return true;
-  const duplicate = stage?.runId === report.runId && stage.gen === report.gen;
+  // A node still running when its run failed (ERROR) is recorded when it ends, so a retry need not run it again.
+  const live =
+    pcb.state === 'WAITING' || pcb.state === 'SUSPENDED' || (report.node !== undefined && pcb.state === 'ERROR');
+  const ok =
+    report.node !== undefined
+      ? nodeCurrent(stage, report)
+      : !!stage && stage.runId === report.runId && stage.gen === report.gen && stage.status === 'running';
+  if (ok && live) return true;
+  const duplicate =
+    stage?.runId === report.runId &&
+    (report.node !== undefined ? stage.dag?.[report.node]?.gen === report.gen : stage.gen === report.gen);
   run.record(pcb, duplicate ? 'stage.result.duplicate' : 'stage.result.stale', pcb.state, pcb.state, cause, {
     runId: report.runId,
     gen: report.gen,
     report: report.kind,
+    ...(report.node !== undefined ? { node: report.node } : {}),
   });
   return false;
 }
 
+/** The plan of a process's service (for reports). */
+async function planOfProcess(run: RunContext, pcb: Pcb): Promise<{ service: KernelService; plan: Plan }> {
+  const index = await run.design(pcb.designVersion);
+  const service = index.services.get(pcb.service)!;
+  return { service, plan: planOf(index, service) };
+}
+
 /**
- * A run finished at deck 0 (reference/decks.md §2.5): its output goes into the frame (`stage_result`, the result
+ * A run or DAG node finished at deck 0 (reference/decks.md §2.5, §2.7). A node: it is done, and its dependants whose
+ * last dependency it was are dispatched; when every node is done the run's output is `dag.output` (FEEL over
+ * `nodes` and `input`) or the sinks' outputs. The run's output goes into the frame (`stage_result`, the result
  * variable, the return value for a caller) and, with `publish: program`, into the program instance's frame; then
  * WAITING → RUNNING (rules see `stage_result`) → TERMINATED. A SUSPENDED process keeps the result and finishes when
  * resumed ({@link settleStage}).
  */
 export async function completeStage(run: RunContext, report: StageReport & { kind: 'completed' }): Promise<void> {
   const pcb = await run.uow.load(report.pid);
-  const cause = { stage: report.runId };
+  const cause = { stage: report.runId, ...(report.node !== undefined ? { node: report.node } : {}) };
   if (!(await current(run, pcb, report, cause))) return;
-  const index = await run.design(pcb.designVersion);
-  const service = index.services.get(pcb.service)!;
+  const { service, plan } = await planOfProcess(run, pcb);
   const frame = await run.uow.frame(pcb.pid);
   const stage = frame.stage!;
+  if (report.node !== undefined && plan.dag) {
+    const done = nodeDone(run, pcb, stage, plan.dag, report);
+    run.record(pcb, 'stage.node.completed', pcb.state, pcb.state, cause, { runId: report.runId, node: report.node });
+    if (!done.complete) {
+      run.uow.setFrame({ ...frame, stage: done.stage });
+      return;
+    }
+    const output = await dagOutput(run, plan.dag, done.stage);
+    const outputs = plan.dag.nodes.map((n) => done.stage.dag![n.key]!.output);
+    return succeed(run, pcb, service, frame, { ...done.stage, outputs }, output, cause);
+  }
+  await succeed(
+    run,
+    pcb,
+    service,
+    frame,
+    { ...stage, outputs: report.outputs, hops: [...stage.hops, ...report.hops] },
+    report.output,
+    cause,
+  );
+}
+
+/** The DAG's output: `dag.output` over `{ nodes, input }` (its error becomes the output's `error`), else the default. */
+async function dagOutput(run: RunContext, plan: DagPlan, stage: StageRun): Promise<unknown> {
+  if (!plan.output) return defaultDagOutput(plan, stage);
+  const nodes = Object.fromEntries(plan.nodes.map((n) => [n.key, stage.dag![n.key]!.output]));
+  if (!plan.output.startsWith('=')) return plan.output;
+  const result = await run.evaluator.evaluate(plan.output.slice(1), { nodes, input: stage.input });
+  return result.error ? { error: result.error } : (result.value ?? null);
+}
+
+/** Writes a run's success and finishes the process (see {@link completeStage}). */
+async function succeed(
+  run: RunContext,
+  pcb: Pcb,
+  service: KernelService,
+  frame: ContextFrame,
+  stage: StageRun,
+  output: unknown,
+  cause: Cause,
+): Promise<void> {
   const resultVar = resultVarOf(service);
   run.uow.setFrame({
     ...frame,
-    stage: {
-      ...stage,
-      status: 'succeeded',
-      outputs: report.outputs,
-      output: report.output,
-      hops: [...stage.hops, ...report.hops],
-      endedAt: run.now,
-    },
-    localVars: { ...frame.localVars, stage_result: report.output, [resultVar]: report.output },
-    returnValue: report.output,
+    stage: { ...stage, status: 'succeeded', output, endedAt: run.now },
+    localVars: { ...frame.localVars, stage_result: output, [resultVar]: output },
+    returnValue: output,
   });
   run.record(pcb, 'stage.completed', pcb.state, pcb.state, cause, {
-    runId: report.runId,
-    gen: report.gen,
-    steps: report.outputs.length,
+    runId: stage.runId,
+    gen: stage.gen,
+    steps: stage.steps,
     ms: run.now - stage.startedAt,
   });
   if (service.automation?.publish !== 'none' && pcb.parentPid !== null)
-    await run.setVars(pcb.parentPid, { [resultVar]: report.output });
+    await run.setVars(pcb.parentPid, { [resultVar]: output });
   await settleStage(run, pcb.pid, cause);
 }
 
@@ -194,20 +267,27 @@ export async function settleStage(run: RunContext, pid: number, cause: Cause): P
 }
 
 /**
- * A run failed past its retries (or with a non-retryable error) at some step: the process becomes an incident
- * (ERROR with code, deck, step, attempts and message; its ERROR rules fire). The outputs of the steps before stay
- * in the frame, so a retry re-runs only the failed step ({@link retryStage}).
+ * A run (or a DAG node: fail fast, NODE_FAILED) failed past its retries, or with a non-retryable error: the process
+ * becomes an incident (ERROR with code, deck, step, attempts and message; its ERROR rules fire). Finished steps'
+ * outputs stay in the frame, so a retry re-runs only what failed ({@link retryStage}). Nodes still running when a
+ * node fails are recorded when they end; nothing new is dispatched.
  */
 export async function failStage(run: RunContext, report: StageReport & { kind: 'failed' }): Promise<void> {
   const pcb = await run.uow.load(report.pid);
-  const cause = { stage: report.runId };
+  const cause = { stage: report.runId, ...(report.node !== undefined ? { node: report.node } : {}) };
   if (!(await current(run, pcb, report, cause))) return;
   const frame = await run.uow.frame(pcb.pid);
   const stage = frame.stage!;
-  const f = report.failure;
-  run.uow.setFrame({
-    ...frame,
-    stage: {
+  let next: StageRun;
+  if (report.node !== undefined) {
+    const failed = nodeFailed(stage, report, run.now);
+    run.uow.setFrame({ ...frame, stage: failed.stage });
+    run.record(pcb, 'stage.node.failed', pcb.state, pcb.state, cause, { ...report.failure, node: report.node });
+    if (!failed.first) return;
+    next = failed.stage;
+  } else {
+    const f = report.failure;
+    next = {
       ...stage,
       status: 'failed',
       step: f.step,
@@ -215,14 +295,15 @@ export async function failStage(run: RunContext, report: StageReport & { kind: '
       hops: [...stage.hops, ...report.hops],
       failure: f,
       endedAt: run.now,
-    },
-  });
+    };
+    run.uow.setFrame({ ...frame, stage: next });
+  }
   // Suspended while its last hop ran: the incident is raised when it is resumed (settleStage).
   if (pcb.state === 'SUSPENDED') {
-    run.record(pcb, 'stage.failed', pcb.state, pcb.state, cause, { ...f });
+    run.record(pcb, 'stage.failed', pcb.state, pcb.state, cause, { ...next.failure });
     return;
   }
-  await stageIncident(run, pcb.pid, f, cause);
+  await stageIncident(run, pcb.pid, next.failure!, cause);
 }
 
 async function stageIncident(run: RunContext, pid: number, f: StageFailure, cause: Cause): Promise<void> {
@@ -240,9 +321,10 @@ async function stageIncident(run: RunContext, pid: number, f: StageFailure, caus
 }
 
 /**
- * Retrying an incident of a failed run: a new generation from the failed step (older reports become stale) and
- * the process back to WAITING on that step's deck, which dispatches it. A system process whose run never started
- * (its route or input failed at admission) is admitted again.
+ * Retrying an incident of a failed run: a new generation from the failed step (route; older reports become stale)
+ * or the failed nodes again with the nodes they held back (DAG; done nodes are not run again), and the process
+ * back to WAITING on the run. A system process whose run never started (its route or input failed at admission)
+ * is admitted again.
  * @returns true when the process had a run to retry or admit
  */
 export async function retryStage(run: RunContext, pid: number, cause: Cause): Promise<boolean> {
@@ -253,28 +335,20 @@ export async function retryStage(run: RunContext, pid: number, cause: Cause): Pr
   const frame = await run.uow.frame(pid);
   const stage = frame.stage;
   if (stage?.status === 'failed') {
-    const steps = compileRoute(index.decks, service.automation);
+    const plan = planOf(index, service);
     const gen = stage.gen + 1;
-    const step = Math.min(stage.step, steps.length - 1);
-    run.uow.setFrame({
-      ...frame,
-      stage: { ...stage, gen, step, status: 'running', failure: null, endedAt: null },
-      errorInfo: null,
-    });
+    const step = plan.route ? Math.min(stage.step, plan.route.length - 1) : stage.step;
+    const running: StageRun = { ...stage, gen, step, status: 'running', failure: null, endedAt: null };
+    run.uow.setFrame({ ...frame, stage: running, errorInfo: null });
     await run.apply(pid, { type: 'retry' }, cause, { error: frame.errorInfo }, { evaluate: false });
-    const back = await run.uow.load(pid);
-    if (back.state === 'WAITING')
-      await run.update(
-        pid,
-        { waitReason: stageWaitReason(steps[step]!.deck, stage.runId, gen) },
-        'stage.retry',
-        cause,
-        {
-          runId: stage.runId,
-          gen,
-          step,
-        },
-      );
+    const first = plan.route ? plan.route[step]!.deck : 'dag';
+    const back = await run.update(pid, { waitReason: stageWaitReason(first, stage.runId, gen) }, 'stage.retry', cause, {
+      runId: stage.runId,
+      gen,
+      step,
+    });
+    if (plan.route) run.uow.dispatch(routeJob(back, running, plan.route, step));
+    else run.uow.setFrame({ ...(await run.uow.frame(pid)), stage: retryNodes(run, back, running, plan.dag) });
     return true;
   }
   if (stage?.status === 'running') return false;

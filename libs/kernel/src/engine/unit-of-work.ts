@@ -1,3 +1,4 @@
+import type { StageJob } from '../routes/automation';
 import type { ContextFrame } from '../context/frame';
 import { newFrame } from '../context/frames';
 import { KernelError, ProcessNotFoundError } from '../errors/kernel-error';
@@ -43,6 +44,9 @@ export class UnitOfWork {
   /** Store rows of list reads made while their anchor process was locked by this unit (see {@link list}). */
   private readonly listed = new Map<string, Pcb[]>();
   readonly audit: AuditEntry[] = [];
+  /** Hops to dispatch when the command commits, in order (journaled: an undone instruction dispatches nothing). */
+  private readonly dispatchList = new Map<number, StageJob>();
+  private dispatchSeq = 0;
 
   constructor(readonly store: ProcessStore) {}
 
@@ -55,6 +59,16 @@ export class UnitOfWork {
     if (set.has(key)) return;
     this.journal.push({ kind: 'set', set, key, had: false });
     set.add(key);
+  }
+
+  /** Asks for a hop to be dispatched after commit (undone with the rest by {@link restore}). */
+  dispatch(job: StageJob): void {
+    this.setIn(this.dispatchList, ++this.dispatchSeq, job);
+  }
+
+  /** The hops asked for so far, in order. */
+  dispatches(): StageJob[] {
+    return [...this.dispatchList.values()];
   }
 
   /** The process, locked. @throws ProcessNotFoundError; KernelError VERSION_CONFLICT (see class doc) */

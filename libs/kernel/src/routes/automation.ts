@@ -106,6 +106,18 @@ export type StageFailure = {
   message: string;
 };
 
+/** A DAG node's state in a run: waiting for its dependencies, dispatched, done (with its output) or failed. */
+export type DagNodeState = {
+  state: 'pending' | 'running' | 'done' | 'failed';
+  /** Raised each time the node is dispatched again (retry): reports of an older generation are stale. */
+  gen: number;
+  output: unknown;
+  /** Outputs of the node's own route steps (a node that is a route), for a retry from its failed step. */
+  outputs: unknown[];
+  /** The node's failed step (0 for a single-step node). */
+  step: number;
+};
+
 /**
  * One run of a system service's automation, kept in its context frame (`frame.stage`): the run id (`p<pid>r<n>`),
  * its generation (raised by each retry, so reports of an older attempt are stale), the step it was (re)dispatched
@@ -127,6 +139,8 @@ export type StageRun = {
   output: unknown;
   hops: StageHop[];
   failure: StageFailure | null;
+  /** A DAG run: each node's state, by node key (absent for a route). */
+  dag?: Record<string, DagNodeState>;
   /** Epoch ms. */
   startedAt: number;
   /** Epoch ms, or null while running. */
@@ -141,6 +155,8 @@ export type StageJob = {
   v: 1;
   runId: string;
   pid: number;
+  /** The DAG node this job belongs to (its route's steps are `steps`), absent for a route. */
+  node?: string;
   gen: number;
   step: number;
   steps: StageStep[];
@@ -160,6 +176,8 @@ export type StageReport =
       kind: 'completed';
       pid: number;
       runId: string;
+      /** The DAG node that finished (absent for a route). */
+      node?: string;
       gen: number;
       output: unknown;
       outputs: unknown[];
@@ -169,6 +187,7 @@ export type StageReport =
       kind: 'failed';
       pid: number;
       runId: string;
+      node?: string;
       gen: number;
       failure: StageFailure;
       outputs: unknown[];

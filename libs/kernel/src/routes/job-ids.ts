@@ -7,11 +7,13 @@
 /** Run id of a process's n-th automation run: `p<pid>r<n>`. */
 export const runIdOf = (pid: number, n: number): string => `p${pid}r${n}`;
 
-/** Job id of step `step` of generation `gen`: `<runId>-s<step>-g<gen>`. */
-export const hopJobId = (runId: string, step: number, gen: number): string => `${runId}-s${step}-g${gen}`;
+/** Job id of step `step` of generation `gen`: `<runId>-s<step>-g<gen>` (`<runId>-n<node>-s<step>-g<gen>` in a DAG). */
+export const hopJobId = (runId: string, step: number, gen: number, node?: string): string =>
+  node === undefined ? `${runId}-s${step}-g${gen}` : `${runId}-n${node}-s${step}-g${gen}`;
 
-/** Job id of a generation's report to the execution deck: `done-<runId>-g<gen>` (one per generation). */
-export const reportJobId = (runId: string, gen: number): string => `done-${runId}-g${gen}`;
+/** Job id of a generation's report to the execution deck: `done-<runId>-g<gen>` (`done-<runId>-n<node>-g<gen>`). */
+export const reportJobId = (runId: string, gen: number, node?: string): string =>
+  node === undefined ? `done-${runId}-g${gen}` : `done-${runId}-n${node}-g${gen}`;
 
 /** Largest BullMQ priority (2^21 − 1). */
 export const BULL_PRIORITY_LIMIT = 2 ** 21 - 1;

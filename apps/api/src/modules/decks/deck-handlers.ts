@@ -48,7 +48,8 @@ const sleep = (ms: number, signal: AbortSignal) =>
  * The handlers opkernel ships (operations on JSON, for routes and tests):
  * - `ops.echo` — the previous output;
  * - `ops.hash` — `{ digest }`, SHA-256 (hex) of the previous output's canonical JSON (`config.algo`: `sha1` too);
- * - `ops.merge` — every output so far merged into one object (later keys win);
+ * - `ops.merge` — every output so far merged into one object (later keys win); a DAG join's first step merges its
+ *   dependencies' outputs;
  * - `ops.sleep` — waits `config.ms` (abortable), then echoes;
  * - `ops.fail` — fails its first `config.times` attempts (all when unset) with `config.code`, retryable unless
  *   `config.retryable` is false: a handler to try retries and incidents with.
@@ -64,8 +65,16 @@ export const BUILTIN_HANDLERS: Readonly<Record<string, DeckHandler>> = {
         .digest('hex'),
     };
   },
-  'ops.merge': async (ctx) =>
-    Object.assign({}, ...ctx.outputs.filter((o): o is object => typeof o === 'object' && o !== null)),
+  'ops.merge': async (ctx) => {
+    // A join node's first step merges its dependencies' outputs (`prev` is them by node key).
+    const parts =
+      ctx.outputs.length > 0
+        ? ctx.outputs
+        : typeof ctx.prev === 'object' && ctx.prev !== null && !Array.isArray(ctx.prev)
+          ? Object.values(ctx.prev)
+          : [ctx.prev];
+    return Object.assign({}, ...parts.filter((o): o is object => typeof o === 'object' && o !== null));
+  },
   'ops.sleep': async (ctx) => {
     await sleep(Number(ctx.config['ms'] ?? 0), ctx.signal);
     return ctx.prev;

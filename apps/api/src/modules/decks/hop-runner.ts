@@ -29,7 +29,7 @@ export const WORKER_NAME = `${hostname()}:${process.pid}`;
 export function hopOptions(job: StageJob): JobsOptions {
   const step = job.steps[job.step]!;
   return {
-    jobId: hopJobId(job.runId, job.step, job.gen),
+    jobId: hopJobId(job.runId, job.step, job.gen, job.node),
     priority: bullPriority(job.priority),
     attempts: step.retry.attempts,
     backoff: { type: step.retry.backoff.type, delay: step.retry.backoff.delayMs, jitter: step.retry.backoff.jitter },
@@ -41,13 +41,21 @@ export function hopOptions(job: StageJob): JobsOptions {
 /** BullMQ options of a report to the execution deck: one id per run generation; retried if the kernel is busy. */
 export function reportOptions(report: StageReport): JobsOptions {
   return {
-    jobId: reportJobId(report.runId, report.gen),
+    jobId: reportJobId(report.runId, report.gen, report.node),
     attempts: 10,
     backoff: { type: 'exponential', delay: 200 },
     removeOnComplete: { age: KEEP_COMPLETED_S },
     removeOnFail: { age: KEEP_FAILED_S },
   };
 }
+
+/** Which run (and DAG node) and generation a report is about. */
+const route = (job: StageJob) => ({
+  pid: job.pid,
+  runId: job.runId,
+  gen: job.gen,
+  ...(job.node !== undefined ? { node: job.node } : {}),
+});
 
 /** Where a hop hands its work on: the next step's deck, or the execution deck. */
 export type HopSink = {
@@ -112,7 +120,7 @@ export async function runHop(job: Job<StageJob>, handlers: DeckHandlers, sink: H
           outputs: data.outputs,
           config: step.config ?? {},
           attempt,
-          idempotencyKey: job.id ?? hopJobId(data.runId, data.step, data.gen),
+          idempotencyKey: job.id ?? hopJobId(data.runId, data.step, data.gen, data.node),
           signal,
           heartbeat: async (details) => job.updateProgress((details ?? {}) as object),
           lastHeartbeat: job.progress,
@@ -124,8 +132,7 @@ export async function runHop(job: Job<StageJob>, handlers: DeckHandlers, sink: H
     const outputs = [...data.outputs, output];
     if (data.step + 1 < data.steps.length)
       await sink.next({ ...data, step: data.step + 1, prev: output, outputs, hops });
-    else
-      await sink.report({ kind: 'completed', pid: data.pid, runId: data.runId, gen: data.gen, output, outputs, hops });
+    else await sink.report({ kind: 'completed', ...route(data), output, outputs, hops });
     return { step: data.step };
   } catch (e) {
     if (e instanceof UnrecoverableError) throw e;
@@ -145,9 +152,7 @@ export async function runHop(job: Job<StageJob>, handlers: DeckHandlers, sink: H
     };
     await sink.report({
       kind: 'failed',
-      pid: data.pid,
-      runId: data.runId,
-      gen: data.gen,
+      ...route(data),
       failure,
       outputs: data.outputs,
       hops,

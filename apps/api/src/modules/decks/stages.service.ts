@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { ProcessStages, StageRunView } from '@opkernel/contracts';
-import { compileRoute, type StageRun, type StageStep } from '@opkernel/kernel';
+import { compileDag, compileRoute, type StageRun, type StageStep } from '@opkernel/kernel';
 import { ProblemException } from '../../infra/problem/problem.exception';
 import type { AuthenticatedOperator } from '../auth/types/authenticated-operator.type';
 import { DesignRegistry } from '../designs/design-registry.service';
@@ -16,6 +16,10 @@ function stepStatus(run: StageRun, i: number): StageRunView['steps'][number]['st
   if (run.status === 'failed') return i === run.step ? 'failed' : 'pending';
   return i === run.step ? 'running' : i < run.step ? 'done' : 'pending';
 }
+
+/** A DAG node's state as a step status. */
+const nodeStatus = (state: string | undefined): StageRunView['steps'][number]['status'] =>
+  state === 'done' ? 'done' : state === 'failed' ? 'failed' : state === 'running' ? 'running' : 'pending';
 
 /**
  * `GET /processes/{pid}/stages` through the read policy: the process's run with its steps (from its design
@@ -40,11 +44,27 @@ export class StagesService {
     if (!run) return { pid, run: null };
     const index = await this.designs.get(p.design_version).catch(() => null);
     const automation = index?.services.get(p.service)?.automation;
-    let steps: StageStep[] = [];
+    let steps: StageRunView['steps'] = [];
     try {
-      steps = automation && index ? compileRoute(index.decks, automation) : [];
+      if (automation && index && run.dag) {
+        steps = compileDag(index.decks, automation).nodes.map((n, i) => ({
+          step: i,
+          deck: n.steps[0]!.deck,
+          handler: n.steps[0]!.handler,
+          status: nodeStatus(run.dag![n.key]?.state),
+          node: n.key,
+          after: n.after,
+        }));
+      } else if (automation && index) {
+        steps = compileRoute(index.decks, automation).map((s: StageStep, i) => ({
+          step: i,
+          deck: s.deck,
+          handler: s.handler,
+          status: stepStatus(run, i),
+        }));
+      }
     } catch {
-      steps = [];
+      steps = []; // the design changed shape since: the journal below still tells the story
     }
     const sees = (await this.policy.formVisibility(scope, p.design_version)).sees(p.service);
     return {
@@ -53,7 +73,7 @@ export class StagesService {
         runId: run.runId,
         gen: run.gen,
         status: run.status,
-        steps: steps.map((s, i) => ({ step: i, deck: s.deck, handler: s.handler, status: stepStatus(run, i) })),
+        steps,
         input: sees ? run.input : null,
         outputs: sees ? run.outputs : null,
         output: sees ? run.output : null,
