@@ -204,4 +204,23 @@ describe('automated system services (decks and routes)', () => {
     expect(t.live('crc').state).toBe('READY');
     expect(t.jobs(cs)).toEqual([]);
   });
+
+  it('a scheduled start waits READY with a timer and runs when it fires', async () => {
+    const t = setup();
+    const at = t.clock.now() + 3_600_000;
+    const cs = await t.exec(
+      t.kernel.startProcess({ service: 'crc', designVersion: 1, entity: null, actor: admin, scheduledAt: at }),
+    );
+    const crc = cs.result;
+    expect(crc.state).toBe('READY');
+    expect(t.jobs(cs)).toEqual([]);
+    const timer = cs.effects.find((e) => e.kind === 'timer.set' && e.timer.purpose === 'scheduled');
+    expect(timer && timer.kind === 'timer.set' && timer.timer.dueAt).toBe(at);
+    t.clock.set(at);
+    const fired = await t.exec(
+      t.kernel.fireTimer({ key: `scheduled:${crc.pid}`, pid: crc.pid, purpose: 'scheduled', dueAt: at }, admin),
+    );
+    expect(t.get(crc.pid).state).toBe('WAITING');
+    expect(t.jobs(fired).map((j) => j.step)).toEqual([0]);
+  });
 });

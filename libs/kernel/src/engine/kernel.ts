@@ -25,7 +25,7 @@ import { choosePush, distributionOf, pushEffects } from './push';
 import { scheduledTimers, waits } from './queueing';
 import { MAX_URGENCY, slaFire, type SlaClock } from '../scheduler/sla';
 import { Run } from './run';
-import { completeStage, failStage, retryStage, stageDispatches } from './stages';
+import { admitStage, completeStage, failStage, retryStage, stageDispatches } from './stages';
 import type { StageReport } from '../routes/automation';
 import type { Actor, Changeset, Effect, SchedulerChanges, Timer } from './types';
 
@@ -734,6 +734,12 @@ export class Kernel {
     const run = this.run(actor);
     const pcb = await run.uow.load(timer.pid);
     if (timer.purpose === 'sla') return this.fireSla(run, pcb, timer);
+    if (timer.purpose === 'scheduled' && pcb.kind === 'system') {
+      // A scheduled automated start (reference/decks.md §2.8): its run starts now, unless something started it.
+      if (pcb.state === 'READY')
+        await admitStage(run, pcb.pid, await run.design(pcb.designVersion), { timer: timer.key });
+      return this.finish(run, pcb.pid);
+    }
     if (timer.purpose === 'scheduled') {
       // The appointment's time came: it enters its lanes now (and is pushed, in push lanes) unless a command since
       // its time already put it there.

@@ -27,9 +27,16 @@ type Queueable = Pick<Pcb, 'kind' | 'state' | 'assignee' | 'scheduledAt'>;
 export const waits = (p: Queueable, at: number): boolean =>
   p.kind === 'task' && p.state === 'READY' && p.assignee === null && (p.scheduledAt === null || p.scheduledAt <= at);
 
-/** A task held back until its `scheduledAt` (an appointment): READY and unassigned, but scheduled after `at`. */
+/**
+ * A task held back until its `scheduledAt` (an appointment), or a system process whose automation starts then:
+ * READY and unassigned, but scheduled after `at`.
+ */
 export const heldBack = (p: Queueable, at: number): boolean =>
-  p.kind === 'task' && p.state === 'READY' && p.assignee === null && p.scheduledAt !== null && p.scheduledAt > at;
+  (p.kind === 'task' || p.kind === 'system') &&
+  p.state === 'READY' &&
+  p.assignee === null &&
+  p.scheduledAt !== null &&
+  p.scheduledAt > at;
 
 /** The key of the timer that puts an appointment into its lanes when its time comes. */
 export const scheduledTimerKey = (pid: number): string => `scheduled:${pid}`;
