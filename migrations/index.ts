@@ -8,6 +8,7 @@ import { RuntimeCalendars1796510000000 } from './1796510000000-RuntimeCalendars'
 import { TaskDrafts1796630000000 } from './1796630000000-TaskDrafts';
 import { EntitySearch1796650000000 } from './1796650000000-EntitySearch';
 import { SkillsRelaxed1796700000000 } from './1796700000000-SkillsRelaxed';
+import { InboundEvents1796800000000 } from './1796800000000-InboundEvents';
 
 /**
  * Every migration, oldest first. Register new files here: the list is explicit (not a glob) so the same
@@ -25,4 +26,5 @@ export const MIGRATIONS = [
   TaskDrafts1796630000000,
   EntitySearch1796650000000,
   SkillsRelaxed1796700000000,
+  InboundEvents1796800000000,
 ];

@@ -37,6 +37,7 @@ import { TimersModule } from './modules/timers/timers.module';
 import { TaskPageModule } from './modules/task-page/task-page.module';
 import { MetricsModule } from './modules/metrics/metrics.module';
 import { DecksModule } from './modules/decks/decks.module';
+import { EventsModule } from './modules/events/events.module';
 
 /** DI token of the embedded PostgreSQL handle (null with an external `DATABASE_URL`). */
 export const EMBEDDED_POSTGRES = Symbol('EMBEDDED_POSTGRES');
@@ -95,6 +96,7 @@ export class AppModule implements NestModule {
         ClockModule,
         TimersModule.forRoot(),
         DecksModule,
+        EventsModule,
       ],
       providers: [{ provide: EMBEDDED_POSTGRES, useValue: embedded }, EmbeddedPostgresLifecycle],
     };

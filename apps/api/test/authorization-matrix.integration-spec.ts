@@ -70,6 +70,7 @@ const MATRIX: Record<string, Row> = {
   'GET /api/v1/processes/{pid}/draft': row(401, 403, 404, 404, 404, 404, 404),
   'PUT /api/v1/processes/{pid}/draft': row(401, 403, 404, 403, 403, 403, 403, { body: { formData: {} } }),
   'GET /api/v1/processes/{pid}/context': row(401, 403, 404, 200, 200, 200, 200),
+  'GET /api/v1/processes/{pid}/stages': row(401, 403, 404, 200, 200, 200, 200),
   'GET /api/v1/staff': row(401, 403, 200, 200, 200, 200, 200),
   'POST /api/v1/processes/{pid}/claim': row(401, 403, 404, 409, 403, 'pass', 'pass'),
   'POST /api/v1/processes/{pid}/unclaim': row(401, 403, 404, 403, 403, 'pass', 'pass'),
@@ -110,6 +111,16 @@ const MATRIX: Record<string, Row> = {
   }),
   'DELETE /api/v1/calendars/{key}/leaves/{id}': row(401, 403, 403, 403, 403, 403, 404),
   'DELETE /api/v1/calendars/{key}': row(401, 403, 403, 403, 403, 403, 204),
+  'GET /api/v1/decks': row(401, 403, 403, 403, 403, 403, 200),
+  'POST /api/v1/decks/{key}/pause': row(401, 403, 403, 403, 403, 403, 404),
+  'POST /api/v1/decks/{key}/resume': row(401, 403, 403, 403, 403, 403, 404),
+  'GET /api/v1/decks/{key}/failures': row(401, 403, 403, 403, 403, 403, 404),
+  'POST /api/v1/decks/board-session': row(401, 403, 403, 403, 403, 403, 200),
+  // The event ring: tokens with events:write (none of the matrix's tokens has it) and admins.
+  'POST /api/v1/events': row(401, 403, 403, 403, 403, 403, 200, {
+    body: { source: 'matrix', eventId: 'matrix-1', type: 'matrix.ping' },
+  }),
+  'GET /api/v1/events': row(401, 403, 403, 403, 403, 403, 200),
   'POST /api/v1/tasks/next': row(401, 403, 'pass', 'pass', 403, 'pass', 'pass', { body: { dryRun: true } }),
   'GET /api/v1/tasks/mine': row(401, 403, 200, 200, 200, 200, 200),
   'GET /api/v1/tasks/pool': row(401, 403, 200, 200, 200, 200, 200),
@@ -186,6 +197,7 @@ describe('authorization matrix: every route × anonymous, customer, nurse, docto
         .replace('/resources/{key}', '/resources/no-such-room')
         .replace('/bookings/{id}', '/bookings/999999')
         .replace('/calendars/{key}', '/calendars/matrix-calendar')
+        .replace('/decks/{key}', '/decks/no-such-deck')
         .replace('/leaves/{id}', '/leaves/999999')
         .replace('{id}', encodeURIComponent(entity.id));
       for (const actor of ACTORS) {

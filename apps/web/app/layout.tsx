@@ -4,6 +4,7 @@ import { Providers } from '../components/providers';
 import './globals.css';
 import './scheduler.css';
 import './task-page.css';
+import './decks.css';
 
 export const metadata: Metadata = {
   title: 'opkernel',

@@ -48,6 +48,7 @@ export function Header() {
         label: t('nav.calendars'),
         match: (p) => p === routes.calendars,
       },
+      { href: routes.decks, testid: 'nav-decks', label: t('nav.decks'), match: (p) => p === routes.decks },
       { href: routes.staff, testid: 'nav-staff', label: t('nav.staff'), match: (p) => p === routes.staff },
       {
         href: routes.apiTokens,

@@ -12,6 +12,9 @@ export const routes = {
   apiTokens: '/admin/api-tokens/',
   resources: '/resources/',
   calendars: '/admin/calendars/',
+  decks: '/admin/decks/',
+  /** Bull Board (served by the API; needs a board session: `POST /api/v1/decks/board-session`). */
+  bullBoard: '/admin/queues/',
   task: (pid: number) => `/task/?pid=${pid}`,
   process: (pid: number) => `/process/?pid=${pid}`,
   entity: (e: Pick<EntityRef, 'type' | 'id'>) =>

@@ -24,7 +24,7 @@ export type TokenPair = {
 export type ChangeMyPasswordBody = { currentPassword: string; newPassword: string };
 
 /** Scopes of an integrator API token. */
-export type ApiTokenScope = 'processes:read' | 'processes:write' | 'designs:write' | 'metrics:read';
+export type ApiTokenScope = 'processes:read' | 'processes:write' | 'designs:write' | 'metrics:read' | 'events:write';
 
 /** `POST /api/v1/api-tokens` body (administrators). */
 export type CreateApiTokenBody = { name: string; scopes: ApiTokenScope[] };

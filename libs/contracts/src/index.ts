@@ -129,3 +129,13 @@ export type {
 } from './task-page';
 export { ProcessStagesSchema, StageHopViewSchema, StageRunViewSchema } from './stages';
 export type { ProcessStages, StageHopView, StageRunView } from './stages';
+export {
+  BoardSessionSchema,
+  DeckCountsSchema,
+  DeckFailureSchema,
+  DeckFailuresQuerySchema,
+  DeckViewSchema,
+} from './decks';
+export type { BoardSession, DeckCounts, DeckFailure, DeckView } from './decks';
+export { EventAnswerSchema, EventViewSchema, MAX_EVENT_PAYLOAD_BYTES, PostEventBodySchema } from './events';
+export type { EventAnswer, EventView, PostEventBody } from './events';

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { DEFAULT_SCHEDULER_SETTINGS, SYS_CALLS, type SchedulerDesignInput } from '@opkernel/kernel';
 import { Automation, Deck } from './automation';
 import { Key } from './key';
+import { EventTrigger } from './event-triggers';
 
 /**
  * The design-time model of opkernel: services, events, instructions, service rules, roles, operators,
@@ -19,6 +20,7 @@ import { Key } from './key';
 export { Key } from './key';
 // Decks, routes and DAGs (a service's `automation`, the design's `decks`).
 export * from './automation';
+export * from './event-triggers';
 
 /**
  * A zod refinement failure with a stable issue code: `validateDesign` reports `params.code` (e.g.
@@ -582,6 +584,8 @@ export const DesignDocument = z
     slas: z.array(Sla).default([]),
     /** Queue-worker groups that run automated services ({@link Deck}; the seed's prefixes 1–99). */
     decks: z.array(Deck).default([]),
+    /** Inbound events that start services (`POST /events`, devices). */
+    eventTriggers: z.array(EventTrigger).default([]),
     /** Scheduler settings; omitted = the kernel's defaults. */
     scheduler: SchedulerSettings.prefault({}),
   })

@@ -35,3 +35,4 @@ export * from './routes/automation';
 export * from './routes/job-ids';
 export { compileDag, compileRoute, NO_RETRY, type DagPlan, type DagPlanNode } from './routes/compile';
 export { resultVarOf } from './engine/stages';
+export * from './events/triggers';

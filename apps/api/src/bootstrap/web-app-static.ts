@@ -13,8 +13,8 @@ const HASHED = `${path.sep}_next${path.sep}static${path.sep}`;
  * the brotli (`.br`) or gzip (`.gz`) file written beside each asset at build time (`scripts/build-web.mjs`) when
  * the client accepts it (`Content-Encoding`, `Vary: Accept-Encoding`), nothing compressed per request; hashed
  * assets cached for a year ({@link IMMUTABLE_CACHE}), HTML revalidated on every load ({@link REVALIDATE_CACHE}).
- * `/pool/` serves `pool/index.html`; `/404` serves `404.html`. Anything else — and every `/api` path and
- * `/metrics` — falls through to the API routes.
+ * `/pool/` serves `pool/index.html`; `/404` serves `404.html`. Anything else — and every `/api` path, `/metrics`
+ * and Bull Board's `/admin/queues` — falls through to the API routes.
  */
 export function webAppStatic(dir: string) {
   const serve = expressStaticGzip(dir, {
@@ -30,10 +30,17 @@ export function webAppStatic(dir: string) {
       },
     },
   });
-  // API paths, `/metrics` (and paths that do not decode, which only the API answers — as problem+json) never reach it.
+  // API paths, `/metrics`, `/admin/queues` (and paths that do not decode, which only the API answers — as problem+json) never reach it.
   type Middleware = typeof serve;
   return ((req, res, next) => {
-    if (req.path === '/api' || req.path.startsWith('/api/') || req.path === '/metrics' || !decodes(req.path))
+    if (
+      req.path === '/api' ||
+      req.path.startsWith('/api/') ||
+      req.path === '/metrics' ||
+      req.path === '/admin/queues' ||
+      req.path.startsWith('/admin/queues/') ||
+      !decodes(req.path)
+    )
       return next();
     serve(req, res, next);
   }) as Middleware;

@@ -12,6 +12,7 @@ import { ExpressionWarning } from '../process/expression-warning';
 import { ProcessRelations } from '../process/process-relations';
 import { ProcessSummary } from '../process/process-summary';
 import { SnapshotList } from '../process/snapshot-list';
+import { StageProgress } from '../process/stage-progress';
 import { WithPidParam } from '../pid-param';
 
 /** `/process/?pid=N`. */
@@ -43,6 +44,7 @@ function ProcessPage({ pid }: { pid: number }) {
           <ProcessSummary p={p} serviceLabel={serviceLabel} roleLabel={roleLabel} />
           <ProcessRelations p={p} />
         </section>
+        {p.kind === 'system' && <StageProgress pid={p.pid} version={p.version} />}
         <AuditTrail events={history.events} />
         <SnapshotList snapshots={history.snapshots} />
       </div>

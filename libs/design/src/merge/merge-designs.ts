@@ -30,7 +30,7 @@ function upsert<T extends { key: string }>(current: readonly T[] | undefined, in
 
 /**
  * Merge an incoming design into the current one. Every array (services, events, instructions, rules,
- * roles, operators, resourceTypes, resources, entityTypes, workOrders, skills, calendars, slas, decks) is upserted by
+ * roles, operators, resourceTypes, resources, entityTypes, workOrders, skills, calendars, slas, decks, eventTriggers) is upserted by
  * `key`: an element of `incoming` replaces the current element with the same key as a whole (incoming wins),
  * elements with new keys are appended after the current ones in incoming order, and keys only in `current` are
  * kept. The `name` and the `scheduler` settings are incoming's (a parsed document always has settings: omitted
@@ -69,6 +69,7 @@ export function mergeDesigns(
     calendars: [],
     slas: [],
     decks: [],
+    eventTriggers: [],
     scheduler: SchedulerSettings.parse({}),
   };
   return {
@@ -88,6 +89,7 @@ export function mergeDesigns(
     calendars: upsert(base.calendars, incoming.calendars),
     slas: upsert(base.slas, incoming.slas),
     decks: upsert(base.decks, incoming.decks),
+    eventTriggers: upsert(base.eventTriggers, incoming.eventTriggers),
     scheduler: structuredClone(incoming.scheduler ?? SchedulerSettings.parse({})),
   };
 }

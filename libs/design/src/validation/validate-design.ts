@@ -29,6 +29,7 @@ const COLLECTIONS = [
   'calendars',
   'slas',
   'decks',
+  'eventTriggers',
 ] as const;
 type Collection = (typeof COLLECTIONS)[number];
 
@@ -47,6 +48,7 @@ const NOUN: Record<Collection, string> = {
   calendars: 'calendar',
   slas: 'SLA',
   decks: 'deck',
+  eventTriggers: 'event trigger',
 };
 
 /** The milestones of an SLA, each with its list of actions. */
@@ -227,6 +229,25 @@ function semanticIssues(doc: Obj): DesignIssue[] {
     }
   }
   issues.push(...automationIssues(doc, keys.services));
+  for (const { el, index } of elements(doc, 'eventTriggers')) {
+    if (typeof el.start === 'string' && !keys.services.has(el.start))
+      issues.push({
+        path: `eventTriggers[${index}].start`,
+        code: 'unknown_reference',
+        message: `event trigger ${label(el)}: start names no service ${JSON.stringify(el.start)}`,
+      });
+    const entity = isObj(el.entity) ? el.entity : {};
+    for (const field of ['id', 'label'] as const) {
+      const value = entity[field];
+      if (typeof value !== 'string' || !value.startsWith('=')) continue;
+      for (const problem of checkFeelExpression(value.slice(1)))
+        issues.push({
+          path: `eventTriggers[${index}].entity.${field}`,
+          code: 'invalid_expression',
+          message: `event trigger ${label(el)}: entity ${field} ${JSON.stringify(value)} is rejected: ${problem.message}`,
+        });
+    }
+  }
   return issues;
 }
 

@@ -1,3 +1,4 @@
+import type { KernelEventTrigger } from '../events/triggers';
 import type { KernelAutomation, KernelDeck } from '../routes/automation';
 import {
   schedulerIndex,
@@ -47,6 +48,8 @@ export type KernelDesign = {
   roles: KernelRole[];
   /** Decks (queue-worker groups) automation routes run on; absent = none. */
   decks?: KernelDeck[];
+  /** Inbound events that start services; absent = none. */
+  eventTriggers?: KernelEventTrigger[];
 } & Omit<SchedulerDesignInput, 'services' | 'roles'>;
 
 /** A design prepared for fast lookups; build once per design version with {@link indexDesign}. */
@@ -66,6 +69,8 @@ export type DesignIndex = {
   scheduler: SchedulerIndex;
   /** Decks by key. */
   decks: Map<string, KernelDeck>;
+  /** Event triggers, in design order. */
+  eventTriggers: KernelEventTrigger[];
 };
 
 const scopeKey = (program: string, subject: string) => `${program}|${subject}`;
@@ -101,6 +106,7 @@ export function indexDesign(version: number, design: KernelDesign): DesignIndex 
     rolesByService,
     scheduler: schedulerIndex(design),
     decks: new Map((design.decks ?? []).map((d) => [d.key, d])),
+    eventTriggers: design.eventTriggers ?? [],
   };
 }
 

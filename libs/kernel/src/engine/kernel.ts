@@ -41,6 +41,13 @@ export type StartProcessInput = {
   deadline?: number | null;
   /** Whose share of the lanes the journey counts against (inherited by its steps); default `''`. */
   fairnessKey?: string;
+  /** Variables for the new process's frame (an event trigger puts the `event` there). */
+  vars?: Record<string, unknown>;
+  /**
+   * The event trigger starting it (its key): the design authorizes the start, so the actor's roles and the
+   * entry-point rule are not checked; audited as the cause.
+   */
+  trigger?: { key: string; source: string; eventId: string };
   actor: Actor;
 };
 
@@ -164,11 +171,11 @@ export class Kernel {
         { field: 'service' },
       );
     }
-    if (!mayWorkOn(index, input.actor, svc.key)) {
+    if (!input.trigger && !mayWorkOn(index, input.actor, svc.key)) {
       throw new ForbiddenError(`your roles do not allow starting "${svc.key}"`, { field: 'service', service: svc.key });
     }
     const entry = entryPoints(index).find((e) => e.service === svc.key);
-    if (!entry && !input.actor.admin) {
+    if (!entry && !input.actor.admin && !input.trigger) {
       throw new ForbiddenError(
         `"${svc.key}" is not an entry point: it can only be started by the rules of its program`,
         {
@@ -191,8 +198,11 @@ export class Kernel {
         scheduledAt: input.scheduledAt ?? null,
         deadline: input.deadline ?? null,
         fairnessKey: input.fairnessKey,
+        vars: input.vars,
       },
-      { action: 'start_process' },
+      input.trigger
+        ? { action: 'event', trigger: input.trigger.key, source: input.trigger.source, eventId: input.trigger.eventId }
+        : { action: 'start_process' },
     );
     return this.finish(run, pcb.pid);
   }

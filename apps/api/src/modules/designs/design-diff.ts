@@ -16,6 +16,7 @@ export const DESIGN_COLLECTIONS = [
   'calendars',
   'slas',
   'decks',
+  'eventTriggers',
 ] as const;
 export type DesignCollection = (typeof DESIGN_COLLECTIONS)[number];
 

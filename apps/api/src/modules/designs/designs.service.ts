@@ -74,6 +74,7 @@ const counts = (d: DesignDocument): Record<string, number> => ({
   calendars: d.calendars.length,
   slas: d.slas.length,
   decks: d.decks.length,
+  eventTriggers: d.eventTriggers.length,
 });
 
 function problemFromDesignError(e: unknown): never {

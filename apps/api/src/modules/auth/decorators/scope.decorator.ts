@@ -9,6 +9,7 @@ export const API_TOKEN_SCOPES: readonly ApiTokenScope[] = [
   'processes:write',
   'designs:write',
   'metrics:read',
+  'events:write',
 ];
 
 /** What a route asks of an API token: one scope, or `any` (any valid token, e.g. `GET /me`). */
