@@ -250,6 +250,11 @@ describe.each(backends)('decks and routes on BullMQ ($name backend)', ({ name, r
       [1, 'ops', 1, 'completed'],
     ]);
     expect(run.hops[0]!.worker).toMatch(/:\d+$/);
+    // Each attempt is a deck metric.
+    const metrics = await (
+      await fetch(`${t.url}/metrics`, { headers: { authorization: `Bearer ${admin.accessToken}` } })
+    ).text();
+    expect(metrics).toMatch(/opkernel_deck_jobs_total\{deck="ops",handler="ops.hash",outcome="completed"\} [1-9]/);
     // The result is in the program instance's frame too (publish: program).
     const snaps = await admin.get<{ content: { localVars: Record<string, unknown> } }[]>(
       `/v1/processes/${root}/snapshots`,
@@ -327,5 +332,27 @@ describe.each(backends)('decks and routes on BullMQ ($name backend)', ({ name, r
     expect(run.output).toEqual({ file: 'f' });
     const events = await admin.get<{ action: string }[]>(`/v1/processes/${fan.pid}/events`);
     expect(events.filter((e) => e.action === 'stage.node.completed')).toHaveLength(5);
+  });
+
+  it('Prefer: wait=N answers when the started run has finished', async () => {
+    const res = await fetch(`${t.url}/api/v1/processes`, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json',
+        authorization: `Bearer ${admin.accessToken}`,
+        prefer: 'wait=15',
+      },
+      body: JSON.stringify({ service: 'visit', entity: { type: 'Customer', label: 'wait' } }),
+    });
+    expect(res.status).toBe(201);
+    expect(res.headers.get('preference-applied')).toBe('wait=15');
+    const answer = (await res.json()) as { pid: number; cascade: { service: string; state: string }[] };
+    expect(answer.cascade.find((c) => c.service === 'crc')?.state).toBe('TERMINATED');
+    // Without the preference the answer comes at once, the run still waiting on its decks.
+    const quick = await admin.post<{ cascade: { service: string; state: string }[] }>('/v1/processes', {
+      service: 'visit',
+      entity: { type: 'Customer', label: 'quick' },
+    });
+    expect(quick.cascade.find((c) => c.service === 'crc')?.state).toBe('WAITING');
   });
 });

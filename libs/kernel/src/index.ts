@@ -33,6 +33,6 @@ export * from './scheduler/explain';
 export * from './scheduler/design';
 export * from './routes/automation';
 export * from './routes/job-ids';
-export { compileDag, compileRoute, NO_RETRY, type DagPlan, type DagPlanNode } from './routes/compile';
+export { compileDag, compileRoute, deviceQueueName, NO_RETRY, type DagPlan, type DagPlanNode } from './routes/compile';
 export { resultVarOf } from './engine/stages';
 export * from './events/triggers';

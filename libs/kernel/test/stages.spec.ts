@@ -223,4 +223,28 @@ describe('automated system services (decks and routes)', () => {
     expect(t.get(crc.pid).state).toBe('WAITING');
     expect(t.jobs(fired).map((j) => j.step)).toEqual([0]);
   });
+
+  it('suspended by an admin, a run keeps its result until resumed; others may not suspend it', async () => {
+    const t = setup();
+    await t.startVisit();
+    const crc = t.live('crc');
+    await expect(t.kernel.suspend(crc.pid, t.ops.fang!, 'pause')).rejects.toMatchObject({ code: 'FORBIDDEN' });
+    await t.exec(t.kernel.suspend(crc.pid, admin, 'maintenance'));
+    expect(t.get(crc.pid).state).toBe('SUSPENDED');
+    const output = { ok: true };
+    await t.report({
+      kind: 'completed',
+      pid: crc.pid,
+      runId: `p${crc.pid}r1`,
+      gen: 0,
+      output,
+      outputs: [1, output],
+      hops: [],
+    });
+    expect(t.get(crc.pid).state).toBe('SUSPENDED'); // held
+    expect(t.store.byService('review')).toHaveLength(0);
+    await t.exec(t.kernel.resume(crc.pid, admin));
+    expect(t.get(crc.pid).state).toBe('TERMINATED');
+    expect(t.live('review').state).toBe('READY');
+  });
 });

@@ -35,6 +35,7 @@ const SUSPENDABLE: readonly Pcb['state'][] = ['NEW', 'READY', 'RUNNING', 'WAITIN
  * - suspend / resume / transfer: a live task the actor owns or may take (or any, for admins);
  * - unclaim: the actor's own task (admins: any assigned task);
  * - cancel: a live task the actor may work on; a journey's root that the actor started; anything live for admins;
+ * - suspend / resume of a system process (its automation): admins only;
  * - retry: a process in ERROR, admins only.
  *
  * The kernel stays the judge: it also accepts, e.g., completing a pool task (claiming it on the way), which is
@@ -49,12 +50,14 @@ export function allowedActions(p: ActionFacts, actor: Actor, index: DesignIndex)
   const mine = p.assignee === actor.key;
   const inPool = p.assignee === null && (actor.admin || p.candidateRoles.some((r) => actor.roles.includes(r)));
   const mayWork = granted && (mine || inPool || actor.admin);
+  // A system process (automation) is suspended and resumed by admins.
+  const automated = p.kind === 'system' && actor.admin;
   const offered: Record<TaskAction, boolean> = {
     claim: isTask && live && granted && inPool,
     start: isTask && granted && mine && p.state === 'READY',
     complete: isTask && granted && mine && (p.state === 'READY' || p.state === 'RUNNING'),
-    suspend: isTask && mayWork && SUSPENDABLE.includes(p.state),
-    resume: isTask && mayWork && p.state === 'SUSPENDED',
+    suspend: (isTask ? mayWork : automated) && SUSPENDABLE.includes(p.state),
+    resume: (isTask ? mayWork : automated) && p.state === 'SUSPENDED',
     transfer: isTask && live && mayWork,
     unclaim: isTask && live && granted && (mine || (actor.admin && p.assignee !== null)),
     cancel: live && (isTask ? mayWork : actor.admin || (p.parentPid === null && p.creator === actor.key && granted)),

@@ -582,6 +582,10 @@ export class Kernel {
   /** Suspends a live task (e.g. "request service"); its SUSPENDED rules fire. */
   async suspend(pid: number, actor: Actor, reason: string): Promise<Changeset> {
     const run = this.run(actor);
+    if (await this.automated(run, pid, actor)) {
+      await run.apply(pid, { type: 'suspend', reason }, { action: 'suspend' }, { reason });
+      return this.finish(run, pid);
+    }
     const { pcb } = await this.task(run, pid, actor);
     this.ensureLive(pcb, 'suspend');
     await this.own(run, pcb, actor, 'ends');
@@ -592,6 +596,10 @@ export class Kernel {
   /** Resumes a suspended task to the state it held before. */
   async resume(pid: number, actor: Actor): Promise<Changeset> {
     const run = this.run(actor);
+    if (await this.automated(run, pid, actor)) {
+      await run.apply(pid, { type: 'resume' }, { action: 'resume' });
+      return this.finish(run, pid);
+    }
     const { pcb } = await this.task(run, pid, actor);
     this.ensureLive(pcb, 'resume');
     await this.own(run, pcb, actor);
@@ -628,6 +636,19 @@ export class Kernel {
     };
     await cascade(pid);
     return this.finish(run, pid);
+  }
+
+  /**
+   * True when `pid` is a system process (automation): admins may suspend and resume it. Suspended, its run's
+   * result is held (the hop in flight and the steps after it still run on their decks) and the process finishes
+   * when resumed; a failure meanwhile becomes its incident then.
+   * @throws FORBIDDEN for anyone else; ILLEGAL_TRANSITION as the state machine says
+   */
+  private async automated(run: Run, pid: number, actor: Actor): Promise<boolean> {
+    const pcb = await run.uow.load(pid);
+    if (pcb.kind !== 'system') return false;
+    if (!actor.admin) throw new ForbiddenError(`only an admin may suspend or resume process ${pid}`, { pid });
+    return true;
   }
 
   /** True when `pcb` is a journey's root, started by `actor`, whose roles allow its service. */

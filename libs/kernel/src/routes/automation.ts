@@ -37,6 +37,10 @@ export type KernelRouteStep =
       input?: Record<string, unknown>;
       retry?: KernelRetry;
       timeoutMs?: number;
+      /** A device step (`device.command`): the device whose queue (`hw-<device>`) runs it, the command, its params. */
+      device?: string;
+      command?: string;
+      params?: Record<string, unknown>;
     };
 
 /** A DAG node (run by a later step of the decks issue). */
@@ -71,6 +75,8 @@ export const EXECUTION_DECK = 'execution';
 export type StageStep = {
   deck: string;
   handler: string;
+  /** The queue that runs the step when it is not its deck's (`hw-<device>` for a device step). */
+  queue?: string;
   /** The step's literal `input` from the design (handlers read it as their config), or null. */
   config: Record<string, unknown> | null;
   retry: KernelRetry;

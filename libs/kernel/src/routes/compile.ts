@@ -9,6 +9,9 @@ import {
   type StageStep,
 } from './automation';
 
+/** The queue of a device's commands: `hw-<device>` (per-device FIFO, paused while the device is offline). */
+export const deviceQueueName = (device: string): string => `hw-${device}`;
+
 /** Retry policy of a deck that names none: one attempt. */
 export const NO_RETRY: KernelRetry = { attempts: 1, backoff: { type: 'fixed', delayMs: 1000, jitter: 0 } };
 
@@ -34,10 +37,17 @@ function compileSteps(decks: ReadonlyMap<string, KernelDeck>, route: KernelRoute
     const handler = (typeof el === 'number' ? undefined : el.handler) ?? deck.handlers[0];
     if (!handler || !deck.handlers.includes(handler))
       throw new KernelError('INVALID_ROUTE', `${where} step ${i}: deck "${deck.key}" has no handler "${handler}"`);
+    const device = typeof el === 'number' ? undefined : el.device;
     steps.push({
       deck: deck.key,
       handler,
-      config: typeof el === 'number' ? null : (el.input ?? null),
+      ...(device !== undefined ? { queue: deviceQueueName(device) } : {}),
+      config:
+        typeof el === 'number'
+          ? null
+          : device !== undefined
+            ? { ...(el.input ?? {}), device, command: el.command ?? null, params: el.params ?? {} }
+            : (el.input ?? null),
       retry: (typeof el === 'number' ? undefined : el.retry) ?? deck.retry ?? NO_RETRY,
       timeoutMs: (typeof el === 'number' ? undefined : el.timeoutMs) ?? deck.timeoutMs ?? null,
     });

@@ -1,10 +1,18 @@
 import { Injectable, Logger, type OnModuleDestroy } from '@nestjs/common';
-import type { Job } from 'bullmq';
+import { UnrecoverableError, type Job } from 'bullmq';
 import type { KernelDeck, StageJob, StageReport } from '@opkernel/kernel';
 import { DeckHandlers } from './deck-handlers';
 import { deckQueueName, EXECUTION_QUEUE, hopOptions, reportOptions, runHop, type HopSink } from './hop-runner';
 import { DEFAULT_TUNING, type WorkerTuning } from './decks.options';
 import { QueueFactory } from './queue-factory';
+
+/** Told of one finished attempt of a hop: deck, handler, outcome, duration in ms (NaN when unknown). */
+export type JobObserver = (
+  deck: string,
+  handler: string,
+  outcome: 'completed' | 'failed' | 'retried',
+  ms: number,
+) => void;
 
 /**
  * Runs the workers of decks in this process: one BullMQ worker per deck (`deck-<key>`, the deck's concurrency)
@@ -16,6 +24,8 @@ export class DeckWorkers implements OnModuleDestroy {
   private readonly log = new Logger(DeckWorkers.name);
   private readonly running = new Map<string, ReturnType<QueueFactory['worker']>>();
   private closed = false;
+  /** Told of every finished attempt (the API reports them as metrics); none in a bare worker process. */
+  private observer: JobObserver | null = null;
 
   constructor(
     private readonly queues: QueueFactory,
@@ -26,12 +36,17 @@ export class DeckWorkers implements OnModuleDestroy {
   readonly sink: HopSink = {
     next: async (job: StageJob) => {
       const step = job.steps[job.step]!;
-      await this.queues.queue(deckQueueName(step.deck)).add(step.handler, job, hopOptions(job));
+      await this.queues.queue(step.queue ?? deckQueueName(step.deck)).add(step.handler, job, hopOptions(job));
     },
     report: async (report: StageReport) => {
       await this.queues.queue(EXECUTION_QUEUE).add(report.kind, report, reportOptions(report));
     },
   };
+
+  /** Reports every attempt's outcome and duration to `observer` (e.g. `MetricsService.observeDeckJob`). */
+  observe(observer: JobObserver): void {
+    this.observer = observer;
+  }
 
   /** Decks whose workers run here. */
   get decks(): string[] {
@@ -53,9 +68,21 @@ export class DeckWorkers implements OnModuleDestroy {
           stalledInterval: tuning.stalledIntervalMs,
         },
       );
+      worker.on('completed', (job) => this.told(deck.key, job as Job<StageJob>, 'completed'));
+      worker.on('failed', (job, error) => {
+        if (!job) return;
+        const last = error instanceof UnrecoverableError || job.attemptsMade >= (job.opts.attempts ?? 1);
+        this.told(deck.key, job as Job<StageJob>, last ? 'failed' : 'retried');
+      });
       this.running.set(deck.key, worker);
       this.log.log(`deck ${deck.key} (${deck.id}): worker started, concurrency ${deck.concurrency}`);
     }
+  }
+
+  private told(deck: string, job: Job<StageJob>, outcome: 'completed' | 'failed' | 'retried'): void {
+    const handler = job.data?.steps?.[job.data.step]?.handler ?? 'unknown';
+    const ms = job.finishedOn !== undefined && job.processedOn !== undefined ? job.finishedOn - job.processedOn : NaN;
+    this.observer?.(deck, handler, outcome, ms);
   }
 
   onModuleDestroy(): void {

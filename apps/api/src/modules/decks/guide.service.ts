@@ -8,6 +8,7 @@ import { ProcessCommands } from '../processes/process-commands.service';
 import { DeckWorkers } from './deck-workers.service';
 import { EXECUTION_QUEUE } from './hop-runner';
 import { QueueFactory } from './queue-factory';
+import { MetricsService } from '../metrics/metrics.service';
 import { DECKS_OPTIONS, type DecksOptions } from './decks.options';
 
 /** The actor of the execution deck's commands (results and failures of runs), audited with kind `worker`. */
@@ -37,9 +38,11 @@ export class Guide implements OnModuleInit, OnModuleDestroy {
     private readonly queues: QueueFactory,
     private readonly workers: DeckWorkers,
     @Inject(DECKS_OPTIONS) private readonly options: DecksOptions,
+    private readonly metrics: MetricsService,
   ) {}
 
   onModuleInit(): void {
+    this.workers.observe((deck, handler, outcome, ms) => this.metrics.observeDeckJob(deck, handler, outcome, ms));
     this.relay.register(STAGE_DISPATCH_TOPIC, (payload) => this.dispatch((payload as { job: StageJob }).job));
     this.schedule();
   }

@@ -1,4 +1,5 @@
-import { Body, Controller, Get, HttpCode, Param, Post, Query, UseInterceptors } from '@nestjs/common';
+import { Body, Controller, Get, Headers, HttpCode, Param, Post, Query, Res, UseInterceptors } from '@nestjs/common';
+import { MAX_WAIT_S, preferredWait, RunWait } from './run-wait';
 import {
   ApiBadRequestResponse,
   ApiCreatedResponse,
@@ -69,6 +70,7 @@ export class ProcessesController {
   constructor(
     private readonly processes: ProcessesService,
     private readonly queries: ProcessQueries,
+    private readonly runs: RunWait,
   ) {}
 
   /** Starts a journey (201 with the PCB and its cascade). Errors: see `ProcessesService.start`; 422 for a bad `Idempotency-Key`. */
@@ -78,12 +80,25 @@ export class ProcessesController {
   @ApiOperation({ summary: 'Start a journey: {service, entity: {type, id} | {type, label}, priority?} → PCB' })
   @ApiBody({ schema: zodToOpenApi(StartProcessBody) })
   @ApiCreatedResponse({ description: 'the journey started, with its cascade', schema: COMMAND_ANSWER })
-  start(
+  @ApiHeader({
+    name: 'Prefer',
+    required: false,
+    description:
+      'wait=N (RFC 7240): answer when the automated runs the start began have finished or failed, or after N s ' +
+      `(at most ${MAX_WAIT_S}); the answer then carries Preference-Applied: wait=N`,
+  })
+  async start(
     @Body(new ZodPipe(StartProcessBody)) body: StartProcessDto,
     @CurrentOperator() op: AuthenticatedOperator,
     @Idempotent() idem: IdempotentRequest | null,
+    @Headers('prefer') prefer: string | undefined,
+    @Res({ passthrough: true }) res: { setHeader(name: string, value: string): void },
   ) {
-    return this.processes.start(body, op, idem);
+    const answer = await this.processes.start(body, op, idem);
+    const wait = preferredWait(prefer);
+    if (wait === null) return answer;
+    res.setHeader('Preference-Applied', `wait=${wait}`);
+    return (await this.runs.settle(answer, op, wait)).answer;
   }
 
   /**

@@ -13,6 +13,7 @@ import { ProcessReadRepository } from './persistence/process-read.repository';
 import { ProcessCommands } from './process-commands.service';
 import { ProcessQueries } from './process-queries.service';
 import { ProcessReadPolicy } from './process-read.policy';
+import { RunWait } from './run-wait';
 import { ProcessesController } from './processes.controller';
 import { ProcessesService } from './processes.service';
 
@@ -21,6 +22,7 @@ import { ProcessesService } from './processes.service';
   imports: [AuditModule, DesignsModule, OutboxModule, ExpressionsModule],
   controllers: [ProcessesController],
   providers: [
+    RunWait,
     ProcessCommands,
     OperatorViews,
     OperatorNames,
