@@ -80,6 +80,10 @@ export function mayWorkOn(index: DesignIndex, actor: Actor, service: string): bo
   return actor.roles.some((r) => allowed.includes(r));
 }
 
+/** True for actors that are parts of opkernel (scheduler, timer, worker), not people or integrations. */
+const isSystemActor = (actor: Actor): boolean =>
+  actor.kind === 'scheduler' || actor.kind === 'timer' || actor.kind === 'worker';
+
 /** True when an unassigned task is in the actor's pool. */
 function inPool(actor: Actor, pcb: Pcb): boolean {
   return pcb.assignee === null && (actor.admin || pcb.candidateRoles.some((r) => actor.roles.includes(r)));
@@ -193,7 +197,8 @@ export class Kernel {
         parentPid: null,
         previousPid: null,
         entity: input.entity,
-        creator: input.actor.key,
+        // A journey started by opkernel itself (a schedule's timer, a worker) has no starter.
+        creator: isSystemActor(input.actor) ? null : input.actor.key,
         priority: input.priority,
         scheduledAt: input.scheduledAt ?? null,
         deadline: input.deadline ?? null,
@@ -597,7 +602,10 @@ export class Kernel {
   async resume(pid: number, actor: Actor): Promise<Changeset> {
     const run = this.run(actor);
     if (await this.automated(run, pid, actor)) {
-      await run.apply(pid, { type: 'resume' }, { action: 'resume' });
+      const back = await run.apply(pid, { type: 'resume' }, { action: 'resume' });
+      // A scheduled start whose time passed while it was suspended starts now.
+      if (back.state === 'READY' && !(back.scheduledAt !== null && back.scheduledAt > run.now))
+        await admitStage(run, pid, await run.design(back.designVersion), { action: 'resume' });
       return this.finish(run, pid);
     }
     const { pcb } = await this.task(run, pid, actor);

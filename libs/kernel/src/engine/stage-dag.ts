@@ -38,8 +38,12 @@ export function nodeJob(pcb: Pcb, stage: StageRun, node: DagPlanNode, step = 0):
   };
 }
 
-/** Dispatches every pending node whose dependencies are all done (each once: it becomes running). */
+/**
+ * Dispatches every pending node whose dependencies are all done (each once: it becomes running) — only while the
+ * process waits on its run: a suspended process's ready nodes stay pending until it is resumed ({@link resumeNodes}).
+ */
 function dispatchReady(run: RunContext, pcb: Pcb, stage: StageRun, plan: DagPlan, candidates: string[]): void {
+  if (pcb.state !== 'WAITING') return;
   for (const key of candidates) {
     const node = plan.byKey.get(key)!;
     if (stage.dag![key]!.state !== 'pending') continue;
@@ -106,6 +110,19 @@ export function retryNodes(run: RunContext, pcb: Pcb, stage: StageRun, plan: Dag
     next.dag![n.key] = { ...s, state: 'running', gen: s.gen + 1 };
     run.uow.dispatch(nodeJob(pcb, next, n, Math.min(s.step, n.steps.length - 1)));
   }
+  dispatchReady(
+    run,
+    pcb,
+    next,
+    plan,
+    plan.nodes.map((n) => n.key),
+  );
+  return next;
+}
+
+/** A resumed DAG run: the nodes that became ready while it was suspended are dispatched now (a copy). */
+export function resumeNodes(run: RunContext, pcb: Pcb, stage: StageRun, plan: DagPlan): StageRun {
+  const next: StageRun = { ...stage, dag: { ...stage.dag! } };
   dispatchReady(
     run,
     pcb,

@@ -8,7 +8,16 @@ import type { StageFailure, StageJob, StageReport, StageRun, StageStep } from '.
 import { compileDag, compileRoute, type DagPlan } from '../routes/compile';
 import { runIdOf, stageWaitReason } from '../routes/job-ids';
 import type { Cause, RunContext } from './run-context';
-import { defaultDagOutput, initialNodes, nodeCurrent, nodeDone, nodeFailed, nodeJob, retryNodes } from './stage-dag';
+import {
+  defaultDagOutput,
+  initialNodes,
+  nodeCurrent,
+  nodeDone,
+  nodeFailed,
+  nodeJob,
+  resumeNodes,
+  retryNodes,
+} from './stage-dag';
 import type { Effect } from './types';
 
 /** Where a run's result is written: the automation's `resultVar`, else `<service>_result`. */
@@ -147,9 +156,9 @@ export async function stageDispatches(run: RunContext): Promise<Effect[]> {
  */
 async function current(run: RunContext, pcb: Pcb, report: StageReport, cause: Cause): Promise<boolean> {
   const stage = (await run.uow.frame(pcb.pid)).stage;
-  // A node still running when its run failed (ERROR) is recorded when it ends, so a retry need not run it again.
-  const live =
-    pcb.state === 'WAITING' || pcb.state === 'SUSPENDED' || (report.node !== undefined && pcb.state === 'ERROR');
+  // A report that arrives while the process is an incident (a failed node's siblings, a rule's failed instruction
+  // during the run) is recorded, so a retry need not run that work again.
+  const live = pcb.state === 'WAITING' || pcb.state === 'SUSPENDED' || pcb.state === 'ERROR';
   const ok =
     report.node !== undefined
       ? nodeCurrent(stage, report)
@@ -259,7 +268,11 @@ export async function settleStage(run: RunContext, pid: number, cause: Cause): P
   const stage = (await run.uow.frame(pid)).stage;
   if (!stage || pcb.kind !== 'system') return false;
   if (pcb.state !== 'WAITING') return true;
-  if (stage.status === 'succeeded') {
+  if (stage.status === 'running' && stage.dag) {
+    // Back from a suspension: nodes that became ready meanwhile go out now.
+    const { plan } = await planOfProcess(run, pcb);
+    if (plan.dag) run.uow.setFrame({ ...(await run.uow.frame(pid)), stage: resumeNodes(run, pcb, stage, plan.dag) });
+  } else if (stage.status === 'succeeded') {
     await run.apply(pid, { type: 'wake' }, cause);
     await run.apply(pid, { type: 'complete' }, cause);
   } else if (stage.status === 'failed' && stage.failure) await stageIncident(run, pid, stage.failure, cause);
@@ -351,7 +364,39 @@ export async function retryStage(run: RunContext, pid: number, cause: Cause): Pr
     else run.uow.setFrame({ ...(await run.uow.frame(pid)), stage: retryNodes(run, back, running, plan.dag) });
     return true;
   }
-  if (stage?.status === 'running') return false;
+  if (stage?.status === 'running') {
+    // The incident came from elsewhere (a rule's instruction) while the run was under way: whatever was in flight
+    // may be lost (a dispatch dropped with the failed command), so the current step or running nodes go out again
+    // in a new generation; a late report of the old one is stale.
+    const plan = planOf(index, service);
+    const gen = stage.gen + 1;
+    const dag = stage.dag
+      ? Object.fromEntries(
+          Object.entries(stage.dag).map(([k, n]) => [k, n.state === 'running' ? { ...n, gen: n.gen + 1 } : n]),
+        )
+      : undefined;
+    const again: StageRun = { ...stage, gen, ...(dag ? { dag } : {}) };
+    run.uow.setFrame({ ...frame, stage: again, errorInfo: null });
+    await run.apply(pid, { type: 'retry' }, cause, { error: frame.errorInfo }, { evaluate: false });
+    const first = plan.route ? plan.route[stage.step]!.deck : 'dag';
+    const back = await run.update(pid, { waitReason: stageWaitReason(first, stage.runId, gen) }, 'stage.retry', cause, {
+      runId: stage.runId,
+      gen,
+      step: stage.step,
+    });
+    if (plan.route) run.uow.dispatch(routeJob(back, again, plan.route, stage.step));
+    else
+      for (const node of plan.dag.nodes)
+        if (again.dag![node.key]!.state === 'running')
+          run.uow.dispatch(nodeJob(back, again, node, again.dag![node.key]!.step));
+    return true;
+  }
+  if (stage?.status === 'succeeded') {
+    // Its result came while it was an incident: back to WAITING, where the result finishes it (settleStage).
+    run.uow.setFrame({ ...frame, errorInfo: null });
+    await run.apply(pid, { type: 'retry' }, cause, { error: frame.errorInfo }, { evaluate: false });
+    return true;
+  }
   run.uow.setFrame({ ...frame, errorInfo: null });
   await run.apply(pid, { type: 'retry' }, cause, { error: frame.errorInfo }, { evaluate: false });
   await admitStage(run, pid, index, cause);

@@ -59,6 +59,8 @@ export const OUTBOX_PURGE_INTERVAL_MS = 60_000;
 export class OutboxRelay implements OnModuleInit, OnModuleDestroy {
   private readonly logger = new Logger('OutboxRelay');
   private readonly subscribers = new Map<string, OutboxBatchHandler[]>();
+  /** Topics whose messages are retried without the attempt cap (lost, they would leave work stuck). */
+  private readonly durable = new Set<string>();
   private timer: NodeJS.Timeout | undefined;
   private running: Promise<void> | null = null;
   private again = false;
@@ -73,8 +75,13 @@ export class OutboxRelay implements OnModuleInit, OnModuleDestroy {
 
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
-  /** Adds a subscriber of `topic` that takes one message at a time (see {@link subscribe}). */
-  register(topic: string, handler: OutboxHandler): void {
+  /**
+   * Adds a subscriber of `topic` that takes one message at a time (see {@link subscribe}). `durable`: its messages
+   * are retried past {@link OUTBOX_MAX_ATTEMPTS} (every {@link OUTBOX_RETRY_SECONDS} s until delivered), for
+   * intents whose loss would leave work waiting forever (a hop's dispatch).
+   */
+  register(topic: string, handler: OutboxHandler, options: { durable?: boolean } = {}): void {
+    if (options.durable) this.durable.add(topic);
     this.subscribe(topic, async (messages) => {
       for (const m of messages) await handler(m.payload, { id: m.id, topic: m.topic });
     });
@@ -161,11 +168,11 @@ export class OutboxRelay implements OnModuleInit, OnModuleDestroy {
     const [rows] = await this.dataSource.query<[{ id: string; topic: string; payload: unknown }[], number]>(
       `UPDATE outbox SET attempts = attempts + 1, claimed_until = now() + make_interval(secs => $3)
         WHERE id IN (SELECT id FROM outbox
-                      WHERE dispatched_at IS NULL AND topic = ANY($1) AND attempts < $2
+                      WHERE dispatched_at IS NULL AND topic = ANY($1) AND (attempts < $2 OR topic = ANY($4::text[]))
                         AND (claimed_until IS NULL OR claimed_until < now())
                       ORDER BY id LIMIT ${OUTBOX_BATCH_SIZE} FOR UPDATE SKIP LOCKED)
         RETURNING id, topic, payload`,
-      [topics, OUTBOX_MAX_ATTEMPTS, OUTBOX_LEASE_SECONDS],
+      [topics, OUTBOX_MAX_ATTEMPTS, OUTBOX_LEASE_SECONDS, [...this.durable]],
     );
     if (rows.length === 0) return { claimed: 0, ok: 0 };
     const messages = rows

@@ -2,7 +2,15 @@ import { Injectable, Logger, type OnModuleDestroy } from '@nestjs/common';
 import { UnrecoverableError, type Job } from 'bullmq';
 import type { KernelDeck, StageJob, StageReport } from '@opkernel/kernel';
 import { DeckHandlers } from './deck-handlers';
-import { deckQueueName, EXECUTION_QUEUE, hopOptions, reportOptions, runHop, type HopSink } from './hop-runner';
+import {
+  deckQueueName,
+  EXECUTION_QUEUE,
+  hopOptions,
+  lostFailure,
+  reportOptions,
+  runHop,
+  type HopSink,
+} from './hop-runner';
 import { DEFAULT_TUNING, type WorkerTuning } from './decks.options';
 import { QueueFactory } from './queue-factory';
 
@@ -71,6 +79,11 @@ export class DeckWorkers implements OnModuleDestroy {
       worker.on('completed', (job) => this.told(deck.key, job as Job<StageJob>, 'completed'));
       worker.on('failed', (job, error) => {
         if (!job) return;
+        const lost = lostFailure(job as Job<StageJob>, error);
+        if (lost)
+          this.sink
+            .report(lost)
+            .catch((e: unknown) => this.log.error(`report of failed hop ${job.id} not added: ${String(e)}`));
         const last = error instanceof UnrecoverableError || job.attemptsMade >= (job.opts.attempts ?? 1);
         this.told(deck.key, job as Job<StageJob>, last ? 'failed' : 'retried');
       });

@@ -43,7 +43,9 @@ export class Guide implements OnModuleInit, OnModuleDestroy {
 
   onModuleInit(): void {
     this.workers.observe((deck, handler, outcome, ms) => this.metrics.observeDeckJob(deck, handler, outcome, ms));
-    this.relay.register(STAGE_DISPATCH_TOPIC, (payload) => this.dispatch((payload as { job: StageJob }).job));
+    this.relay.register(STAGE_DISPATCH_TOPIC, (payload) => this.dispatch((payload as { job: StageJob }).job), {
+      durable: true,
+    });
     this.schedule();
   }
 
@@ -73,8 +75,13 @@ export class Guide implements OnModuleInit, OnModuleDestroy {
 
   private startExecution(): void {
     if (this.execution || this.stopped) return;
+    // Reports are idempotent (the kernel audits a second one as a duplicate): a report whose API process died
+    // twice is still taken over.
     this.execution = this.queues.worker(EXECUTION_QUEUE, (job) => this.report(job as Job<StageReport>), {
       concurrency: 8,
+      maxStalledCount: 10,
+      lockDuration: this.options.tuning.lockDurationMs,
+      stalledInterval: this.options.tuning.stalledIntervalMs,
     });
   }
 

@@ -38,12 +38,16 @@ export function hopOptions(job: StageJob): JobsOptions {
   };
 }
 
-/** BullMQ options of a report to the execution deck: one id per run generation; retried if the kernel is busy. */
+/**
+ * BullMQ options of a report to the execution deck: one id per run generation (and node); retried every 2 s for
+ * about three hours while the kernel cannot take it (the database down), since a lost report leaves its process
+ * waiting.
+ */
 export function reportOptions(report: StageReport): JobsOptions {
   return {
     jobId: reportJobId(report.runId, report.gen, report.node),
-    attempts: 10,
-    backoff: { type: 'exponential', delay: 200 },
+    attempts: 5000,
+    backoff: { type: 'fixed', delay: 2000 },
     removeOnComplete: { age: KEEP_COMPLETED_S },
     removeOnFail: { age: KEEP_FAILED_S },
   };
@@ -56,6 +60,9 @@ const route = (job: StageJob) => ({
   gen: job.gen,
   ...(job.node !== undefined ? { node: job.node } : {}),
 });
+
+/** The end of a hop whose failure was already reported to the execution deck: no retries, no second report. */
+export class ReportedFailure extends UnrecoverableError {}
 
 /** Where a hop hands its work on: the next step's deck, or the execution deck. */
 export type HopSink = {
@@ -88,8 +95,9 @@ async function withTimeout<T>(ms: number | null, work: (signal: AbortSignal) => 
  * acknowledged, under deterministic ids — a worker killed in between re-runs the hop after the stall and re-adds
  * the same id, which the queue ignores. A failure with attempts left is journaled on the job and rethrown (BullMQ
  * retries it with the step's backoff); the last attempt, or a non-retryable error, reports the failure to the
- * execution deck and ends the job without retries.
- * @throws the handler's error (to retry), or UnrecoverableError after reporting the final failure
+ * execution deck and ends the job without retries. A job that fails without passing here (it stalled too often,
+ * its report could not be added) is reported by the deck's worker ({@link reportLostFailure}).
+ * @throws the handler's error (to retry), or ReportedFailure after reporting the final failure
  */
 export async function runHop(job: Job<StageJob>, handlers: DeckHandlers, sink: HopSink): Promise<{ step: number }> {
   const data = job.data;
@@ -135,9 +143,11 @@ export async function runHop(job: Job<StageJob>, handlers: DeckHandlers, sink: H
     else await sink.report({ kind: 'completed', ...route(data), output, outputs, hops });
     return { step: data.step };
   } catch (e) {
-    if (e instanceof UnrecoverableError) throw e;
+    if (e instanceof ReportedFailure) throw e;
     const message = e instanceof Error ? e.message : String(e);
-    const retryable = !(e instanceof DeckError) || e.options.retryable !== false;
+    // A handler's UnrecoverableError is a non-retryable failure like DeckError(…, { retryable: false }).
+    const retryable =
+      !(e instanceof UnrecoverableError) && (!(e instanceof DeckError) || e.options.retryable !== false);
     const hops = [...data.hops, hop('failed', message)];
     if (retryable && attempt < (job.opts.attempts ?? 1)) {
       await job.updateData({ ...data, hops });
@@ -157,6 +167,32 @@ export async function runHop(job: Job<StageJob>, handlers: DeckHandlers, sink: H
       outputs: data.outputs,
       hops,
     });
-    throw new UnrecoverableError(`${failure.code}: ${failure.message}`);
+    throw new ReportedFailure(`${failure.code}: ${failure.message}`);
   }
+}
+
+/**
+ * The report of a hop that failed for good without {@link runHop} reporting it — BullMQ failed it after too many
+ * stalls (its workers died mid-step), or its final report could not be added — so that its process becomes an
+ * incident instead of waiting forever. Null when there is nothing to report (a retry is coming, or runHop reported).
+ */
+export function lostFailure(job: Job<StageJob>, error: Error): StageReport | null {
+  if (error instanceof ReportedFailure || job.finishedOn === undefined) return null;
+  const data = job.data;
+  const step = data?.steps?.[data.step];
+  if (data?.v !== 1 || !step) return null;
+  const stalled = /stalled/i.test(error.message);
+  return {
+    kind: 'failed',
+    ...route(data),
+    failure: {
+      code: stalled ? 'STAGE_STALLED' : 'STAGE_FAILED',
+      deck: step.deck,
+      step: data.step,
+      attempts: Math.max(job.attemptsMade, 1),
+      message: error.message.slice(0, 2000),
+    },
+    outputs: data.outputs,
+    hops: data.hops,
+  };
 }

@@ -7,6 +7,7 @@ import { DesignRegistry } from '../designs/design-registry.service';
 import { ProcessReadRepository } from '../processes/persistence/process-read.repository';
 import { ProcessReadPolicy } from '../processes/process-read.policy';
 import { StagesRepository } from './stages.repository';
+import { REDACTED } from '../processes/form-redaction';
 
 const iso = (ms: number) => new Date(ms).toISOString();
 
@@ -77,7 +78,7 @@ export class StagesService {
         input: sees ? run.input : null,
         outputs: sees ? run.outputs : null,
         output: sees ? run.output : null,
-        failure: run.failure,
+        failure: run.failure && !sees ? { ...run.failure, message: REDACTED } : run.failure,
         hops: run.hops.map((h) => ({
           step: h.step,
           deck: h.deck,
@@ -87,7 +88,7 @@ export class StagesService {
           startedAt: iso(h.startedAt),
           endedAt: iso(h.endedAt),
           outcome: h.outcome,
-          error: h.error ?? null,
+          error: h.error === undefined ? null : sees ? h.error : REDACTED,
         })),
         startedAt: iso(run.startedAt),
         endedAt: run.endedAt === null ? null : iso(run.endedAt),

@@ -62,6 +62,19 @@ export class FormRedactor {
       localVars: this.vars(frame['localVars'], service),
       inherited: this.vars(frame['inherited'], null),
       returnValue: this.returnValue(frame['returnValue']),
+      ...('stage' in frame ? { stage: this.stage(frame['stage'], service) } : {}),
     };
+  }
+
+  /**
+   * An automation run (`frame.stage`) of a process of `service`: its input, outputs, output and hop journal are
+   * that service's data (as `/stages` shows them), hidden from a reader who may not see it; run id, generation,
+   * status, steps and the failure's code stay.
+   */
+  stage(stage: unknown, service: string): unknown {
+    if (this.visible.all || !isRecord(stage) || this.visible.sees(service)) return stage;
+    this.hidden++;
+    const failure = isRecord(stage['failure']) ? { ...stage['failure'], message: REDACTED } : stage['failure'];
+    return { ...stage, input: REDACTED, outputs: REDACTED, output: REDACTED, hops: REDACTED, failure, dag: REDACTED };
   }
 }

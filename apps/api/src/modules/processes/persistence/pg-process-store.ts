@@ -325,12 +325,11 @@ export class PgProcessStore implements ProcessStore, SchedulerStore {
 
   /** Creates a business entity in the command's transaction (rules and labels then need no read of it). */
   async createEntity(view: EntityView): Promise<void> {
-    await this.tx.query('INSERT INTO entities (type, id, label, attributes) VALUES ($1, $2, $3, $4)', [
-      view.type,
-      view.id,
-      view.label,
-      JSON.stringify(view.attributes),
-    ]);
+    // Two commands may create the same named entity at once (events naming a device): the first one wins.
+    await this.tx.query(
+      'INSERT INTO entities (type, id, label, attributes) VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING',
+      [view.type, view.id, view.label, JSON.stringify(view.attributes)],
+    );
     this.entities.set(entityKey(view), view);
   }
 
