@@ -9,6 +9,8 @@ import { TaskDrafts1796630000000 } from './1796630000000-TaskDrafts';
 import { EntitySearch1796650000000 } from './1796650000000-EntitySearch';
 import { SkillsRelaxed1796700000000 } from './1796700000000-SkillsRelaxed';
 import { InboundEvents1796800000000 } from './1796800000000-InboundEvents';
+import { DeviceCommands1796900000000 } from './1796900000000-DeviceCommands';
+import { ScheduleFires1797050000000 } from './1797050000000-ScheduleFires';
 
 /**
  * Every migration, oldest first. Register new files here: the list is explicit (not a glob) so the same
@@ -27,4 +29,6 @@ export const MIGRATIONS = [
   EntitySearch1796650000000,
   SkillsRelaxed1796700000000,
   InboundEvents1796800000000,
+  DeviceCommands1796900000000,
+  ScheduleFires1797050000000,
 ];

@@ -38,6 +38,7 @@ import { TaskPageModule } from './modules/task-page/task-page.module';
 import { MetricsModule } from './modules/metrics/metrics.module';
 import { DecksModule } from './modules/decks/decks.module';
 import { EventsModule } from './modules/events/events.module';
+import { SchedulesModule } from './modules/schedules/schedules.module';
 
 /** DI token of the embedded PostgreSQL handle (null with an external `DATABASE_URL`). */
 export const EMBEDDED_POSTGRES = Symbol('EMBEDDED_POSTGRES');
@@ -97,6 +98,7 @@ export class AppModule implements NestModule {
         TimersModule.forRoot(),
         DecksModule,
         EventsModule,
+        SchedulesModule,
       ],
       providers: [{ provide: EMBEDDED_POSTGRES, useValue: embedded }, EmbeddedPostgresLifecycle],
     };

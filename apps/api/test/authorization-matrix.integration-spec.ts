@@ -121,6 +121,7 @@ const MATRIX: Record<string, Row> = {
     body: { source: 'matrix', eventId: 'matrix-1', type: 'matrix.ping' },
   }),
   'GET /api/v1/events': row(401, 403, 403, 403, 403, 403, 200),
+  'GET /api/v1/schedules': row(401, 403, 403, 403, 403, 403, 200),
   'POST /api/v1/tasks/next': row(401, 403, 'pass', 'pass', 403, 'pass', 'pass', { body: { dryRun: true } }),
   'GET /api/v1/tasks/mine': row(401, 403, 200, 200, 200, 200, 200),
   'GET /api/v1/tasks/pool': row(401, 403, 200, 200, 200, 200, 200),

@@ -139,3 +139,5 @@ export {
 export type { BoardSession, DeckCounts, DeckFailure, DeckView } from './decks';
 export { EventAnswerSchema, EventViewSchema, MAX_EVENT_PAYLOAD_BYTES, PostEventBodySchema } from './events';
 export type { EventAnswer, EventView, PostEventBody } from './events';
+export { ScheduleFireSchema, ScheduleViewSchema, SchedulesQuerySchema } from './schedules';
+export type { ScheduleFire, ScheduleView, SchedulesQuery } from './schedules';

@@ -96,6 +96,8 @@ export type AutomationInput = z.infer<typeof AutomationInput>;
  * One step of a route: a deck id (`3`: the deck's default handler), or a step naming its deck (key or id), a
  * handler of that deck (default: the deck's first), its input, and a retry policy and per-attempt timeout (ms)
  * that override the deck's. `0` (or `{deck: execution}`) may only be the last step; it is implicit anyway.
+ * A device step (handler `device.command` only) names the `device` (a key of the design's devices), one of its
+ * `command`s and literal `params`; it runs on the device's queue `hw-<device>` (reference/decks.md §3.4).
  */
 export const RouteStep = z.union([
   z.number().int().min(0).max(99),
@@ -106,6 +108,9 @@ export const RouteStep = z.union([
       input: AutomationInput.optional(),
       retry: RetryPolicy.optional(),
       timeoutMs: TimeoutMs.optional(),
+      device: Key.optional(),
+      command: z.string().min(1).optional(),
+      params: z.record(z.string(), z.unknown()).optional(),
     })
     .strict(),
 ]);

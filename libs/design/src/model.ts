@@ -4,6 +4,8 @@ import { DEFAULT_SCHEDULER_SETTINGS, SYS_CALLS, type SchedulerDesignInput } from
 import { Automation, Deck } from './automation';
 import { Key } from './key';
 import { EventTrigger } from './event-triggers';
+import { Device } from './devices';
+import { Schedule } from './schedules';
 
 /**
  * The design-time model of opkernel: services, events, instructions, service rules, roles, operators,
@@ -21,6 +23,8 @@ export { Key } from './key';
 // Decks, routes and DAGs (a service's `automation`, the design's `decks`).
 export * from './automation';
 export * from './event-triggers';
+export * from './devices';
+export * from './schedules';
 
 /**
  * A zod refinement failure with a stable issue code: `validateDesign` reports `params.code` (e.g.
@@ -586,6 +590,10 @@ export const DesignDocument = z
     decks: z.array(Deck).default([]),
     /** Inbound events that start services (`POST /events`, devices). */
     eventTriggers: z.array(EventTrigger).default([]),
+    /** Devices the hardware-adapter service drives ({@link Device}; route steps name them). */
+    devices: z.array(Device).default([]),
+    /** Recurring starts: cron in a time zone, or every ISO duration ({@link Schedule}; BullMQ job schedulers). */
+    schedules: z.array(Schedule).default([]),
     /** Scheduler settings; omitted = the kernel's defaults. */
     scheduler: SchedulerSettings.prefault({}),
   })

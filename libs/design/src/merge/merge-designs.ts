@@ -30,7 +30,7 @@ function upsert<T extends { key: string }>(current: readonly T[] | undefined, in
 
 /**
  * Merge an incoming design into the current one. Every array (services, events, instructions, rules,
- * roles, operators, resourceTypes, resources, entityTypes, workOrders, skills, calendars, slas, decks, eventTriggers) is upserted by
+ * roles, operators, resourceTypes, resources, entityTypes, workOrders, skills, calendars, slas, decks, eventTriggers, devices, schedules) is upserted by
  * `key`: an element of `incoming` replaces the current element with the same key as a whole (incoming wins),
  * elements with new keys are appended after the current ones in incoming order, and keys only in `current` are
  * kept. The `name` and the `scheduler` settings are incoming's (a parsed document always has settings: omitted
@@ -70,6 +70,8 @@ export function mergeDesigns(
     slas: [],
     decks: [],
     eventTriggers: [],
+    devices: [],
+    schedules: [],
     scheduler: SchedulerSettings.parse({}),
   };
   return {
@@ -90,6 +92,8 @@ export function mergeDesigns(
     slas: upsert(base.slas, incoming.slas),
     decks: upsert(base.decks, incoming.decks),
     eventTriggers: upsert(base.eventTriggers, incoming.eventTriggers),
+    devices: upsert(base.devices, incoming.devices),
+    schedules: upsert(base.schedules, incoming.schedules),
     scheduler: structuredClone(incoming.scheduler ?? SchedulerSettings.parse({})),
   };
 }

@@ -62,6 +62,19 @@ class DeckIndex {
   }
 }
 
+/** The handler that runs device steps (`hw-<device>` queues, the hardware-adapter service). */
+export const DEVICE_COMMAND_HANDLER = 'device.command';
+
+/** The design's devices by key (the first of duplicates) with their command names, read from the raw document. */
+function deviceCommands(doc: Obj): Map<string, Set<unknown>> {
+  const out = new Map<string, Set<unknown>>();
+  for (const { el } of objects(doc.devices)) {
+    if (typeof el.key !== 'string' || out.has(el.key)) continue;
+    out.set(el.key, new Set(objects(el.commands).map(({ el: c }) => c.name)));
+  }
+  return out;
+}
+
 /** Issues of the `decks` collection itself: ids used twice, the reserved key, `allow.services` references. */
 function deckIssues(doc: Obj, serviceKeys: ReadonlySet<string>): DesignIssue[] {
   const issues: DesignIssue[] = [];
@@ -105,6 +118,7 @@ function deckIssues(doc: Obj, serviceKeys: ReadonlySet<string>): DesignIssue[] {
 class AutomationChecker {
   constructor(
     private readonly decks: DeckIndex,
+    private readonly devices: ReadonlyMap<string, ReadonlySet<unknown>>,
     private readonly serviceKey: unknown,
     private readonly owner: string,
     private readonly issues: DesignIssue[],
@@ -194,11 +208,53 @@ class AutomationChecker {
       else if (isObj(step)) {
         this.target(`${at}.deck`, step.deck, `${at}.handler`, step.handler, last);
         this.inputs(`${at}.input`, step.input);
+        this.deviceStep(at, step);
       }
     });
     const decks = steps.filter((step) => this.decks.resolve(isObj(step) ? step.deck : step)?.kind !== 'execution');
     if (steps.length > 0 && decks.length === 0) {
       this.issue(path, 'empty_route', 'the route names no deck besides execution (0)');
+    }
+  }
+
+  /**
+   * A device step at `path`: `device` names a device (`unknown_device`), `command` one of its commands
+   * (`unknown_command`), both only with handler `device.command` (`device_step_handler`), which needs them.
+   */
+  private deviceStep(path: string, step: Obj): void {
+    const { device, command } = step;
+    const isDeviceHandler = step.handler === DEVICE_COMMAND_HANDLER;
+    if (device === undefined && command === undefined) {
+      if (isDeviceHandler)
+        this.issue(
+          `${path}.device`,
+          'missing_device',
+          `handler "${DEVICE_COMMAND_HANDLER}" needs a device and command`,
+        );
+      return;
+    }
+    if (!isDeviceHandler) {
+      this.issue(
+        `${path}.handler`,
+        'device_step_handler',
+        `a step naming a device or command runs handler "${DEVICE_COMMAND_HANDLER}"`,
+      );
+    }
+    if (typeof device !== 'string') {
+      this.issue(`${path}.device`, 'missing_device', 'a device step names its device');
+      return;
+    }
+    const commands = this.devices.get(device);
+    if (!commands) {
+      this.issue(`${path}.device`, 'unknown_device', `device ${JSON.stringify(device)} is not defined in devices`);
+      return;
+    }
+    if (typeof command !== 'string' || !commands.has(command)) {
+      this.issue(
+        `${path}.command`,
+        'unknown_command',
+        `command ${JSON.stringify(command ?? null)} is not one of device ${JSON.stringify(device)}'s commands`,
+      );
     }
   }
 
@@ -330,6 +386,9 @@ function kahnLeftover(among: ReadonlySet<number>, deps: ReadonlyMap<number, Arra
  *   that name no deck (`unknown_deck`); the execution deck (`0` / `execution`) anywhere but the last step of a
  *   route (`deck_zero_not_last`); a route of only the execution deck (`empty_route`); a handler not among the
  *   deck's (`unknown_handler`); a deck whose `allow` leaves the service out (`deck_not_allowed`);
+ * - device steps: a `device` naming no device (`unknown_device`), a `command` not among its commands
+ *   (`unknown_command`), device or command without handler `device.command` (`device_step_handler`), that
+ *   handler without a device (`missing_device`);
  * - DAGs: duplicate node keys (`duplicate_key`), `after` naming no node (`unknown_node`) or the node itself
  *   (`dag_self_dependency`), each cycle once (`dag_cycle`, e.g. "A → B → A");
  * - every `=…` input value (automation, step and node `input`, `dag.output`) must pass
@@ -343,9 +402,10 @@ function kahnLeftover(among: ReadonlySet<number>, deps: ReadonlyMap<number, Arra
 export function automationIssues(doc: Obj, serviceKeys: ReadonlySet<string>): DesignIssue[] {
   const issues = deckIssues(doc, serviceKeys);
   const decks = new DeckIndex(doc);
+  const devices = deviceCommands(doc);
   for (const { el, index } of objects(doc.services)) {
     if (!isObj(el.automation)) continue;
-    new AutomationChecker(decks, el.key, `service ${label(el)}`, issues).check(
+    new AutomationChecker(decks, devices, el.key, `service ${label(el)}`, issues).check(
       `services[${index}].automation`,
       el.automation,
       el.kind,

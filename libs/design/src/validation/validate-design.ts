@@ -1,6 +1,7 @@
 import { checkFeelExpression } from '../feel/check-expression';
 import { BUILTIN_CALENDAR_KEY, DesignDocument } from '../model';
 import { automationIssues } from './automation-issues';
+import { scheduleIssues } from './schedule-issues';
 import { type DesignIssue, formatIssuePath } from './design-issue';
 
 /** Result of {@link validateDesign}. */
@@ -30,6 +31,8 @@ const COLLECTIONS = [
   'slas',
   'decks',
   'eventTriggers',
+  'devices',
+  'schedules',
 ] as const;
 type Collection = (typeof COLLECTIONS)[number];
 
@@ -49,6 +52,8 @@ const NOUN: Record<Collection, string> = {
   slas: 'SLA',
   decks: 'deck',
   eventTriggers: 'event trigger',
+  devices: 'device',
+  schedules: 'schedule',
 };
 
 /** The milestones of an SLA, each with its list of actions. */
@@ -229,6 +234,7 @@ function semanticIssues(doc: Obj): DesignIssue[] {
     }
   }
   issues.push(...automationIssues(doc, keys.services));
+  issues.push(...scheduleIssues(doc));
   for (const { el, index } of elements(doc, 'eventTriggers')) {
     if (typeof el.start === 'string' && !keys.services.has(el.start))
       issues.push({
@@ -271,6 +277,8 @@ function semanticIssues(doc: Obj): DesignIssue[] {
  * - every event expression must pass {@link checkFeelExpression} (issue at `events[i].expression`);
  * - decks and service automations (routes, DAGs): see {@link automationIssues} (`unknown_deck`,
  *   `deck_zero_not_last`, `unknown_handler`, `dag_cycle`, `automation_not_system`, …).
+ * - schedules: `start` → a service that is not a program, `entity.type` → entity types ({@link scheduleIssues});
+ *   `invalid_cron`, `schedule_shape` (exactly one of cron and every).
  * Referential checks run even when the schema check fails (on whatever elements are readable).
  *
  * @param input anything, e.g. the result of `YAML.parse`.

@@ -17,6 +17,8 @@ export const DESIGN_COLLECTIONS = [
   'slas',
   'decks',
   'eventTriggers',
+  'devices',
+  'schedules',
 ] as const;
 export type DesignCollection = (typeof DESIGN_COLLECTIONS)[number];
 

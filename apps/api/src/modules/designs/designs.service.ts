@@ -75,6 +75,8 @@ const counts = (d: DesignDocument): Record<string, number> => ({
   slas: d.slas.length,
   decks: d.decks.length,
   eventTriggers: d.eventTriggers.length,
+  devices: d.devices.length,
+  schedules: d.schedules.length,
 });
 
 function problemFromDesignError(e: unknown): never {
@@ -147,7 +149,7 @@ export class DesignsService {
 
   /**
    * Why storing `design` would hurt running work: it has no rule left while the current design has some, or it
-   * drops the entry point (a manually started service) of a journey that is still running.
+   * drops the entry point (a manually started service, or a schedule's service) of a journey that is still running.
    */
   private async refusals(
     em: { query<T>(sql: string, params?: unknown[]): Promise<T> },
@@ -162,6 +164,8 @@ export class DesignsService {
       `SELECT DISTINCT service FROM processes WHERE parent_pid IS NULL AND state <> 'TERMINATED' ORDER BY service`,
     );
     const entries = new Set(entryPoints(indexDesign(0, design)).map((e) => e.service));
+    // A journey a schedule started keeps its way in while the design names the schedule.
+    for (const s of design.schedules) entries.add(s.start);
     const lost = running.map((r) => r.service).filter((s) => !entries.has(s));
     if (lost.length > 0) {
       out.push({
