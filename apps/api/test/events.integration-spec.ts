@@ -31,6 +31,15 @@ const design = {
     },
   ],
   eventTriggers: [
+    // Two triggers on `checkup`: the first names an entity its events do not carry, the second starts anyway.
+    {
+      key: 'checkup_bad',
+      source: '*',
+      type: 'checkup',
+      start: 'triage',
+      entity: { type: 'Device', id: '=event.payload.missing' },
+    },
+    { key: 'checkup', source: '*', type: 'checkup', start: 'urgent' },
     {
       key: 'alarm',
       source: 'lab-1',
@@ -141,5 +150,16 @@ describe('POST /events: the event ring', () => {
     const anonymous = await failure(new ApiClient(t.url).post('/v1/events', alarm('ev-9', 'high')));
     expect(anonymous).toBeInstanceOf(ApiProblem);
     expect(anonymous?.status).toBe(401);
+  });
+
+  it('a trigger that cannot start is reported and does not stop the others', async () => {
+    const answer = await integration.post<EventAnswer>('/v1/events', {
+      source: 'lab-3',
+      eventId: 'c-1',
+      type: 'checkup',
+    });
+    expect(answer.started.map((s) => s.trigger)).toEqual(['checkup']);
+    expect(answer.failed.map((f) => f.trigger)).toEqual(['checkup_bad']);
+    expect(answer.unmatched).toBe(false);
   });
 });

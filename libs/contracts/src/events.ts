@@ -35,6 +35,8 @@ export const EventAnswerSchema = z.object({
   duplicate: z.boolean(),
   started: z.array(EventStartSchema),
   unmatched: z.boolean(),
+  /** Triggers that matched but could not start (their entity expression gave no value); the others started. */
+  failed: z.array(z.object({ trigger: z.string(), message: z.string() })),
 });
 export type EventAnswer = z.infer<typeof EventAnswerSchema>;
 

@@ -2,6 +2,8 @@ import { z } from 'zod';
 
 /** One attempt of one route step, as the workers journaled it (times ISO-8601). */
 export const StageHopViewSchema = z.object({
+  /** The DAG node of the step, null for a route. */
+  node: z.string().nullable(),
   step: z.number().int(),
   deck: z.string(),
   handler: z.string(),

@@ -86,7 +86,7 @@ export function StageProgress({ pid, version }: { pid: number; version: number }
             data-deck={s.deck}
             data-status={s.status}
           >
-            <span className="stage-step-no">{s.step}</span>
+            <span className="stage-step-no">{s.node ?? s.step}</span>
             <span className="stage-step-what">
               <strong>{s.deck}</strong> <span className="muted">{s.handler}</span>
             </span>
@@ -114,7 +114,10 @@ export function StageProgress({ pid, version }: { pid: number; version: number }
             <tbody>
               {run.hops.map((h, i) => (
                 <tr key={i} data-testid="stage-hop" data-step={h.step} data-outcome={h.outcome}>
-                  <td>{h.step}</td>
+                  {/* A DAG's attempt names its node (and the step within the node's route). */}
+                  <td>
+                    {h.node !== null && h.node !== undefined ? `${h.node}${h.step > 0 ? `·${h.step}` : ''}` : h.step}
+                  </td>
                   <td>
                     {h.deck} <span className="muted">{h.handler}</span>
                   </td>

@@ -86,6 +86,8 @@ export type StageStep = {
 
 /** One attempt of one step, as the workers journal it and the result carries it to the kernel. */
 export type StageHop = {
+  /** The DAG node the step belongs to (absent for a route). */
+  node?: string;
   step: number;
   deck: string;
   handler: string;

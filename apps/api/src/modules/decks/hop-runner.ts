@@ -106,6 +106,7 @@ export async function runHop(job: Job<StageJob>, handlers: DeckHandlers, sink: H
   const attempt = job.attemptsMade + 1;
   const startedAt = Date.now();
   const hop = (outcome: StageHop['outcome'], error?: string): StageHop => ({
+    ...(data.node !== undefined ? { node: data.node } : {}),
     step: data.step,
     deck: step.deck,
     handler: step.handler,

@@ -80,6 +80,7 @@ export class StagesService {
         output: sees ? run.output : null,
         failure: run.failure && !sees ? { ...run.failure, message: REDACTED } : run.failure,
         hops: run.hops.map((h) => ({
+          node: h.node ?? null,
           step: h.step,
           deck: h.deck,
           handler: h.handler,

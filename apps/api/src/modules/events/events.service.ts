@@ -52,20 +52,12 @@ export class EventsService {
       payload: stored ? stored.payload : body.payload,
       receivedAt: stored ? stored.received_at.getTime() : Date.now(),
     };
+    const failed: { trigger: string; message: string }[] = [];
     for (const trigger of triggersFor(current.index, event)) {
-      await this.commands.execute(async (kernel, tx, store) => {
-        if (!(await this.events.claimStart(tx, event.source, event.eventId, trigger.key))) return null;
-        const cs = await kernel.startProcess({
-          service: trigger.start,
-          designVersion: current.version.version,
-          entity: await this.entityOf(store, trigger, event),
-          priority: trigger.priority,
-          vars: { event },
-          trigger: { key: trigger.key, source: event.source, eventId: event.eventId },
-          actor: actorOf(operator),
-        });
-        await this.events.started(tx, event.source, event.eventId, trigger.key, cs.result.pid);
-        return cs;
+      // One trigger that cannot start (its entity expression gives nothing) does not stop the others.
+      await this.startTriggered(trigger, event, current.version.version, operator).catch((e: unknown) => {
+        if (!(e instanceof ProblemException) || e.status !== 422) throw e;
+        failed.push({ trigger: trigger.key, message: e.message });
       });
     }
     const row = (await this.events.one(event.source, event.eventId))!;
@@ -74,8 +66,32 @@ export class EventsService {
       eventId: event.eventId,
       duplicate: !fresh,
       started: row.started,
-      unmatched: row.started.length === 0,
+      unmatched: row.started.length === 0 && failed.length === 0,
+      failed,
     };
+  }
+
+  /** Starts one trigger's service for an event, once (its `event_starts` row is claimed in the same transaction). */
+  private async startTriggered(
+    trigger: KernelEventTrigger,
+    event: InboundEvent,
+    designVersion: number,
+    operator: AuthenticatedOperator,
+  ): Promise<void> {
+    await this.commands.execute(async (kernel, tx, store) => {
+      if (!(await this.events.claimStart(tx, event.source, event.eventId, trigger.key))) return null;
+      const cs = await kernel.startProcess({
+        service: trigger.start,
+        designVersion,
+        entity: await this.entityOf(store, trigger, event),
+        priority: trigger.priority,
+        vars: { event },
+        trigger: { key: trigger.key, source: event.source, eventId: event.eventId },
+        actor: actorOf(operator),
+      });
+      await this.events.started(tx, event.source, event.eventId, trigger.key, cs.result.pid);
+      return cs;
+    });
   }
 
   /** The entity a trigger names for an event (created when missing), or null. */

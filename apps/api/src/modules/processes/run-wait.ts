@@ -6,8 +6,9 @@ import { ProcessQueries } from './process-queries.service';
 
 /** Longest `Prefer: wait` honoured, seconds. */
 export const MAX_WAIT_S = 60;
-/** How often a waiting request looks again, ms. */
-const POLL_MS = 50;
+/** How soon a waiting request looks again, ms: first after {@link POLL_MIN_MS}, backing off to {@link POLL_MAX_MS}. */
+const POLL_MIN_MS = 50;
+const POLL_MAX_MS = 500;
 
 /**
  * The `wait` preference of a `Prefer` header (RFC 7240 §4.3), in seconds capped at {@link MAX_WAIT_S}, or null.
@@ -40,6 +41,7 @@ export class RunWait {
     const running = (state: string, reason: string | null | undefined) =>
       state === 'WAITING' && isStageWait(reason ?? null);
     let current = answer;
+    let pause = POLL_MIN_MS;
     for (;;) {
       const root = await this.queries.one(answer.pid, operator);
       const items = await Promise.all(
@@ -59,7 +61,8 @@ export class RunWait {
         items.some((i) => i.view !== null && running(i.view.state, i.view.waitReason));
       if (!busy) return { answer: current, settled: true };
       if (Date.now() >= deadline) return { answer: current, settled: false };
-      await new Promise((r) => setTimeout(r, POLL_MS));
+      await new Promise((r) => setTimeout(r, Math.min(pause, deadline - Date.now())));
+      pause = Math.min(POLL_MAX_MS, Math.round(pause * 1.5));
     }
   }
 }
