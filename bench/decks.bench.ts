@@ -32,13 +32,9 @@
  *        (redis,postgres), BENCH_RUNS (3), BENCH_STEADY_S (5), BENCH_STEADY_PCT (50), REDIS_URL
  *        (redis://127.0.0.1:6379), DATABASE_URL
  */
-import { execSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
-import path from 'node:path';
-import { cpus } from 'node:os';
-import { Redis } from 'ioredis';
 import { Client } from 'pg';
 import { hopJobId } from '@opkernel/kernel';
+import { benchEnvironment } from './support/bench-environment';
 import { createBenchDatabase } from './support/bench-database';
 import {
   oursSystem,
@@ -189,44 +185,6 @@ async function pair(
   return first === 'ours' ? { ours: a, raw: b } : { ours: b, raw: a };
 }
 
-/** Versions and settings of the services, for the report header. */
-async function environment(dbUrl: string): Promise<string> {
-  const redis = new Redis(REDIS_URL, { maxRetriesPerRequest: 1, lazyConnect: true });
-  let redisInfo = 'unreachable';
-  try {
-    await redis.connect();
-    const version = /redis_version:(\S+)/.exec(await redis.info('server'))?.[1] ?? '?';
-    const aof = ((await redis.config('GET', 'appendonly')) as string[])[1];
-    const fsync = ((await redis.config('GET', 'appendfsync')) as string[])[1];
-    redisInfo = `Redis ${version} appendonly=${aof} appendfsync=${fsync}`;
-  } catch {
-    // reported as unreachable
-  } finally {
-    redis.disconnect();
-  }
-  const pg = new Client({ connectionString: dbUrl });
-  await pg.connect();
-  const { rows } = await pg.query<{ v: string; sc: string }>(
-    `SELECT current_setting('server_version') AS v, current_setting('synchronous_commit') AS sc`,
-  );
-  await pg.end();
-  let commit = '?';
-  try {
-    commit = execSync('git rev-parse --short HEAD', { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
-  } catch {
-    // not a checkout
-  }
-  const bullmq = (
-    JSON.parse(readFileSync(path.resolve(__dirname, '../node_modules/bullmq/package.json'), 'utf8')) as {
-      version: string;
-    }
-  ).version;
-  return (
-    `commit ${commit}; ${cpus().length} × ${cpus()[0]?.model ?? '?'}; node ${process.version}; bullmq ${bullmq}; ` +
-    `${redisInfo}; PostgreSQL ${rows[0]!.v} synchronous_commit=${rows[0]!.sc}`
-  );
-}
-
 async function main(): Promise<boolean> {
   const started = performance.now();
   let failed = false;
@@ -241,7 +199,7 @@ async function main(): Promise<boolean> {
   const urls = { redis: REDIS_URL, database: db.url };
   const results = new Map<Backend, { n: number; cells: Cell[] }>();
   try {
-    console.log(`# ${await environment(db.url)}`);
+    console.log(`# ${await benchEnvironment(db.url, REDIS_URL)}`);
     for (const backend of BACKENDS) {
       const n = JOBS_ENV ?? DEFAULT_JOBS[backend];
       const systems: Record<SystemName, DeckSystem> = {
