@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { NURSES, QUEUE_BACKENDS, START_INSTRUCTION, startRule } from './utils/automation-design';
 import type { DeckFailure, DeckView } from '@opkernel/contracts';
 import { ApiProblem, type ApiClient } from '../src/journey/api-client';
 import { OperatorDirectory } from '../src/modules/auth/operator-directory.service';
@@ -39,42 +40,16 @@ const design = (name: string) => ({
     },
   ],
   events: [{ key: 'on_new', label: 'new', expression: 'process_state = "NEW"' }],
-  instructions: [{ key: 'start', label: 'start', sysCall: 'start_service', parameters: [] }],
+  instructions: [START_INSTRUCTION],
   rules: [
-    {
-      key: 'r1',
-      label: 'r1',
-      program: 'visit',
-      order: 1,
-      subject: 'visit',
-      event: 'on_new',
-      instruction: 'start',
-      operand: 'crc',
-    },
-    {
-      key: 'r2',
-      label: 'r2',
-      program: 'visit3',
-      order: 1,
-      subject: 'visit3',
-      event: 'on_new',
-      instruction: 'start',
-      operand: 'broken',
-    },
+    startRule('r1', 'visit', 1, 'visit', 'on_new', 'crc'),
+    startRule('r2', 'visit3', 1, 'visit3', 'on_new', 'broken'),
   ],
   roles: [{ key: 'nurse', label: 'Nurse', services: ['visit', 'visit3'] }],
-  operators: [
-    { key: 'amy', label: 'Amy', username: 'amy', roles: ['nurse'], staff: true },
-    { key: 'bob', label: 'Bob', username: 'bob', roles: ['nurse'], staff: true },
-  ],
+  operators: NURSES,
 });
 
-const backends: { name: string; redisUrl: string | null }[] = [
-  { name: 'PostgreSQL', redisUrl: null },
-  ...(process.env.REDIS_URL ? [{ name: 'Redis', redisUrl: process.env.REDIS_URL }] : []),
-];
-
-describe.each(backends)('decks admin: REST and Bull Board ($name backend)', ({ name, redisUrl }) => {
+describe.each(QUEUE_BACKENDS)('decks admin: REST and Bull Board ($name backend)', ({ name, redisUrl }) => {
   let t: TestApp;
   let admin: ApiClient;
   let amy: ApiClient;

@@ -1,6 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { NURSES, QUEUE_BACKENDS, START_INSTRUCTION, startRule, stateEvent } from './utils/automation-design';
 import type { StageRunView } from '@opkernel/contracts';
 import type { ApiClient } from '../src/journey/api-client';
 import { QueueFactory } from '../src/modules/decks/queue-factory';
@@ -28,38 +29,11 @@ const design = (name: string) => ({
     },
     { key: 'review', label: 'Review', kind: 'manual', routeTo: 'nurse' },
   ],
-  events: [
-    { key: 'on_new', label: 'new', expression: 'process_state = "NEW"' },
-    { key: 'done', label: 'done', expression: 'process_state = "TERMINATED"' },
-  ],
-  instructions: [{ key: 'start', label: 'start', sysCall: 'start_service', parameters: [] }],
-  rules: [
-    {
-      key: 'r1',
-      label: 'r1',
-      program: 'visit',
-      order: 1,
-      subject: 'visit',
-      event: 'on_new',
-      instruction: 'start',
-      operand: 'crc',
-    },
-    {
-      key: 'r2',
-      label: 'r2',
-      program: 'visit',
-      order: 2,
-      subject: 'crc',
-      event: 'done',
-      instruction: 'start',
-      operand: 'review',
-    },
-  ],
+  events: [{ key: 'on_new', label: 'new', expression: 'process_state = "NEW"' }, stateEvent('done', 'TERMINATED')],
+  instructions: [START_INSTRUCTION],
+  rules: [startRule('r1', 'visit', 1, 'visit', 'on_new', 'crc'), startRule('r2', 'visit', 2, 'crc', 'done', 'review')],
   roles: [{ key: 'nurse', label: 'Nurse', services: ['visit', 'review'] }],
-  operators: [
-    { key: 'amy', label: 'Amy', username: 'amy', roles: ['nurse'], staff: true },
-    { key: 'bob', label: 'Bob', username: 'bob', roles: ['nurse'], staff: true },
-  ],
+  operators: NURSES,
 });
 
 /** Starts `npm run worker` for the test database; resolves when it says it is ready. */
@@ -100,12 +74,7 @@ function startWorker(name: string, databaseUrl: string, redisUrl: string | null)
   });
 }
 
-const backends: { name: string; redisUrl: string | null }[] = [
-  { name: 'PostgreSQL', redisUrl: null },
-  ...(process.env.REDIS_URL ? [{ name: 'Redis', redisUrl: process.env.REDIS_URL }] : []),
-];
-
-describe.each(backends)('deck workers as processes ($name backend)', ({ name, redisUrl }) => {
+describe.each(QUEUE_BACKENDS)('deck workers as processes ($name backend)', ({ name, redisUrl }) => {
   let t: TestApp;
   let admin: ApiClient;
   const workers: ChildProcess[] = [];

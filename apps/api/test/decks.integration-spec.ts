@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { NURSES, QUEUE_BACKENDS, START_INSTRUCTION, startRule, stateEvent } from './utils/automation-design';
 import type { StageRunView } from '@opkernel/contracts';
 import type { ApiClient } from '../src/journey/api-client';
 import { DeckHandlers, DeckError } from '../src/modules/decks/deck-handlers';
@@ -85,115 +86,26 @@ const decksDesign = (name: string) => ({
   events: [
     { key: 'on_new', label: 'new', expression: 'process_state = "NEW"' },
     { key: 'hashed', label: 'hashed', expression: 'process_state = "TERMINATED" and stage_result.digest != null' },
-    { key: 'done', label: 'done', expression: 'process_state = "TERMINATED"' },
-    { key: 'failed', label: 'failed', expression: 'process_state = "ERROR"' },
+    stateEvent('done', 'TERMINATED'),
+    stateEvent('failed', 'ERROR'),
   ],
-  instructions: [{ key: 'start', label: 'start', sysCall: 'start_service', parameters: [] }],
+  instructions: [START_INSTRUCTION],
   rules: [
-    {
-      key: 'r1',
-      label: 'r1',
-      program: 'visit',
-      order: 1,
-      subject: 'visit',
-      event: 'on_new',
-      instruction: 'start',
-      operand: 'crc',
-    },
-    {
-      key: 'r2',
-      label: 'r2',
-      program: 'visit',
-      order: 2,
-      subject: 'crc',
-      event: 'hashed',
-      instruction: 'start',
-      operand: 'review',
-    },
-    {
-      key: 'r3',
-      label: 'r3',
-      program: 'visit2',
-      order: 1,
-      subject: 'visit2',
-      event: 'on_new',
-      instruction: 'start',
-      operand: 'flaky',
-    },
-    {
-      key: 'r4',
-      label: 'r4',
-      program: 'visit2',
-      order: 2,
-      subject: 'flaky',
-      event: 'done',
-      instruction: 'start',
-      operand: 'review',
-    },
-    {
-      key: 'r5',
-      label: 'r5',
-      program: 'visit3',
-      order: 1,
-      subject: 'visit3',
-      event: 'on_new',
-      instruction: 'start',
-      operand: 'broken',
-    },
-    {
-      key: 'r6',
-      label: 'r6',
-      program: 'visit3',
-      order: 2,
-      subject: 'broken',
-      event: 'failed',
-      instruction: 'start',
-      operand: 'check',
-    },
-    {
-      key: 'r8',
-      label: 'r8',
-      program: 'visit4',
-      order: 1,
-      subject: 'visit4',
-      event: 'on_new',
-      instruction: 'start',
-      operand: 'fan',
-    },
-    {
-      key: 'r9',
-      label: 'r9',
-      program: 'visit4',
-      order: 2,
-      subject: 'fan',
-      event: 'done',
-      instruction: 'start',
-      operand: 'review',
-    },
-    {
-      key: 'r7',
-      label: 'r7',
-      program: 'visit3',
-      order: 3,
-      subject: 'broken',
-      event: 'done',
-      instruction: 'start',
-      operand: 'review',
-    },
+    startRule('r1', 'visit', 1, 'visit', 'on_new', 'crc'),
+    startRule('r2', 'visit', 2, 'crc', 'hashed', 'review'),
+    startRule('r3', 'visit2', 1, 'visit2', 'on_new', 'flaky'),
+    startRule('r4', 'visit2', 2, 'flaky', 'done', 'review'),
+    startRule('r5', 'visit3', 1, 'visit3', 'on_new', 'broken'),
+    startRule('r6', 'visit3', 2, 'broken', 'failed', 'check'),
+    startRule('r8', 'visit4', 1, 'visit4', 'on_new', 'fan'),
+    startRule('r9', 'visit4', 2, 'fan', 'done', 'review'),
+    startRule('r7', 'visit3', 3, 'broken', 'done', 'review'),
   ],
   roles: [{ key: 'nurse', label: 'Nurse', services: ['visit', 'visit2', 'visit3', 'visit4', 'review', 'check'] }],
-  operators: [
-    { key: 'amy', label: 'Amy', username: 'amy', roles: ['nurse'], staff: true },
-    { key: 'bob', label: 'Bob', username: 'bob', roles: ['nurse'], staff: true },
-  ],
+  operators: NURSES,
 });
 
-const backends: { name: string; redisUrl: string | null }[] = [
-  { name: 'PostgreSQL', redisUrl: null },
-  ...(process.env.REDIS_URL ? [{ name: 'Redis', redisUrl: process.env.REDIS_URL }] : []),
-];
-
-describe.each(backends)('decks and routes on BullMQ ($name backend)', ({ name, redisUrl }) => {
+describe.each(QUEUE_BACKENDS)('decks and routes on BullMQ ($name backend)', ({ name, redisUrl }) => {
   let t: TestApp;
   let admin: ApiClient;
   let storageCalls = 0;

@@ -1,6 +1,7 @@
 import { connectAsync } from 'mqtt';
 import { Client } from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { NURSES, QUEUE_BACKENDS, START_INSTRUCTION, startRule } from './utils/automation-design';
 import type { EventView, StageRunView } from '@opkernel/contracts';
 import type { ApiClient } from '../src/journey/api-client';
 import { QueueFactory } from '../src/modules/decks/queue-factory';
@@ -58,28 +59,10 @@ const design = (site: string) => ({
     { key: 'alarm_review', label: 'Alarm review', kind: 'manual', routeTo: 'nurse', entityType: 'Device' },
   ],
   events: [{ key: 'on_new', label: 'new', expression: 'process_state = "NEW"' }],
-  instructions: [{ key: 'start', label: 'start', sysCall: 'start_service', parameters: [] }],
+  instructions: [START_INSTRUCTION],
   rules: [
-    {
-      key: 'r1',
-      label: 'r1',
-      program: 'visit',
-      order: 1,
-      subject: 'visit',
-      event: 'on_new',
-      instruction: 'start',
-      operand: 'prep',
-    },
-    {
-      key: 'r2',
-      label: 'r2',
-      program: 'firing',
-      order: 1,
-      subject: 'firing',
-      event: 'on_new',
-      instruction: 'start',
-      operand: 'fire',
-    },
+    startRule('r1', 'visit', 1, 'visit', 'on_new', 'prep'),
+    startRule('r2', 'firing', 1, 'firing', 'on_new', 'fire'),
   ],
   eventTriggers: [
     {
@@ -91,20 +74,12 @@ const design = (site: string) => ({
     },
   ],
   roles: [{ key: 'nurse', label: 'Nurse', services: ['visit', 'firing', 'alarm_review'] }],
-  operators: [
-    { key: 'amy', label: 'Amy', username: 'amy', roles: ['nurse'], staff: true },
-    { key: 'bob', label: 'Bob', username: 'bob', roles: ['nurse'], staff: true },
-  ],
+  operators: NURSES,
 });
 
 type View = { pid: number; service: string; state: string; parentPid: number | null; waitReason: string | null };
 
-const backends: { name: string; redisUrl: string | null }[] = [
-  { name: 'PostgreSQL', redisUrl: null },
-  ...(process.env.REDIS_URL ? [{ name: 'Redis', redisUrl: process.env.REDIS_URL }] : []),
-];
-
-describe.each(backends)('the hardware adapter: devices over MQTT ($name queues)', ({ name, redisUrl }) => {
+describe.each(QUEUE_BACKENDS)('the hardware adapter: devices over MQTT ($name queues)', ({ name, redisUrl }) => {
   /** A site of its own per run and backend, so that retained messages of other runs are never read. */
   const SITE = `t${Date.now().toString(36)}${name.slice(0, 2).toLowerCase()}`;
   let t: TestApp;

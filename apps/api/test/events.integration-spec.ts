@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { NURSES, START_INSTRUCTION, startRule } from './utils/automation-design';
 import type { EventAnswer, EventView } from '@opkernel/contracts';
 import { ApiClient, ApiProblem } from '../src/journey/api-client';
 import { failure, setupNurses } from './utils/scheduler';
@@ -17,19 +18,8 @@ const design = {
     { key: 'urgent', label: 'Urgent check', kind: 'manual', routeTo: 'nurse' },
   ],
   events: [{ key: 'high', label: 'high', expression: 'process_state = "NEW" and event.payload.level = "high"' }],
-  instructions: [{ key: 'start', label: 'start', sysCall: 'start_service', parameters: [] }],
-  rules: [
-    {
-      key: 'r1',
-      label: 'r1',
-      program: 'triage',
-      order: 1,
-      subject: 'triage',
-      event: 'high',
-      instruction: 'start',
-      operand: 'urgent',
-    },
-  ],
+  instructions: [START_INSTRUCTION],
+  rules: [startRule('r1', 'triage', 1, 'triage', 'high', 'urgent')],
   eventTriggers: [
     // Two triggers on `checkup`: the first names an entity its events do not carry, the second starts anyway.
     {
@@ -50,10 +40,7 @@ const design = {
     },
   ],
   roles: [{ key: 'nurse', label: 'Nurse', services: ['triage', 'urgent'] }],
-  operators: [
-    { key: 'amy', label: 'Amy', username: 'amy', roles: ['nurse'], staff: true },
-    { key: 'bob', label: 'Bob', username: 'bob', roles: ['nurse'], staff: true },
-  ],
+  operators: NURSES,
 };
 
 type View = {
